@@ -1,0 +1,190 @@
+"""The command line: parses arguments, calls one library function, maps errors to exit codes.
+
+Exit codes: 0 every document read; 1 some document could not be read (the rest
+were built and written); 2 usage error or invalid rule/gazetteer/ontology file
+(nothing written); 3 --strict and the graph violates the SHACL shapes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from .diagnostics import RedchainError, RuleFileError, format_diagnostic
+from .model import Diagnostic
+
+EXIT_OK, EXIT_UNREAD, EXIT_INVALID, EXIT_STRICT = 0, 1, 2, 3
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
+    for diag in diagnostics:
+        _err(format_diagnostic(diag))
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .pipeline import build
+
+    report = build(args.input or ["seeds"], args.output, strict=args.strict, fail_fast=args.fail_fast)
+    _print_diagnostics([d for d in report.diagnostics if d.severity == "error" or args.verbose or d.code.startswith("D")])
+    if not args.quiet:
+        _err(report.summary())
+    if report.skipped:
+        return EXIT_UNREAD
+    return EXIT_STRICT if args.strict and report.violations else EXIT_OK
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from .query import format_result, load_graph, resolve_query_text, run_query
+
+    source, text = resolve_query_text(sys.stdin.read() if args.query == "-" else args.query)
+    result = run_query(load_graph(args.graph), text, source)
+    sys.stdout.write(format_result(result, args.format))
+    return EXIT_OK
+
+
+def cmd_view(args: argparse.Namespace) -> int:
+    from .export import read_provenance
+    from .query import load_graph
+    from .view import render_html
+
+    graph_path = Path(args.graph)
+    provenance = read_provenance(graph_path.with_name("provenance.jsonl"))
+    stats = render_html(load_graph(graph_path), provenance, args.output, focus=args.focus, depth=args.depth,
+                        chain=args.chain)
+    _err(f"wrote {args.output}: {stats.nodes} nodes, {stats.edges} edges")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .pipeline import load_resources
+
+    rules, _ = load_resources()
+    if args.verbose:
+        for path in rules.files:
+            _err(f"loaded {path}")
+    _err(f"ok: {len(rules.names)} name rules, {len(rules.relations)} relation rules")
+    return EXIT_OK
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from .explain import explain_document, explain_text
+
+    if args.doc:
+        sys.stdout.write(explain_document(Path(args.doc), sentence=args.sentence))
+    elif args.text:
+        sys.stdout.write(explain_text(args.text))
+    else:
+        raise UsageError("give a sentence or --doc FILE")
+    return EXIT_OK
+
+
+class UsageError(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="redchain", description="Knowledge graphs of party building along industrial chains.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("build", help="build graph.ttl, provenance.jsonl and graph.html from articles")
+    p.add_argument("--input", action="append", help="folder or file of *.txt/*.md articles (repeatable; default seeds/)")
+    p.add_argument("--output", default="outputs", help="output folder (default outputs/)")
+    p.add_argument("--strict", action="store_true", help="exit 3 when the graph violates the SHACL shapes")
+    p.add_argument("--fail-fast", action="store_true", help="stop at the first unreadable document")
+    p.add_argument("--quiet", "-q", action="store_true", help="no summary line")
+    p.add_argument("--verbose", "-v", action="store_true", help="print warnings too")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("query", help="run a SPARQL SELECT query (a .rq file, a named query, inline text, or - for stdin)")
+    p.add_argument("query")
+    p.add_argument("--graph", default="outputs/graph.ttl")
+    p.add_argument("--format", choices=["table", "csv", "tsv", "json"], default="table")
+    p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("view", help="render the interactive HTML view of a graph")
+    p.add_argument("--graph", default="outputs/graph.ttl")
+    p.add_argument("--output", default="outputs/graph.html")
+    p.add_argument("--focus", help="only the neighbourhood of this node (label or IRI)")
+    p.add_argument("--depth", type=int, default=1)
+    p.add_argument("--chain", help="only this chain, its committees and their members")
+    p.set_defaults(func=cmd_view)
+
+    p = sub.add_parser("check", help="check rules, gazetteers and ontology without building")
+    p.add_argument("--verbose", "-v", action="store_true")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("explain", help="show mentions, rules that fired and rules that came close")
+    p.add_argument("text", nargs="?", help="a sentence")
+    p.add_argument("--doc", help="a document to explain")
+    p.add_argument("--sentence", type=int, help="only this sentence index of --doc")
+    p.set_defaults(func=cmd_explain)
+
+    _add_eval_serve(sub)
+    return parser
+
+
+def _add_eval_serve(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("eval", help="score a build of the gold texts against the gold annotations")
+    p.add_argument("--gold", default="tests/gold")
+    p.add_argument("--show-errors", action="store_true")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.add_argument("--min-precision", type=float)
+    p.add_argument("--min-recall", type=float)
+    p.add_argument("--min-relation-recall", type=float)
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("serve", help="serve the graph read-only over the SPARQL 1.1 Protocol at /query")
+    p.add_argument("--graph", default="outputs/graph.ttl")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=7878)
+    p.set_defaults(func=cmd_serve)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluation import check_thresholds, format_report, run_eval
+
+    report = run_eval(Path(args.gold))
+    sys.stdout.write(format_report(report, show_errors=args.show_errors, fmt=args.format))
+    failures = check_thresholds(report, min_precision=args.min_precision, min_recall=args.min_recall,
+                                min_relation_recall=args.min_relation_recall)
+    for failure in failures:
+        _err(f"eval: below threshold: {failure}")
+    return 4 if failures else EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    serve(Path(args.graph), host=args.host, port=args.port, log=_err)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return handler(args)
+    except RuleFileError as exc:
+        _print_diagnostics(exc.diagnostics)
+        _err("nothing was built: fix the files above")
+        return EXIT_INVALID
+    except RedchainError as exc:
+        _print_diagnostics(exc.diagnostics)
+        return EXIT_INVALID if args.command != "build" else EXIT_UNREAD
+    except UsageError as exc:
+        _err(f"redchain {args.command}: error C001: {exc}")
+        return EXIT_INVALID
+    except FileNotFoundError as exc:
+        _err(f"{exc.filename}: error C002: file not found")
+        return EXIT_INVALID
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,66 @@
+"""A sentence with its mentions folded into single private-use characters.
+
+Patterns then see ``走进\ue005天一航空装备有限公司`` for 走进[江西]天一…, so a
+slot is one character and a gap such as ``[^，。]{0,12}`` may pass over
+mentions. Offsets map each encoded character back to the normalised sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import Mention
+from .rules import CLASS_CHARS
+
+
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    text: str
+    starts: tuple[int, ...]  # normalised start of each encoded character
+    ends: tuple[int, ...]  # normalised end of each encoded character
+    mentions: tuple[Mention | None, ...]  # the mention behind a private-use character
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Normalised span of encoded ``[start, end)``."""
+        if end <= start:
+            pos = self.starts[start] if start < len(self.starts) else (self.ends[-1] if self.ends else 0)
+            return pos, pos
+        return self.starts[start], self.ends[end - 1]
+
+    def mentions_in(self, start: int, end: int) -> list[Mention]:
+        return [m for m in self.mentions[start:end] if m is not None]
+
+
+def encode(text: str, mentions: list[Mention]) -> Encoded:
+    """Mentions must not overlap; they are placed in order of their start."""
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    owners: list[Mention | None] = []
+    pos = 0
+    for mention in sorted(mentions, key=lambda m: m.start):
+        for i in range(pos, mention.start):
+            chars.append(text[i]); starts.append(i); ends.append(i + 1); owners.append(None)
+        chars.append(CLASS_CHARS[mention.cls]); starts.append(mention.start); ends.append(mention.end)
+        owners.append(mention)
+        pos = mention.end
+    for i in range(pos, len(text)):
+        chars.append(text[i]); starts.append(i); ends.append(i + 1); owners.append(None)
+    return Encoded("".join(chars), tuple(starts), tuple(ends), tuple(owners))
+
+
+def place(mentions: list[Mention], new: Mention) -> list[Mention]:
+    """Add ``new``: it absorbs mentions inside its span; it loses to a longer overlapping one."""
+    kept: list[Mention] = []
+    for old in mentions:
+        inside = new.start <= old.start and old.end <= new.end
+        overlaps = old.start < new.end and new.start < old.end
+        if inside:
+            continue
+        if overlaps:
+            if (old.end - old.start) >= (new.end - new.start):
+                return mentions
+            continue
+        kept.append(old)
+    kept.append(new)
+    return sorted(kept, key=lambda m: m.start)

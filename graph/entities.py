@@ -1,0 +1,265 @@
+"""Stage 5: one entity per real-world thing, across all documents.
+
+Mentions are keyed by (kind, canonical name), places by their division code.
+Then merges, each logged with its reason:
+- curated ``data/aliases.tsv`` rows force or forbid a merge;
+- an abbreviated group name merges into the one full group name whose
+  characters it takes in order (江铜集团 → 江西铜业集团);
+- a party organisation named after its owner follows the owner's canonical
+  name (江铜集团党委 → 江西铜业集团党委), and one of unknown level (天一航空党组织)
+  merges with the one known organisation of that owner (…党支部).
+IRIs are a pure function of the kind and canonical name (or division code).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from .model import Entity, Fact, Mention
+from .places import ancestors, load_divisions, short_name
+
+ID_BASE = "https://w3id.org/redchain/id/"
+_KINDS = {"Place": "place", "IndustrialChain": "chain", "Person": "person"}
+_SPECIFICITY = {"ChainPartyCommittee": 3, "PartyOrganization": 2}
+_CONCRETE_LEVELS = ("党委", "党总支", "党支部")
+_FULL_WIDTH = str.maketrans({"(": "（", ")": "）", ",": "，", ":": "：", ";": "；"})
+
+Key = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Merge:
+    alias: str
+    target: str
+    reason: str
+
+
+def kind_of(cls: str) -> str:
+    return _KINDS.get(cls, "org")
+
+
+def canonical_name(name: str, cls: str) -> str:
+    """Full-width punctuation, no spaces; a chain is always …产业链."""
+    name = unicodedata.normalize("NFC", name).translate(_FULL_WIDTH)
+    name = re.sub(r"\s+", "", name)
+    if cls == "IndustrialChain" and name.endswith("产业"):
+        name += "链"
+    return name
+
+
+def mint_iri(key: Key) -> str:
+    """ASCII, deterministic: places by division code, others by pinyin slug + hash of the name."""
+    kind, value = key
+    if kind == "place" and value.isdigit():
+        return f"{ID_BASE}place/{value}"
+    from pypinyin import lazy_pinyin
+
+    slug = re.sub(r"[^a-z0-9]+", "-", "-".join(lazy_pinyin(value)).lower()).strip("-")[:48].strip("-")
+    digest = hashlib.sha1(value.encode("utf-8")).hexdigest()[:10]
+    return f"{ID_BASE}{kind}/{slug or 'x'}-{digest}"
+
+
+@dataclass(slots=True)
+class _Node:
+    key: Key
+    label: str
+    classes: Counter[str] = field(default_factory=Counter)
+    surfaces: set[str] = field(default_factory=set)
+    attrs: dict[str, str] = field(default_factory=dict)
+
+
+class EntityTable:
+    """Resolves mentions to entities; read ``entities`` and ``merges`` after ``finish()``."""
+
+    def __init__(self, forced: dict[str, str], forbidden: set[tuple[str, str]]) -> None:
+        self.nodes: dict[Key, _Node] = {}
+        self.redirect: dict[Key, Key] = {}
+        self.merges: list[Merge] = []
+        self.forced = forced
+        self.forbidden = forbidden
+        self.entities: dict[str, Entity] = {}
+        self.place_facts: list[tuple[str, str]] = []  # (child iri, parent iri) from the division dataset
+
+    # -- keys -------------------------------------------------------------------
+    def base_key(self, mention: Mention) -> Key:
+        code = mention.attr("code")
+        if mention.cls == "Place" and code:
+            return ("place", code)
+        owner = mention.part("owner")
+        name = mention.name
+        if owner is not None and name.startswith(owner.name) and owner.cls != "Place":
+            owner_node = self.nodes.get(self.key(owner))
+            if owner_node is not None:
+                name = owner_node.label + name[len(owner.name):]
+        return (kind_of(mention.cls), canonical_name(name, mention.cls))
+
+    def key(self, mention: Mention) -> Key:
+        key = self.base_key(mention)
+        seen = set()
+        while key in self.redirect and key not in seen:
+            seen.add(key)
+            key = self.redirect[key]
+        return key
+
+    def iri(self, mention: Mention) -> str:
+        return mint_iri(self.key(mention))
+
+    # -- collecting -------------------------------------------------------------
+    def add(self, mention: Mention) -> None:
+        for _, part in mention.parts:
+            self.add(part)
+        key = self.base_key(mention)
+        node = self.nodes.get(key)
+        if node is None:
+            label = load_divisions()[key[1]].name if key[0] == "place" and key[1].isdigit() else key[1]
+            node = self.nodes[key] = _Node(key, label)
+        node.classes[mention.cls] += 1
+        surface = canonical_name(mention.text, mention.cls)
+        if surface and not mention.found_by.startswith("derived:"):
+            node.surfaces.add(surface)
+        for attr in ("level", "abbreviation"):
+            if mention.attr(attr):
+                node.attrs.setdefault(attr, mention.attr(attr))
+
+    def merge(self, alias: Key, target: Key, reason: str) -> None:
+        if alias == target or (alias[1], target[1]) in self.forbidden:
+            return
+        self.redirect[alias] = target
+        src, dst = self.nodes[alias], self.nodes[target]
+        dst.surfaces |= src.surfaces | {src.label}
+        dst.classes.update(src.classes)
+        self.merges.append(Merge(src.label, dst.label, reason))
+
+
+def load_aliases(path: Path) -> tuple[dict[str, str], set[tuple[str, str]]]:
+    forced: dict[str, str] = {}
+    forbidden: set[tuple[str, str]] = set()
+    if not path.exists():
+        return forced, forbidden
+    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = (line.split("\t") + ["", ""])[:3]
+        name, target = cells[0].strip(), cells[1].strip()
+        if target.startswith("!"):
+            forbidden.add((name, target[1:]))
+        elif target:
+            forced[name] = target
+    return forced, forbidden
+
+
+def resolve_entities(mentions: Iterable[Mention], facts: Iterable[Fact], aliases: Path) -> EntityTable:
+    """Collect, merge, and build the Entity records."""
+    table = EntityTable(*load_aliases(aliases))
+    for mention in _owners_first(list(mentions) + [m for f in facts for m in (f.subject, f.object)]):
+        table.add(mention)
+    _merge_curated(table)
+    _merge_abbreviated_groups(table)
+    _merge_unknown_levels(table)
+    _add_place_hierarchy(table)
+    _finish(table)
+    return table
+
+
+def _owners_first(mentions: list[Mention]) -> list[Mention]:
+    """Organisations with owners after the rest, so owner names are settled first."""
+    return sorted(mentions, key=lambda m: m.part("owner") is not None)
+
+
+def _merge_curated(table: EntityTable) -> None:
+    by_label = {node.label: key for key, node in table.nodes.items()}
+    for name, target in sorted(table.forced.items()):
+        if name in by_label and target in by_label:
+            table.merge(by_label[name], by_label[target], "aliases.tsv")
+
+
+def _merge_abbreviated_groups(table: EntityTable) -> None:
+    """江铜集团 → 江西铜业集团: a short group name whose characters the full one has in order."""
+    groups = [k for k, n in table.nodes.items() if k[0] == "org" and n.label.endswith("集团") and k not in table.redirect]
+    for short in groups:
+        stem = table.nodes[short].label[:-2]
+        if len(stem) > 3:
+            continue
+        fulls = [k for k in groups if k != short and len(k[1]) > len(short[1]) and _takes_in_order(stem, k[1][:-2])]
+        if len(fulls) == 1:
+            table.merge(short, fulls[0], f"abbreviation: '{stem}' takes the characters of '{fulls[0][1]}' in order")
+    _rekey_owned(table)
+
+
+def _takes_in_order(short: str, full: str) -> bool:
+    if not short or short[0] != full[0]:
+        return False
+    pos = 0
+    for ch in short:
+        pos = full.find(ch, pos)
+        if pos < 0:
+            return False
+        pos += 1
+    return True
+
+
+def _rekey_owned(table: EntityTable) -> None:
+    """江铜集团党委 follows its owner's merge: → 江西铜业集团党委."""
+    for key, node in list(table.nodes.items()):
+        if key[0] != "org" or key in table.redirect:
+            continue
+        for merge in table.merges:
+            if key[1].startswith(merge.alias) and key[1] != merge.alias:
+                target = ("org", merge.target + key[1][len(merge.alias):])
+                if target in table.nodes and target != key:
+                    table.merge(key, target, f"owner '{merge.alias}' is '{merge.target}'")
+                elif target != key:
+                    table.nodes[target] = _Node(target, target[1], Counter(node.classes), set(node.surfaces), dict(node.attrs))
+                    table.merge(key, target, f"owner '{merge.alias}' is '{merge.target}'")
+                break
+
+
+def _merge_unknown_levels(table: EntityTable) -> None:
+    """天一航空党组织 → the one known 党委/党总支/党支部 of the same owner, if there is exactly one."""
+    for key in [k for k in table.nodes if k[0] == "org" and k[1].endswith("党组织") and k not in table.redirect]:
+        owner = key[1][: -len("党组织")]
+        known = [k for k in table.nodes if k not in table.redirect and k[0] == "org"
+                 and any(k[1] == owner + level for level in _CONCRETE_LEVELS)]
+        if len(known) == 1:
+            table.merge(key, known[0], f"the only party organisation of '{owner}' named in the corpus")
+
+
+def _add_place_hierarchy(table: EntityTable) -> None:
+    """Every division gets its parents from the dataset, up to the province."""
+    for key in [k for k in table.nodes if k[0] == "place" and k[1].isdigit()]:
+        child = key
+        for div in ancestors(key[1]):
+            parent = ("place", div.code)
+            if parent not in table.nodes:
+                table.nodes[parent] = _Node(parent, div.name, Counter({"Place": 1}))
+            table.place_facts.append((mint_iri(child), mint_iri(parent)))
+            child = parent
+
+
+def _finish(table: EntityTable) -> None:
+    from .labels import english_label, pinyin_label
+
+    for key, node in sorted(table.nodes.items()):
+        if key in table.redirect:
+            continue
+        cls = max(node.classes, key=lambda c: (_SPECIFICITY.get(c, 1), node.classes[c], c)) if node.classes else "Place"
+        alts = set(node.surfaces)
+        attrs: list[tuple[str, str]] = []
+        if key[0] == "place" and key[1].isdigit():
+            div = load_divisions()[key[1]]
+            alts.add(short_name(div.name))
+            attrs += [("divisionCode", div.code), ("divisionLevel", div.level)]
+        elif cls in ("PartyOrganization", "ChainPartyCommittee") and node.attrs.get("level"):
+            attrs.append(("orgLevel", node.attrs["level"]))
+        alts = {a for a in alts if a and a != node.label}
+        iri = mint_iri(key)
+        if iri in table.entities:
+            raise ValueError(f"IRI collision: {iri} for '{node.label}' and '{table.entities[iri].label}'")
+        table.entities[iri] = Entity(iri, cls, node.label, tuple(sorted(alts)), english_label(node.label),
+                                     tuple(attrs) + (("pinyin", pinyin_label(node.label)),))

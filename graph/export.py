@@ -1,0 +1,58 @@
+"""Stage 8: writing outputs. Every file goes to a temporary sibling first and is
+renamed into place, so an interrupted build leaves the previous outputs whole."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from rdflib import Graph
+
+from .entities import Merge
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(raw)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def turtle_text(g: Graph) -> str:
+    """Deterministic Turtle: rdflib's longturtle sorts subjects and predicates."""
+    return g.serialize(format="longturtle")
+
+
+def write_turtle(g: Graph, path: Path) -> None:
+    write_atomic(path, turtle_text(g))
+
+
+def provenance_text(records: Iterable[Mapping[str, Any]]) -> str:
+    lines = sorted(json.dumps(r, ensure_ascii=False, sort_keys=True) for r in records)
+    return "".join(line + "\n" for line in lines)
+
+
+def write_provenance(records: Iterable[Mapping[str, Any]], path: Path) -> None:
+    write_atomic(path, provenance_text(records))
+
+
+def write_merges(merges: Iterable[Merge], path: Path) -> None:
+    rows = ["alias\ttarget\treason"] + sorted(f"{m.alias}\t{m.target}\t{m.reason}" for m in merges)
+    write_atomic(path, "\n".join(rows) + "\n")
+
+
+def read_provenance(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -1,0 +1,80 @@
+"""Labels for readers without Chinese: pinyin with tone marks, and English.
+
+The English label is built from a glossary of the words organisation names are
+made of (党委 Party Committee, 有限公司 Co., Ltd., 航空 Aviation, 省 Province …,
+``data/glossary.tsv``); the rest of a name is spelled in pinyin, so
+江西天一航空装备有限公司 reads "Jiangxi Tianyi Aviation Equipment Co., Ltd.".
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from .resources import data_path
+
+_CJK = re.compile(r"[\u4e00-\u9fff]+")
+
+
+@lru_cache(maxsize=1)
+def glossary() -> dict[str, str]:
+    terms: dict[str, str] = {}
+    for line in data_path("glossary.tsv").read_text(encoding="utf-8").splitlines()[1:]:
+        if line.strip() and not line.startswith("#"):
+            zh, en = line.split("\t", 1)
+            terms[zh.strip()] = en.strip()
+    return terms
+
+
+def pinyin_label(name: str) -> str:
+    """江西省 → 'Jiāngxī Shěng'-style syllables with tone marks (one word per character run)."""
+    from pypinyin import Style, pinyin
+
+    syllables = [s[0] for s in pinyin(name, style=Style.TONE, errors=lambda chars: list(chars))]
+    return " ".join(syllables).strip()
+
+
+def _plain_pinyin(text: str) -> str:
+    from pypinyin import lazy_pinyin
+
+    return "".join(lazy_pinyin(text)).capitalize()
+
+
+def english_label(name: str) -> str:
+    """Glossary words in English, the rest in pinyin, longest glossary match first."""
+    terms = glossary()
+    longest = max((len(t) for t in terms), default=1)
+    words: list[str] = []
+    pending = ""
+    i = 0
+    while i < len(name):
+        for size in range(min(longest, len(name) - i), 0, -1):
+            piece = name[i : i + size]
+            if piece in terms:
+                if pending:
+                    words.append(_romanise(pending))
+                    pending = ""
+                words.append(terms[piece])
+                i += size
+                break
+        else:
+            pending += name[i]
+            i += 1
+    if pending:
+        words.append(_romanise(pending))
+    return re.sub(r"\s+", " ", " ".join(w for w in words if w)).strip()
+
+
+def _romanise(text: str) -> str:
+    parts = []
+    for chunk in re.split(r"([\u4e00-\u9fff]+)", text):
+        if _CJK.fullmatch(chunk):
+            parts.append(_plain_pinyin(chunk))
+        elif chunk.strip("（）() "):
+            parts.append(chunk.replace("（", "(").replace("）", ")"))
+    return " ".join(parts)
+
+
+def glossary_path() -> Path:
+    return data_path("glossary.tsv")

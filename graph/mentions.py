@@ -1,0 +1,355 @@
+"""Stage 3: recognise mentions of the ontology's classes in a document.
+
+Per sentence: gazetteer matches (Aho-Corasick over place names and curated
+TSVs), then the name rules in file order (company suffixes, party-organisation
+grammar, chains, bodies, persons), each seeing the mentions found before it.
+Per document, two passes: the first learns the names a document introduces
+(declared abbreviations 以下简称“昌飞”, person names, short forms of company
+names); the second matches them everywhere in the document. Bare phrases such
+as 产业链党委 resolve to the nearest committee mentioned before them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from .encoding import Encoded, encode, place
+from .lexicon import LexEntry, Lexicon
+from .model import Mention, Sentence
+from .places import ancestors, load_divisions
+from .rules import CLASS_CHARS, Rule, RuleSet
+
+_PLACE_CHAR = CLASS_CHARS["Place"]
+_KEEP_IN_NAMES = {CLASS_CHARS[c] for c in ("Place", "Enterprise", "PartyOrganization", "ChainPartyCommittee",
+                                            "GovernmentBody", "ResearchInstitution", "IndustrialChain")}
+_ABBREVIATION = re.compile(r"^[（(](?:以下简称|下称|简称|以下称)[“\"‘]([^”\"’]{1,16})[”\"’][）)]")
+_LEGAL_FORMS = re.compile(r"(?:集团股份有限公司|集团有限责任公司|集团有限公司|股份有限公司|有限责任公司|有限公司|股份公司)$")
+ANAPHOR_WINDOW = 4  # sentences back within the article
+
+
+@dataclass(slots=True)
+class DocumentNames:
+    """Names a document introduces: surface → (canonical name, class, how it was learned)."""
+
+    learned: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    templates: dict[str, Mention] = field(default_factory=dict)  # full name → the mention that named it
+
+    def add(self, surface: str, name: str, cls: str, how: str, template: Mention | None = None) -> None:
+        if len(surface) >= 2:
+            self.learned.setdefault(surface, (name, cls, how))
+        if template is not None:
+            self.templates.setdefault(name, template)
+
+
+def find_document_mentions(sentences: list[Sentence], lexicon: Lexicon, rules: RuleSet) -> dict[int, list[Mention]]:
+    """Mentions of every sentence of one document, keyed by Sentence.index."""
+    codes = _document_place_codes(sentences, lexicon)
+    names = DocumentNames()
+    for sent in sentences:
+        _learn(sent, _sentence_mentions(sent, lexicon, rules, names, codes), names)
+    found = {s.index: _sentence_mentions(s, lexicon, rules, names, codes) for s in sentences}
+    return _resolve_anaphors(sentences, found)
+
+
+# -- gazetteer ---------------------------------------------------------------
+
+def _document_place_codes(sentences: list[Sentence], lexicon: Lexicon) -> set[str]:
+    """Division codes the document names in full or by an unambiguous short name."""
+    codes: set[str] = set()
+    for sent in sentences:
+        for _, _, surface in lexicon.find(sent.text):
+            codes.update(e.code for e in lexicon.entries[surface] if e.code and (not e.short or e.level != "county"))
+    return codes
+
+
+def _choose_place(entries: list[LexEntry], codes: set[str], previous: Mention | None) -> LexEntry | None:
+    """Pick the division a name denotes; county short names need an ancestor in the document."""
+    places = [e for e in entries if e.code]
+    if not places:
+        return None
+    prev_code = previous.attr("code") if previous is not None else ""
+    for entry in places:  # composed with the place right before it: 南昌市西湖区
+        if prev_code and prev_code in {a.code for a in ancestors(entry.code)}:
+            return entry
+    in_doc = [e for e in places if codes & {a.code for a in ancestors(e.code)}]
+    if len(places) == 1 and (not places[0].short or places[0].level != "county" or in_doc):
+        return places[0]
+    return in_doc[0] if len(in_doc) == 1 else None
+
+
+def _gazetteer_mentions(sent: Sentence, lexicon: Lexicon, names: DocumentNames, codes: set[str]) -> list[Mention]:
+    mentions: list[Mention] = []
+    for start, end, surface in _merged_matches(sent.text, lexicon, names):
+        mention = _lexicon_mention(sent.text, start, end, surface, lexicon, names, codes, mentions)
+        if mention is not None:
+            mentions = place(mentions, mention)
+    return mentions
+
+
+def _merged_matches(text: str, lexicon: Lexicon, names: DocumentNames) -> list[tuple[int, int, str]]:
+    """Gazetteer and learned-name matches, longest first where they overlap."""
+    hits = list(lexicon.find(text))
+    for surface in names.learned:
+        for match in re.finditer(re.escape(surface), text):
+            hits.append((match.start(), match.end(), surface))
+    hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+    chosen: list[tuple[int, int, str]] = []
+    for hit in sorted(hits, key=lambda h: (-(h[1] - h[0]), h[0])):
+        if all(hit[1] <= c[0] or c[1] <= hit[0] for c in chosen):
+            chosen.append(hit)
+    return sorted(chosen)
+
+
+def _lexicon_mention(text: str, start: int, end: int, surface: str, lexicon: Lexicon, names: DocumentNames,
+                     codes: set[str], before: list[Mention]) -> Mention | None:
+    if surface in names.learned:
+        name, cls, how = names.learned[surface]
+        template = names.templates.get(name)
+        if template is not None and surface == name:  # the name again: keep how it was found and its grammar
+            return replace(template, start=start, end=end, attrs=())
+        return Mention(surface, cls, start, end, name, f"alias:{how}")
+    previous = before[-1] if before and before[-1].end == start and before[-1].cls == "Place" else None
+    entries = lexicon.entries[surface]
+    entry = _choose_place(entries, codes, previous)
+    if entry is not None:
+        attrs = (("code", entry.code), ("level", entry.level))
+        return Mention(surface, "Place", start, end, entry.name, f"gazetteer:{entry.source}", attrs=attrs)
+    curated = [e for e in entries if not e.code]
+    if curated:
+        e = curated[0]
+        attrs = (("located_in", e.located_in), ("level", e.level))
+        return Mention(surface, e.cls, start, end, e.name, f"gazetteer:{e.source}", attrs=attrs)
+    return None
+
+
+# -- name rules ----------------------------------------------------------------
+
+def _sentence_mentions(sent: Sentence, lexicon: Lexicon, rules: RuleSet, names: DocumentNames,
+                       codes: set[str]) -> list[Mention]:
+    mentions = _gazetteer_mentions(sent, lexicon, names, codes)
+    for rule in rules.names:
+        mentions = apply_name_rule(rule, sent.text, mentions, rules.macros)
+    return _attach_abbreviations(sent.text, mentions)
+
+
+def apply_name_rule(rule: Rule, text: str, mentions: list[Mention], macros: dict[str, str]) -> list[Mention]:
+    """Run one name rule over a sentence; new mentions absorb the ones inside them."""
+    enc = encode(text, mentions)
+    new: list[Mention] = []
+    for match in rule.regex.finditer(enc.text):
+        new.extend(_mentions_from_match(rule, match, enc, text, macros))
+    for mention in new:
+        mentions = place(mentions, mention)
+    return mentions
+
+
+def _mentions_from_match(rule: Rule, match: re.Match[str], enc: Encoded, text: str,
+                         macros: dict[str, str]) -> list[Mention]:
+    if rule.split:
+        return _split_mentions(rule, match, enc, text, macros)
+    group = "name" if "name" in match.re.groupindex else 0
+    start, end = match.span(group)
+    parts: list[tuple[str, Mention]] = []
+    if rule.trim == "left":
+        head = _head_start(match, end)
+        start, place_mention = _trim_left(enc, start, head, macros)
+        if place_mention is not None:
+            parts.append(("place", place_mention))
+    if end - start < 2:
+        return []
+    for role, _, _ in rule.roles:
+        if match.group(role) and role not in dict(parts):
+            parts += [(role, m) for m in enc.mentions_in(*match.span(role))][:1]
+    attrs = tuple((g, match.group(g)) for g in ("level", "post") if g in match.re.groupindex and match.group(g))
+    if rule.anaphor:
+        attrs += (("anaphor", "?"),)
+    for group_name, cls in rule.inner:
+        inner = _inner_mention(rule, match, enc, text, group_name, cls, start)
+        if inner is not None:
+            parts.append((group_name, inner))
+    mention = _make_mention(rule, enc, text, start, end, tuple(parts), attrs)
+    if mention is None:
+        return []
+    return [mention]
+
+
+def _make_mention(rule: Rule, enc: Encoded, text: str, start: int, end: int,
+                  parts: tuple[tuple[str, Mention], ...], attrs: tuple[tuple[str, str], ...],
+                  cls: str | None = None) -> Mention | None:
+    nstart, nend = enc.span(start, end)
+    surface = text[nstart:nend]
+    name = canonical_from(enc, start, end)
+    if rule.reject is not None and (rule.reject.fullmatch(name) or rule.reject.fullmatch(surface)):
+        return None
+    if not any(ch not in CLASS_CHARS.values() for ch in enc.text[start:end]) and len(parts) <= 1 and rule.trim:
+        return None  # only existing mentions: nothing new was named
+    return Mention(surface, cls or rule.cls, nstart, nend, name, f"name:{rule.id}", parts, attrs)
+
+
+def canonical_from(enc: Encoded, start: int, end: int) -> str:
+    """Name of an encoded span: inner mentions by their canonical names, places as written."""
+    out = []
+    for i in range(start, end):
+        mention = enc.mentions[i]
+        if mention is None:
+            out.append(enc.text[i])
+        elif mention.cls == "Place":
+            out.append(mention.text)
+        else:
+            out.append(mention.name)
+    return "".join(out)
+
+
+def _trim_left(enc: Encoded, start: int, end: int, macros: dict[str, str]) -> tuple[int, Mention | None]:
+    """Where a name found by its suffix really begins: after the last boundary word, at a place name.
+
+    ``end`` is where the name's head (its suffix or level) starts: boundary words
+    are only looked for before it, so 联合 in 联合党委 never cuts a name.
+    """
+    body = enc.text[start:end]
+    for i, ch in enumerate(body):
+        if ch in CLASS_CHARS.values() and ch not in _KEEP_IN_NAMES:
+            start, body = start + i + 1, body[i + 1:]
+    cut = _last_boundary(body, macros, strict=body.startswith(_PLACE_CHAR))
+    start, body = start + cut, body[cut:]
+    run = len(body) - len(body.lstrip(_PLACE_CHAR))
+    if run >= 2 and run < len(body) and body[run] not in CLASS_CHARS.values():
+        return start + run, enc.mentions[start + run - 1]  # 南通市海门区希诺股份有限公司: places, then the name
+    if run >= 1:
+        return start, enc.mentions[start]
+    return start, None
+
+
+def _head_start(match: re.Match[str], end: int) -> int:
+    """Start of the name's head (group suffix, level or chain), else the name's end."""
+    for group in ("suffix", "level"):
+        if group in match.re.groupindex and match.group(group) is not None:
+            return match.start(group)
+    return end
+
+
+def _last_boundary(body: str, macros: dict[str, str], *, strict: bool = False) -> int:
+    """Index just after the last boundary word (verbs, prepositions, generic nouns).
+
+    ``strict`` (the name starts with a place): a one-character word such as 由 or 与
+    counts only when a place follows it, since 江西九由航空 is one name but
+    …财政局党支部与江西昌兴… is two.
+    """
+    last = 0
+    for match in re.finditer(macros.get("BOUNDARY", "^$"), body):
+        single = match.end() - match.start() == 1
+        if not strict or not single or match.group() == "的" or body[match.end():match.end() + 1] == _PLACE_CHAR:
+            last = max(last, match.end())
+    return last
+
+
+def _inner_mention(rule: Rule, match: re.Match[str], enc: Encoded, text: str, group: str, cls: str,
+                   floor: int) -> Mention | None:
+    if group not in match.re.groupindex or match.group(group) is None:
+        return None
+    start, end = max(match.start(group), floor), match.end(group)
+    if end - start < 2:
+        return None
+    nstart, nend = enc.span(start, end)
+    name = canonical_from(enc, start, end)
+    if rule.reject is not None and rule.reject.fullmatch(name):
+        return None
+    return Mention(text[nstart:nend], cls, nstart, nend, name, f"name:{rule.id}")
+
+
+def _split_mentions(rule: Rule, match: re.Match[str], enc: Encoded, text: str,
+                    macros: dict[str, str]) -> list[Mention]:
+    """汽车、铜、钨产业链 → 汽车产业链, 铜产业链, 钨产业链 (one thing per item)."""
+    head = match.group("head") or ""
+    start = match.start("items")
+    items = match.group("items").split("、")
+    cut = _last_boundary(items[0], macros)
+    start, items[0] = start + cut, items[0][cut:]
+    out = []
+    for item in items:
+        end = start + len(item)
+        nstart, nend = enc.span(start, end)
+        name = canonical_from(enc, start, end) + head
+        if item and not (rule.reject is not None and rule.reject.fullmatch(name)):
+            out.append(Mention(text[nstart:nend], rule.cls, nstart, nend, name, f"name:{rule.id}"))
+        start = end + 1
+    return out
+
+
+# -- document-level names --------------------------------------------------------
+
+def _attach_abbreviations(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Stretch a mention over a following （以下简称“X”） so lists read through it."""
+    out = []
+    for mention in mentions:
+        match = _ABBREVIATION.match(text[mention.end:])
+        if match:
+            mention = replace(mention, end=mention.end + match.end(), attrs=mention.attrs + (("abbreviation", match[1]),))
+        out.append(mention)
+    return out
+
+
+def _learn(sent: Sentence, mentions: list[Mention], names: DocumentNames) -> None:
+    for mention in mentions:
+        abbreviation = mention.attr("abbreviation")
+        if abbreviation:
+            names.add(abbreviation, mention.name, mention.cls, "declared")
+        if mention.cls == "Person" and mention.found_by.startswith("name:"):
+            names.add(mention.name, mention.name, "Person", "person", mention)
+        if mention.cls == "Enterprise" and mention.found_by.startswith("name:"):
+            names.add(mention.name, mention.name, "Enterprise", "name", mention)  # so the full name outranks its short forms
+            for short in company_short_forms(mention):
+                names.add(short, mention.name, "Enterprise", "derived")
+
+
+def company_short_forms(mention: Mention) -> list[str]:
+    """江西天一航空装备有限公司 → 天一航空装备有限公司, 天一航空装备; 瑞昌市人民冲压有限公司 → 人民冲压有限公司."""
+    name = mention.name
+    forms = []
+    prefix = next((m for role, m in mention.parts if role == "place" and name.startswith(m.text)), None)
+    stripped = name[len(prefix.text):] if prefix is not None else name
+    if stripped != name and len(stripped) >= 6:
+        forms.append(stripped)
+    stem = _LEGAL_FORMS.sub("", stripped)
+    group = re.match(r"^.{2,8}?集团", stem)
+    if group and len(stem) - group.end() >= 3:
+        stem = stem[group.end():]
+    if stem != stripped and len(stem) >= 4:
+        forms.append(stem)
+    return forms
+
+
+def _resolve_anaphors(sentences: list[Sentence], found: dict[int, list[Mention]]) -> dict[int, list[Mention]]:
+    """A bare 产业链党委 stands for the nearest committee named before it in the same article."""
+    out: dict[int, list[Mention]] = {}
+    recent: list[tuple[int, Mention]] = []
+    for sent in sentences:
+        if recent and recent[-1][0] != sent.article_index:
+            recent = []
+        kept = []
+        for mention in found[sent.index]:
+            if mention.attr("anaphor") == "?":
+                target = _antecedent(recent, mention.cls, sent.index)
+                if target is None:
+                    continue
+                mention = replace(mention, name=target.name, parts=target.parts, attrs=(("anaphor", target.text),))
+            kept.append(mention)
+            if not mention.attr("anaphor"):
+                recent.append((sent.article_index, replace(mention, start=sent.index)))
+        out[sent.index] = kept
+    return out
+
+
+def _antecedent(recent: list[tuple[int, Mention]], cls: str, index: int) -> Mention | None:
+    for _, mention in reversed(recent):
+        if index - mention.start > ANAPHOR_WINDOW:
+            return None
+        if mention.cls == cls:
+            return mention
+    return None
+
+
+def division_parent(code: str) -> str:
+    div = load_divisions().get(code)
+    return div.parent or "" if div else ""

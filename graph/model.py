@@ -1,0 +1,101 @@
+"""Frozen records passed between the pipeline stages. No I/O, no rdflib.
+
+Offsets: a ``Sentence`` holds *normalised* text (full-width punctuation, line
+breaks inside words removed, Traditional folded to Simplified) together with
+``offsets``, which maps every normalised character back to its position in the
+original document text. Mentions and facts carry normalised offsets; use
+``Sentence.source_span`` to get the span in the file as written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning", "info"]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    path: str  # as given on the command line, POSIX separators
+    text: str  # decoded, original (not normalised)
+    encoding: str
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    doc_path: str
+    index: int  # 0-based within the document
+    title: str  # normalised title ("" when the page gives none)
+    byline: str
+    start: int  # span of the whole article in Document.text
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    doc_path: str
+    article_index: int
+    index: int  # 0-based within the document (stable id: doc + index)
+    text: str  # normalised
+    offsets: tuple[int, ...]  # offsets[i] = position of text[i] in Document.text
+    kind: Literal["body", "title", "heading", "caption", "byline"] = "body"
+
+    def source_span(self, start: int = 0, end: int | None = None) -> tuple[int, int]:
+        """Span in the original document of normalised ``text[start:end]``."""
+        end = len(self.text) if end is None else end
+        if end <= start:
+            pos = self.offsets[start] if start < len(self.offsets) else (self.offsets[-1] + 1 if self.offsets else 0)
+            return pos, pos
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    text: str  # surface form in the normalised sentence
+    cls: str  # ontology class local name, e.g. "Enterprise"
+    start: int  # normalised offsets within the sentence
+    end: int
+    name: str  # the canonical name it stands for (天一航空党支部 → 江西天一航空装备有限公司党支部)
+    found_by: str  # "gazetteer:<source>", "name:<rule id>", "alias:<declared|derived|person>"
+    parts: tuple[tuple[str, Mention], ...] = ()  # name grammar: ("owner", 江西铜业集团), ("place", 张家港市)
+    attrs: tuple[tuple[str, str], ...] = ()  # ("level", "党委"), ("code", "360481")
+
+    def part(self, role: str) -> Mention | None:
+        return next((m for r, m in self.parts if r == role), None)
+
+    def attr(self, key: str) -> str:
+        return next((v for k, v in self.attrs if k == key), "")
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    subject: Mention
+    relation: str  # ontology property local name
+    object: Mention
+    rule_id: str
+    sentence: Sentence
+    span: tuple[int, int]  # normalised offsets within the sentence of the whole match
+    detail: str = ""  # e.g. the post title of an affiliatedWith fact (董事长)
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    iri: str
+    cls: str
+    label: str  # canonical Chinese name
+    alt_labels: tuple[str, ...] = ()
+    en_label: str = ""
+    attrs: tuple[tuple[str, str], ...] = field(default=())  # extra data properties (local name, value)
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    path: str
+    code: str  # letter for the area + 3 digits: D documents, G gazetteers, R rules, M mentions, S SHACL, Q query, C CLI
+    message: str
+    severity: Severity = "error"
+    line: int | None = None
+    col: int | None = None
+    rule_id: str | None = None
+    hint: str | None = None

@@ -1,0 +1,114 @@
+"""SPARQL over a built graph, and the shared result formats (table, csv, tsv, json)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal as TypingLiteral
+
+from rdflib import BNode, Graph, Literal, URIRef
+
+from .diagnostics import QueryError, display_width
+from .model import Diagnostic
+from .vocab import bind_prefixes
+
+Format = TypingLiteral["table", "csv", "tsv", "json"]
+QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
+_CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    variables: tuple[str, ...]
+    rows: tuple[tuple[URIRef | Literal | BNode | None, ...], ...]
+
+
+def load_graph(path: Path | str) -> Graph:
+    g = Graph()
+    bind_prefixes(g)
+    g.parse(str(path), format="turtle")
+    return g
+
+
+def resolve_query_text(spec: str) -> tuple[str, str]:
+    """A .rq path, a named query in queries/, or inline SPARQL → (source, text)."""
+    path = Path(spec)
+    if spec.endswith(".rq") and path.exists():
+        return str(path), path.read_text(encoding="utf-8")
+    named = QUERY_DIR / f"{spec}.rq"
+    if "\n" not in spec and len(spec) < 200 and named.exists():
+        return str(named), named.read_text(encoding="utf-8")
+    return "<inline>", spec
+
+
+def run_query(g: Graph, text: str, source: str = "<inline>") -> Result:
+    try:
+        result = g.query(text)
+    except Exception as exc:  # rdflib raises pyparsing and many other errors for bad SPARQL
+        raise QueryError([Diagnostic(source, "Q001", f"query failed: {exc}".splitlines()[0])]) from exc
+    if result.type != "SELECT":
+        raise QueryError([Diagnostic(source, "Q002", f"only SELECT queries are supported here, not {result.type}")])
+    variables = tuple(str(v) for v in result.vars or ())
+    rows = tuple(tuple(row[v] for v in variables) for row in result)  # type: ignore[index]
+    return Result(variables, rows)
+
+
+def _text(term: URIRef | Literal | BNode | None) -> str:
+    return "" if term is None else str(term)
+
+
+def format_result(result: Result, fmt: Format = "table") -> str:
+    if fmt == "json":
+        return _json(result)
+    if fmt in ("csv", "tsv"):
+        return _delimited(result, "," if fmt == "csv" else "\t")
+    return _table(result)
+
+
+def _table(result: Result) -> str:
+    cells = [list(result.variables)] + [[_text(t) for t in row] for row in result.rows]
+    widths = [max(display_width(r[i]) for r in cells) for i in range(len(result.variables))]
+
+    def line(row: list[str]) -> str:
+        return "  ".join(c + " " * (w - display_width(c)) for c, w in zip(row, widths)).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    body = [line(cells[0]), rule] + [line(r) for r in cells[1:]]
+    return "\n".join(body) + f"\n({len(result.rows)} rows)\n"
+
+
+def _safe_cell(value: str) -> str:
+    """Neutralise spreadsheet formulas: a cell starting with = + - @ gets a leading quote."""
+    return "'" + value if value.startswith(_CSV_TRIGGERS) else value
+
+
+def _delimited(result: Result, sep: str) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=sep, lineterminator="\n")
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow([_safe_cell(_text(t)) for t in row])
+    return buffer.getvalue()
+
+
+def _json_term(term: URIRef | Literal | BNode) -> dict[str, str]:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    out = {"type": "literal", "value": str(term)}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype:
+        out["datatype"] = str(term.datatype)
+    return out
+
+
+def _json(result: Result) -> str:
+    """SPARQL 1.1 Query Results JSON Format."""
+    bindings = [{v: _json_term(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
+    doc = {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
+    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"

@@ -1,0 +1,77 @@
+"""Stage 6: the only module that adds triples.
+
+Entities become typed nodes with labels (@zh canonical, @zh-Latn-pinyin,
+@en from the glossary, skos:altLabel @zh for other names); facts become
+rc: object properties; an affiliatedWith fact with a post title also gets an
+rc:Post node (holder, postIn, postTitle). The ontology terms the graph uses are
+copied in with their labels, so a reader of graph.ttl alone can follow it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Iterable
+
+from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
+
+from .entities import ID_BASE, EntityTable
+from .vocab import RC, bind_prefixes
+
+_DATA_PROPERTIES = {"divisionCode": XSD.string, "divisionLevel": XSD.string}
+
+
+def post_iri(person: str, org: str, title: str) -> str:
+    digest = hashlib.sha1(f"{person}|{org}|{title}".encode("utf-8")).hexdigest()[:12]
+    return f"{ID_BASE}post/{digest}"
+
+
+def build_graph(table: EntityTable, triples: Iterable[tuple[str, str, str, str]], ontology: Graph | None = None) -> Graph:
+    """``triples``: (subject iri, relation local name, object iri, post title or "")."""
+    g = Graph()
+    bind_prefixes(g)
+    for entity in table.entities.values():
+        node = URIRef(entity.iri)
+        g.add((node, RDF.type, RC[entity.cls]))
+        g.add((node, RDFS.label, Literal(entity.label, lang="zh")))
+        if entity.en_label:
+            g.add((node, RDFS.label, Literal(entity.en_label, lang="en")))
+        for alt in entity.alt_labels:
+            g.add((node, SKOS.altLabel, Literal(alt, lang="zh")))
+        for key, value in entity.attrs:
+            _add_attr(g, node, key, value)
+    for child, parent in table.place_facts:
+        g.add((URIRef(child), RC.locatedIn, URIRef(parent)))
+    for subj, relation, obj, post in triples:
+        g.add((URIRef(subj), RC[relation], URIRef(obj)))
+        if relation == "affiliatedWith" and post:
+            _add_post(g, subj, obj, post)
+    if ontology is not None:
+        _add_used_terms(g, ontology)
+    return g
+
+
+def _add_attr(g: Graph, node: URIRef, key: str, value: str) -> None:
+    if key == "pinyin":
+        g.add((node, RDFS.label, Literal(value, lang="zh-Latn-pinyin")))
+    elif key in _DATA_PROPERTIES:
+        g.add((node, RC[key], Literal(value, datatype=_DATA_PROPERTIES[key])))
+    elif key == "orgLevel":
+        g.add((node, RC.orgLevel, Literal(value, lang="zh")))
+
+
+def _add_post(g: Graph, person: str, org: str, title: str) -> None:
+    post = URIRef(post_iri(person, org, title))
+    g.add((post, RDF.type, RC.Post))
+    g.add((post, RC.holder, URIRef(person)))
+    g.add((post, RC.postIn, URIRef(org)))
+    g.add((post, RC.postTitle, Literal(title, lang="zh")))
+
+
+def _add_used_terms(g: Graph, ontology: Graph) -> None:
+    """Declarations and labels of the classes and properties the graph uses."""
+    used = {o for o in g.objects(None, RDF.type)} | set(g.predicates())
+    for term in sorted(t for t in used if str(t).startswith(str(RC))):
+        for pred, obj in ontology.predicate_objects(term):
+            keep = isinstance(obj, URIRef) or (isinstance(obj, Literal) and obj.language in (None, "zh", "en"))
+            if keep and pred in (RDF.type, RDFS.label, RDFS.subClassOf, RDFS.subPropertyOf, RDFS.comment):
+                g.add((term, pred, obj))
