@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .model import Entity, Fact, Mention
-from .places import ancestors, load_divisions, short_name
+from .places import all_place_names, ancestors, load_divisions, short_name
 
 ID_BASE = "https://w3id.org/redchain/id/"
 _KINDS = {"Place": "place", "IndustrialChain": "chain", "Person": "person"}
@@ -121,7 +121,7 @@ class EntityTable:
             node = self.nodes[key] = _Node(key, label)
         node.classes[mention.cls] += 1
         surface = canonical_name(mention.text, mention.cls)
-        if surface and not mention.found_by.startswith("derived:"):
+        if _is_alt_label(mention, surface):
             node.surfaces.add(surface)
         for attr in ("level", "abbreviation"):
             if mention.attr(attr):
@@ -135,6 +135,13 @@ class EntityTable:
         dst.surfaces |= src.surfaces | {src.label}
         dst.classes.update(src.classes)
         self.merges.append(Merge(src.label, dst.label, reason))
+
+
+def _is_alt_label(mention: Mention, surface: str) -> bool:
+    """Other names the text uses; not generic heads (产业链党委) or bare list items (汽车 of 汽车、铜产业链)."""
+    if len(surface) < 2 or mention.found_by.startswith("derived:") or mention.attr("anaphor"):
+        return False
+    return mention.cls != "IndustrialChain" or "产业" in surface
 
 
 def load_aliases(path: Path) -> tuple[dict[str, str], set[tuple[str, str]]]:
@@ -157,10 +164,13 @@ def load_aliases(path: Path) -> tuple[dict[str, str], set[tuple[str, str]]]:
 def resolve_entities(mentions: Iterable[Mention], facts: Iterable[Fact], aliases: Path) -> EntityTable:
     """Collect, merge, and build the Entity records."""
     table = EntityTable(*load_aliases(aliases))
-    for mention in _owners_first(list(mentions) + [m for f in facts for m in (f.subject, f.object)]):
+    every = list(mentions) + [m for f in facts for m in (f.subject, f.object)]
+    for mention in _owners_first([m for m in every if m.cls != "Literal"]):
         table.add(mention)
     _merge_curated(table)
+    _merge_same_stem(table)
     _merge_abbreviated_groups(table)
+    _rekey_owned(table)
     _merge_unknown_levels(table)
     _add_place_hierarchy(table)
     _finish(table)
@@ -179,6 +189,36 @@ def _merge_curated(table: EntityTable) -> None:
             table.merge(by_label[name], by_label[target], "aliases.tsv")
 
 
+_ZONE_SHORT = {"经开区": "经济技术开发区", "高新区": "高新技术产业开发区"}
+_LEGAL = ("集团有限公司", "集团股份有限公司", "集团有限责任公司")
+
+
+def _merge_same_stem(table: EntityTable) -> None:
+    """Forms of one name that differ only by a standard short form:
+    上饶经开区 → 上饶经济技术开发区, 中国航空工业集团 → 中国航空工业集团有限公司,
+    江铃汽车股份有限公司 → 江西江铃汽车股份有限公司 (the one full name that adds a place)."""
+    live = {k: n for k, n in table.nodes.items() if k not in table.redirect}
+    for key, node in sorted(live.items()):
+        for short, full in _ZONE_SHORT.items():
+            if key[0] == "place" and node.label.endswith(short):
+                target = ("place", node.label[: -len(short)] + full)
+                if target in live:
+                    table.merge(key, target, f"{short} is short for {full}")
+        if key[0] == "org" and node.label.endswith("集团"):
+            targets = [("org", node.label[:-2] + legal) for legal in _LEGAL if ("org", node.label[:-2] + legal) in live]
+            if len(targets) == 1:
+                table.merge(key, targets[0], "the group and its registered company name")
+        if key[0] == "org" and node.classes.get("Enterprise") and node.label.endswith("公司"):
+            longer = [k for k in live if k[0] == "org" and k != key and k[1].endswith(node.label)
+                      and _is_place_prefix(k[1][: -len(node.label)])]
+            if len(longer) == 1:
+                table.merge(key, longer[0], "the same company name with its place in front")
+
+
+def _is_place_prefix(prefix: str) -> bool:
+    return bool(prefix) and prefix in all_place_names()
+
+
 def _merge_abbreviated_groups(table: EntityTable) -> None:
     """江铜集团 → 江西铜业集团: a short group name whose characters the full one has in order."""
     groups = [k for k, n in table.nodes.items() if k[0] == "org" and n.label.endswith("集团") and k not in table.redirect]
@@ -189,7 +229,6 @@ def _merge_abbreviated_groups(table: EntityTable) -> None:
         fulls = [k for k in groups if k != short and len(k[1]) > len(short[1]) and _takes_in_order(stem, k[1][:-2])]
         if len(fulls) == 1:
             table.merge(short, fulls[0], f"abbreviation: '{stem}' takes the characters of '{fulls[0][1]}' in order")
-    _rekey_owned(table)
 
 
 def _takes_in_order(short: str, full: str) -> bool:
@@ -209,8 +248,8 @@ def _rekey_owned(table: EntityTable) -> None:
     for key, node in list(table.nodes.items()):
         if key[0] != "org" or key in table.redirect:
             continue
-        for merge in table.merges:
-            if key[1].startswith(merge.alias) and key[1] != merge.alias:
+        for merge in list(table.merges):
+            if key[1].startswith(merge.alias) and key[1] not in (merge.alias, merge.target):
                 target = ("org", merge.target + key[1][len(merge.alias):])
                 if target in table.nodes and target != key:
                     table.merge(key, target, f"owner '{merge.alias}' is '{merge.target}'")
@@ -261,5 +300,6 @@ def _finish(table: EntityTable) -> None:
         iri = mint_iri(key)
         if iri in table.entities:
             raise ValueError(f"IRI collision: {iri} for '{node.label}' and '{table.entities[iri].label}'")
-        table.entities[iri] = Entity(iri, cls, node.label, tuple(sorted(alts)), english_label(node.label),
+        short = short_name(node.label) if key[0] == "place" and key[1].isdigit() else ""
+        table.entities[iri] = Entity(iri, cls, node.label, tuple(sorted(alts)), english_label(node.label, short),
                                      tuple(attrs) + (("pinyin", pinyin_label(node.label)),))

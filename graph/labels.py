@@ -36,13 +36,41 @@ def pinyin_label(name: str) -> str:
 
 
 def _plain_pinyin(text: str) -> str:
+    """Syllables joined as one word, with an apostrophe where they would run together (Ji'an)."""
     from pypinyin import lazy_pinyin
 
-    return "".join(lazy_pinyin(text)).capitalize()
+    syllables = lazy_pinyin(text)
+    word = syllables[0] if syllables else ""
+    for syllable in syllables[1:]:
+        word += ("'" if syllable[:1] in "aoe" else "") + syllable
+    return word.capitalize()
 
 
-def english_label(name: str) -> str:
-    """Glossary words in English, the rest in pinyin, longest glossary match first."""
+def _split_places(run: str) -> list[str]:
+    """江西天一 → 江西, 天一: place names are words of their own in a romanised name."""
+    from .places import all_place_names
+
+    names = all_place_names()
+    words: list[str] = []
+    rest = ""
+    i = 0
+    while i < len(run):
+        size = next((n for n in range(min(8, len(run) - i), 1, -1) if run[i:i + n] in names), 0)
+        if size:
+            words += [rest] if rest else []
+            words.append(run[i:i + size])
+            rest, i = "", i + size
+        else:
+            rest, i = rest + run[i], i + 1
+    return words + ([rest] if rest else [])
+
+
+def english_label(name: str, short: str = "") -> str:
+    """Glossary words in English, the rest in pinyin, longest glossary match first.
+
+    ``short``: a place's short name (景德镇 of 景德镇市), romanised as one word."""
+    if short and name.startswith(short) and len(name) > len(short):
+        return f"{_plain_pinyin(short)} {english_label(name[len(short):])}"
     terms = glossary()
     longest = max((len(t) for t in terms), default=1)
     words: list[str] = []
@@ -70,7 +98,7 @@ def _romanise(text: str) -> str:
     parts = []
     for chunk in re.split(r"([\u4e00-\u9fff]+)", text):
         if _CJK.fullmatch(chunk):
-            parts.append(_plain_pinyin(chunk))
+            parts.extend(_plain_pinyin(word) for word in _split_places(chunk))
         elif chunk.strip("（）() "):
             parts.append(chunk.replace("（", "(").replace("）", ")"))
     return " ".join(parts)

@@ -168,6 +168,8 @@ def _mentions_from_match(rule: Rule, match: re.Match[str], enc: Encoded, text: s
         inner = _inner_mention(rule, match, enc, text, group_name, cls, start)
         if inner is not None:
             parts.append((group_name, inner))
+    known = {id(m) for _, m in parts}
+    parts += [("inner", m) for m in enc.mentions_in(start, end) if id(m) not in known and m.cls != "Place"]
     mention = _make_mention(rule, enc, text, start, end, tuple(parts), attrs)
     if mention is None:
         return []

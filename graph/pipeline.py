@@ -88,10 +88,12 @@ def fact_records(table: EntityTable, results: list[DocumentResult]) -> tuple[set
     for result in results:
         titles = {a.index: a.title for a in result.articles}
         for fact in result.facts:
-            subj, obj = table.iri(fact.subject), table.iri(fact.object)
+            subj = table.iri(fact.subject)
+            obj = fact.object.name if fact.object.cls == "Literal" else table.iri(fact.object)
+            detail = fact.object.text if fact.object.cls == "Literal" else fact.detail
             if subj == obj:
                 continue
-            triples.add((subj, fact.relation, obj, fact.detail))
+            triples.add((subj, fact.relation, obj, detail))
             records.append(_record(table, fact, subj, obj, titles))
     return triples, records
 
@@ -104,7 +106,8 @@ def _record(table: EntityTable, fact: Fact, subj: str, obj: str, titles: dict[in
     sent_start, sent_end = sent.source_span()
     return {
         "s": subj, "p": str(RC[fact.relation]), "o": obj,
-        "s_label": table.entities[subj].label, "p_name": fact.relation, "o_label": table.entities[obj].label,
+        "s_label": table.entities[subj].label, "p_name": fact.relation,
+        "o_label": table.entities[obj].label if obj in table.entities else fact.object.text,
         "rule": fact.rule_id, "doc": sent.doc_path, "article": sent.article_index,
         "article_title": titles.get(sent.article_index, ""), "sentence": sent.index,
         "start": start, "end": end, "sentence_start": sent_start, "sentence_end": sent_end,

@@ -95,6 +95,12 @@ def _one_highest(divs: list[Division]) -> Division | None:
     return top[0] if len(top) == 1 and len(divs) <= 2 else None
 
 
+@lru_cache(maxsize=1)
+def all_place_names() -> frozenset[str]:
+    """Every full and usable short division name (for splitting names and labels)."""
+    return frozenset(names_index())
+
+
 def ancestors(code: str) -> list[Division]:
     """Parent, grandparent, … of a division (nearest first)."""
     divisions = load_divisions()

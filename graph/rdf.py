@@ -15,6 +15,7 @@ from typing import Iterable
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 
 from .entities import ID_BASE, EntityTable
+from .rules import DATA_PROPERTIES
 from .vocab import RC, bind_prefixes
 
 _DATA_PROPERTIES = {"divisionCode": XSD.string, "divisionLevel": XSD.string}
@@ -41,13 +42,26 @@ def build_graph(table: EntityTable, triples: Iterable[tuple[str, str, str, str]]
             _add_attr(g, node, key, value)
     for child, parent in table.place_facts:
         g.add((URIRef(child), RC.locatedIn, URIRef(parent)))
-    for subj, relation, obj, post in triples:
+    for subj, relation, obj, detail in triples:
+        if relation in DATA_PROPERTIES:
+            _add_data_fact(g, URIRef(subj), relation, obj, detail)
+            continue
         g.add((URIRef(subj), RC[relation], URIRef(obj)))
-        if relation == "affiliatedWith" and post:
-            _add_post(g, subj, obj, post)
+        if relation == "affiliatedWith" and detail:
+            _add_post(g, subj, obj, detail)
     if ontology is not None:
         _add_used_terms(g, ontology)
     return g
+
+
+def _add_data_fact(g: Graph, node: URIRef, relation: str, value: str, wording: str) -> None:
+    """statedMemberCount (+ the wording, 20多家) or foundingDate as gYear, gYearMonth or date."""
+    if relation == "statedMemberCount":
+        g.add((node, RC.statedMemberCount, Literal(int(value), datatype=XSD.integer)))
+        g.add((node, RC.statedMemberCountText, Literal(wording, lang="zh")))
+    else:
+        datatype = {1: XSD.gYear, 2: XSD.gYearMonth, 3: XSD.date}[value.count("-") + 1]
+        g.add((node, RC.foundingDate, Literal(value, datatype=datatype)))
 
 
 def _add_attr(g: Graph, node: URIRef, key: str, value: str) -> None:

@@ -13,7 +13,9 @@ import re
 
 from .encoding import Encoded, encode
 from .model import Fact, Mention, Sentence
-from .rules import Rule, RuleSet
+from .rules import DATA_PROPERTIES, Rule, RuleSet
+
+_DATE = re.compile(r"((?:19|20)[0-9]{2})年(?:([0-9]{1,2})月(?:([0-9]{1,2})日)?)?")
 
 PARTY_ORG_OF_UNKNOWN_LEVEL = "党组织"  # 天一航空党组织: merged later with the one known branch of the owner
 
@@ -64,6 +66,8 @@ def _role_mentions(rule: Rule, role: str, match: re.Match[str], enc: Encoded, co
         base, part = role.split(".", 1)
         found = _role_mentions(rule, base, match, enc, context)
         return [p for p in (m.part(part) for m in found) if p is not None]
+    if rule.relation in DATA_PROPERTIES and role == rule.object:
+        return _literal(rule, match, enc)
     if role in match.re.groupindex and match.group(role) is not None:
         found = enc.mentions_in(*match.span(role))
     else:
@@ -75,6 +79,22 @@ def _role_mentions(rule: Rule, role: str, match: re.Match[str], enc: Encoded, co
         level = match.group("level") if level == "{level}" and "level" in match.re.groupindex else level
         found = [derive_party_organization(m, level or PARTY_ORG_OF_UNKNOWN_LEVEL, rule.id) for m in found]
     return found
+
+
+def _literal(rule: Rule, match: re.Match[str], enc: Encoded) -> list[Mention]:
+    """The value of a data property as a pseudo-mention of class "Literal" (name = normalised value)."""
+    group = rule.object
+    if match.group(group) is None:
+        return []
+    start, end = enc.span(*match.span(group))
+    raw = match.group(group)
+    if DATA_PROPERTIES[rule.relation] == "count":
+        value = re.match(r"[0-9]+", raw)
+        name = value[0] if value else ""
+    else:
+        date = _DATE.search(raw)
+        name = "-".join(f"{int(p):02d}" if i else p for i, p in enumerate(date.groups()) if p) if date else ""
+    return [Mention(raw, "Literal", start, end, name, f"literal:{rule.id}")] if name else []
 
 
 def flatten_mentions(mentions: list[Mention]) -> list[Mention]:

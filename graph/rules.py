@@ -42,6 +42,9 @@ RELATIONS = frozenset({
     "covers", "servesChain", "leadsChain", "locatedIn", "partyOrganizationOf", "subOrganizationOf",
     "secretaryOf", "affiliatedWith", "partnersWith",
 })
+# Data properties a rule may state; the object is a regex group, not a mention.
+DATA_PROPERTIES = {"statedMemberCount": "count", "foundingDate": "date"}
+RELATIONS = RELATIONS | frozenset(DATA_PROPERTIES)
 LIST_JOINERS = "(?:、|，|和|及|以及|与|同)"
 _SLOT = re.compile(r"\{(?:(?P<role>[a-z_][a-z0-9_]*):(?P<classes>[A-Za-z|]+)(?P<many>\+)?|(?P<macro>[A-Z][A-Z0-9_]*))\}")
 _UNBOUNDED = re.compile(r"(?<!\\)(?:\.|\])[*+]")
