@@ -164,6 +164,7 @@ def load_aliases(path: Path) -> tuple[dict[str, str], set[tuple[str, str]]]:
 def resolve_entities(mentions: Iterable[Mention], facts: Iterable[Fact], aliases: Path) -> EntityTable:
     """Collect, merge, and build the Entity records."""
     table = EntityTable(*load_aliases(aliases))
+    facts = list(facts)
     every = list(mentions) + [m for f in facts for m in (f.subject, f.object)]
     for mention in _owners_first([m for m in every if m.cls != "Literal"]):
         table.add(mention)
@@ -172,6 +173,7 @@ def resolve_entities(mentions: Iterable[Mention], facts: Iterable[Fact], aliases
     _merge_abbreviated_groups(table)
     _rekey_owned(table)
     _merge_unknown_levels(table)
+    _qualify_committees(table, facts)
     _add_place_hierarchy(table)
     _finish(table)
     return table
@@ -267,6 +269,26 @@ def _merge_unknown_levels(table: EntityTable) -> None:
                  and any(k[1] == owner + level for level in _CONCRETE_LEVELS)]
         if len(known) == 1:
             table.merge(key, known[0], f"the only party organisation of '{owner}' named in the corpus")
+
+
+def _qualify_committees(table: EntityTable, facts: Iterable[Fact]) -> None:
+    """不锈钢新材料产业链党委 set up by 福安市 → 福安市不锈钢新材料产业链党委 (bare name kept as altLabel).
+
+    Only a committee whose name starts with no place, located by the text in exactly one place."""
+    places: dict[Key, set[Key]] = defaultdict(set)
+    for fact in facts:
+        if fact.relation == "locatedIn" and fact.subject.cls == "ChainPartyCommittee" and fact.object.cls == "Place":
+            if fact.subject.part("place") is None:
+                places[table.key(fact.subject)].add(table.key(fact.object))
+    for key, located in sorted(places.items()):
+        if len(located) != 1 or key in table.redirect or key not in table.nodes:
+            continue
+        place = table.nodes[next(iter(located))]
+        target = ("org", place.label + table.nodes[key].label)
+        if target not in table.nodes:
+            node = table.nodes[key]
+            table.nodes[target] = _Node(target, target[1], Counter(node.classes), set(), dict(node.attrs))
+        table.merge(key, target, f"named after the place the text says set it up ({place.label})")
 
 
 def _add_place_hierarchy(table: EntityTable) -> None:

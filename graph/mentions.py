@@ -158,8 +158,8 @@ def _mentions_from_match(rule: Rule, match: re.Match[str], enc: Encoded, text: s
             parts.append(("place", place_mention))
     if end - start < 2:
         return []
-    for role, _, _ in rule.roles:
-        if match.group(role) and role not in dict(parts):
+    for role, _, _ in rule.roles:  # slots inside the name, or right before it (a chain's place)
+        if match.group(role) and role not in dict(parts) and match.end(role) >= start and match.start(role) <= end:
             parts += [(role, m) for m in enc.mentions_in(*match.span(role))][:1]
     attrs = tuple((g, match.group(g)) for g in ("level", "post") if g in match.re.groupindex and match.group(g))
     if rule.anaphor:
