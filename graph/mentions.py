@@ -283,11 +283,15 @@ def _split_mentions(rule: Rule, match: re.Match[str], enc: Encoded, text: str,
 
 def _attach_abbreviations(text: str, mentions: list[Mention]) -> list[Mention]:
     """Stretch a mention over a following （以下简称“X”） so lists read through it."""
-    out = []
+    out: list[Mention] = []
+    covered = -1  # end of the last declaration absorbed: mentions inside it go
     for mention in mentions:
+        if mention.start < covered:
+            continue
         match = _ABBREVIATION.match(text[mention.end:])
         if match:
             mention = replace(mention, end=mention.end + match.end(), attrs=mention.attrs + (("abbreviation", match[1]),))
+            covered = mention.end
         out.append(mention)
     return out
 
