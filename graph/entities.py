@@ -304,7 +304,7 @@ def _add_place_hierarchy(table: EntityTable) -> None:
 
 
 def _finish(table: EntityTable) -> None:
-    from .labels import english_label, pinyin_label
+    from .labels import english_label, person_label, pinyin_label
 
     for key, node in sorted(table.nodes.items()):
         if key in table.redirect:
@@ -323,5 +323,6 @@ def _finish(table: EntityTable) -> None:
         if iri in table.entities:
             raise ValueError(f"IRI collision: {iri} for '{node.label}' and '{table.entities[iri].label}'")
         short = short_name(node.label) if key[0] == "place" and key[1].isdigit() else ""
-        table.entities[iri] = Entity(iri, cls, node.label, tuple(sorted(alts)), english_label(node.label, short),
+        english = person_label(node.label) if cls == "Person" else english_label(node.label, short)
+        table.entities[iri] = Entity(iri, cls, node.label, tuple(sorted(alts)), english,
                                      tuple(attrs) + (("pinyin", pinyin_label(node.label)),))

@@ -66,32 +66,43 @@ def _split_places(run: str) -> list[str]:
 
 
 def english_label(name: str, short: str = "") -> str:
-    """Glossary words in English, the rest in pinyin, longest glossary match first.
+    """Glossary words in English, place names romanised as words, the rest in pinyin.
 
     ``short``: a place's short name (景德镇 of 景德镇市), romanised as one word."""
+    from .places import all_place_names, short_name
+
     if short and name.startswith(short) and len(name) > len(short):
         return f"{_plain_pinyin(short)} {english_label(name[len(short):])}"
-    terms = glossary()
-    longest = max((len(t) for t in terms), default=1)
+    terms, places = glossary(), all_place_names()
     words: list[str] = []
     pending = ""
     i = 0
     while i < len(name):
-        for size in range(min(longest, len(name) - i), 0, -1):
-            piece = name[i : i + size]
-            if piece in terms:
-                if pending:
-                    words.append(_romanise(pending))
-                    pending = ""
-                words.append(terms[piece])
-                i += size
-                break
+        place = next((name[i:i + n] for n in range(min(10, len(name) - i), 1, -1) if name[i:i + n] in places), "")
+        term = next((name[i:i + n] for n in range(min(12, len(name) - i), 0, -1) if name[i:i + n] in terms), "")
+        if place and len(place) >= len(term):
+            words += [_romanise(pending)] if pending else []
+            stem = short_name(place) if place.endswith(("省", "市", "县", "区", "盟", "旗", "州")) else ""
+            words.append(f"{_plain_pinyin(stem)} {terms.get(place[len(stem):], '')}" if stem else _plain_pinyin(place))
+            pending, i = "", i + len(place)
+        elif term:
+            words += [_romanise(pending)] if pending else []
+            words.append(terms[term])
+            pending, i = "", i + len(term)
         else:
-            pending += name[i]
-            i += 1
+            pending, i = pending + name[i], i + 1
     if pending:
         words.append(_romanise(pending))
     return re.sub(r"\s+", " ", " ".join(w for w in words if w)).strip()
+
+
+COMPOUND_SURNAMES = frozenset({"欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "令狐", "慕容", "司徒", "夏侯", "尉迟", "长孙", "宇文"})
+
+
+def person_label(name: str) -> str:
+    """何炳辉 → He Binghui (surname first, as Chinese names are written)."""
+    cut = 2 if len(name) > 2 and name[:2] in COMPOUND_SURNAMES else 1
+    return f"{_plain_pinyin(name[:cut])} {_plain_pinyin(name[cut:])}".strip()
 
 
 def _romanise(text: str) -> str:

@@ -1,0 +1,258 @@
+"""Stage 2a: normalise text and keep, for every character, its offset in the input.
+
+``normalize(text)`` returns ``(norm, offsets)`` with ``norm[i]`` taken from
+``text[offsets[i]]``. Every pass below only drops characters or replaces one
+character by exactly one other, never inserts or reorders, so the offset map is
+exact and strictly increasing by construction.
+
+Passes, in order:
+
+1. clean: zero-width and control characters go (``\\r\\n`` → ``\\n``; a lone
+   ``\\r`` and other line separators become ``\\n``); tabs and other spaces
+   (ideographic space, NBSP) become ``" "``.
+2. full-width ASCII letters and digits become half-width (ＡＢＣ１２３ → ABC123),
+   by NFKC on those characters only: full-width punctuation stays full-width.
+3. Traditional → Simplified with OpenCC ``t2s``, one run of Han characters at a
+   time; a run whose conversion changes its length (a phrase rule) is converted
+   character by character instead, so the map stays one to one.
+4. half-width ``, : ; ? ! ( )`` next to a CJK character become full-width.
+   Digits and ASCII letters are not CJK, so ``1,000`` and ``10:30`` stay; a
+   bracket pair is widened together when either half qualifies.
+5. line breaks inside a paragraph are removed (see ``_continues``), blank lines
+   collapse to one, and spaces at line edges go.
+6. spaces between two CJK characters go; other runs of spaces become one space.
+
+The line-shape predicates (``is_standalone``, ``is_caption``, ``is_byline``,
+``is_markup``, ``ends_sentence``) are shared with ``segment.py`` so that the
+two stages agree on what a heading is.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+import opencc
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+# CJK punctuation, kana, full-width forms, curly quotes, dashes, ellipsis, middle dot
+CJK_PUNCT = "\u3001-\u303f\u3040-\u30ff\uff01-\uff60\u2018-\u201f\u2014\u2015\u2026\u00b7\ufe30-\ufe4f"
+_CJK_CHAR = re.compile(f"[{HAN}{CJK_PUNCT}]")
+_HAN_RUN = re.compile(f"[{HAN}]+")
+_HAN_CHAR = re.compile(f"[{HAN}]")
+
+_WIDE = str.maketrans(",:;?!()", "，：；？！（）")
+_LINE_BREAKS = "\r\x0b\x0c\x85\u2028\u2029"
+_FULL_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+
+# A line ending in one of these is complete; "——" ends a deck line (江西省探索以…——).
+FINAL = ("。", "！", "？", "；", "…", "”", "’", "』", "」", "）", "】", "》", "!", "?", ";", ")", "——")
+# Characters that may begin the continuation of a broken line, besides Han characters.
+_CLOSERS = "，。、；：！？”’）》」』】…,;:!?)"
+# Sentence punctuation inside a line marks it as running text, not a heading.
+_INNER_STOP = re.compile(r"[。！？；，!?;,]")
+_SPACED = re.compile(r"\S\s+\S")
+
+_MARKUP = re.compile(r"^(?:#|\*\*|>\s|!\[|\|)")
+_CAPTION_HEAD = re.compile(
+    r"^(?:[上下左右中]?图[①-⑳\d一二三四五六七八九十]*[：:]|本版责编|责任编辑|版式设计|美术编辑|图片编辑)"
+    r"|图片均[为由]|版式设计[：:]")
+_CAPTION_TAIL = re.compile(r"(?:摄|供图|提供|制图)[)）]?$")
+_BYLINE = re.compile(
+    r"^[►▶■□●◆▲★☆]\s*\S"
+    r"|^(?:\S+\s+)?(?:本报|本刊)?(?:全媒体|特约|实习)?(?:记者|通讯员)\s*[\u4e00-\u9fff]{2,4}(?:\s|$)"
+    r"|^文\s*[／/]")
+
+SHORT_LINE = 6  # a line this short without sentence punctuation is a kicker or a name (引领, 金台潮声, 张洋)
+SPACED_LINE = 40  # up to this length, a space between words marks a two-part headline or a name list
+OPENING_LINE = 20  # a line this short right after a finished paragraph opens a section (深度关注·…①)
+
+
+def is_cjk(ch: str) -> bool:
+    """Han character or CJK/full-width punctuation (what Chinese typesetting sets without spaces)."""
+    return bool(ch) and _CJK_CHAR.match(ch) is not None
+
+
+def is_markup(line: str) -> bool:
+    return _MARKUP.match(line) is not None
+
+
+def is_caption(line: str) -> bool:
+    """Photo captions and credits: 图①：…, 上图：…, …摄, …供图, 本版责编…, 版式设计…"""
+    if _CAPTION_HEAD.search(line):
+        return True
+    # A long line or one with commas that ends in 提供 is running text broken by the layout.
+    return len(line) <= 25 and not _INNER_STOP.search(line) and _CAPTION_TAIL.search(line) is not None
+
+
+def is_byline(line: str) -> bool:
+    """Marked or reporter bylines: ► 周佳, ■中共…组织部, 本报记者 朱磊, 沈祖文 本报全媒体记者 卢瑛琦."""
+    return len(line) <= 40 and _BYLINE.search(line) is not None
+
+
+def ends_sentence(line: str) -> bool:
+    return line.rstrip().endswith(FINAL)
+
+
+def is_standalone(line: str, prev: str | None = None) -> bool:
+    """Whether a (stripped) line stands on its own and must not be glued to the next one.
+
+    Headings, kickers, bylines, captions and mastheads stand alone. Running text has
+    sentence punctuation inside, or ends with it. Otherwise decide by length and by
+    the previous line: a very short line (≤ SHORT_LINE) is a kicker or a name; a
+    spaced short line is a two-part headline or a name list; a short line right after
+    a finished paragraph (or at the top) opens a section. A short line after an
+    unfinished heading is the first line of a broken paragraph (福安市创新“组团式”挂钩).
+    """
+    if is_markup(line) or is_caption(line) or is_byline(line):
+        return True
+    if _INNER_STOP.search(line[:-1]) or line.endswith(("。", "！", "？", "!", "?")):
+        return False
+    if len(line) <= SHORT_LINE or (len(line) <= SPACED_LINE and _SPACED.search(line) and _HAN_CHAR.search(line)):
+        return True
+    return len(line) <= OPENING_LINE and (prev is None or ends_sentence(prev) or is_caption(prev))
+
+
+def normalize(text: str) -> tuple[str, tuple[int, ...]]:
+    """Normalised text and, for every normalised character, its offset in ``text``."""
+    norm, offsets = _clean(text)
+    norm = _fold_width(norm)
+    norm = _fold_traditional(norm)
+    norm = _widen_punctuation(norm)
+    norm, offsets = _join_lines(norm, offsets)
+    norm, offsets = _squeeze_spaces(norm, offsets)
+    return norm, tuple(offsets)
+
+
+def _clean(text: str) -> tuple[str, list[int]]:
+    chars: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(text):
+        if ch == "\r" and text[i + 1:i + 2] == "\n":
+            continue  # the \n of a CRLF pair carries the break
+        if ch in _LINE_BREAKS:
+            ch = "\n"
+        elif ch == "\t" or unicodedata.category(ch) == "Zs":
+            ch = " "
+        elif ch != "\n" and unicodedata.category(ch) in ("Cc", "Cf"):
+            continue  # zero-width characters (U+200B, U+FEFF, soft hyphen) are Cf
+        chars.append(ch)
+        offsets.append(i)
+    return "".join(chars), offsets
+
+
+def _fold_width(text: str) -> str:
+    return _FULL_ALNUM.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+
+
+@functools.cache
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s.json")
+
+
+def _fold_traditional(text: str) -> str:
+    converter = _t2s()
+
+    def fold(match: re.Match[str]) -> str:
+        run = match.group()
+        simplified = converter.convert(run)
+        if len(simplified) == len(run):
+            return simplified
+        # A phrase rule changed the length; per character every output is checked.
+        return "".join(c if len(c := converter.convert(ch)) == 1 else ch for ch in run)
+
+    return _HAN_RUN.sub(fold, text)
+
+
+def _neighbour(text: str, i: int, step: int) -> str:
+    """Nearest non-space character on the same line, "" at a line edge."""
+    i += step
+    while 0 <= i < len(text) and text[i] == " ":
+        i += step
+    return text[i] if 0 <= i < len(text) and text[i] != "\n" else ""
+
+
+def _bracket_pairs(text: str) -> list[tuple[int, int]]:
+    pairs: list[tuple[int, int]] = []
+    stack: list[int] = []
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            stack.clear()  # brackets pair within a line only
+        elif ch == "(":
+            stack.append(i)
+        elif ch == ")" and stack:
+            pairs.append((stack.pop(), i))
+    return pairs
+
+
+def _widen_punctuation(text: str) -> str:
+    widen = {i for i, ch in enumerate(text)
+             if ch in ",:;?!()" and (is_cjk(_neighbour(text, i, -1)) or is_cjk(_neighbour(text, i, 1)))}
+    for left, right in _bracket_pairs(text):
+        if left in widen or right in widen:
+            widen |= {left, right}  # keep a pair consistent: 南康区(2023) → 南康区（2023）
+    chars = list(text)
+    for i in widen:
+        chars[i] = chars[i].translate(_WIDE)
+    return "".join(chars)
+
+
+def _opens_continuation(line: str) -> bool:
+    return bool(line) and (_HAN_CHAR.match(line[0]) is not None or line[0] in _CLOSERS)
+
+
+def _continues(lines: list[str], breaks: list[int], k: int) -> bool:
+    """Whether line ``k`` runs on into line ``k + 1`` (a break inside a paragraph: 聚\\n\\n合力).
+
+    It does when line k ends without sentence-final punctuation, the next line begins
+    with a Han character or closing punctuation, neither line stands alone (heading,
+    kicker, byline, caption, markup), and the next line is not a photo caption, which
+    shows as a credit line (…供图) right under it.
+    """
+    line, nxt = lines[k], lines[k + 1]
+    prev = lines[k - 1] if k else None
+    if ends_sentence(line) or not _opens_continuation(nxt):
+        return False
+    if is_standalone(line, prev) or is_standalone(nxt, line):
+        return False
+    credit_follows = k + 2 < len(lines) and breaks[k + 1] == 1 and is_caption(lines[k + 2])
+    return not credit_follows
+
+
+def _content_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the content of every non-blank line, without edge spaces."""
+    spans = []
+    for match in re.finditer(r"[^\n]+", text):
+        line = match.group()
+        stripped = line.strip(" ")
+        if stripped:
+            start = match.start() + len(line) - len(line.lstrip(" "))
+            spans.append((start, start + len(stripped)))
+    return spans
+
+
+def _join_lines(text: str, offsets: list[int]) -> tuple[str, list[int]]:
+    spans = _content_spans(text)
+    lines = [text[s:e] for s, e in spans]
+    breaks = [text[spans[k][1]:spans[k + 1][0]].count("\n") for k in range(len(spans) - 1)]
+    keep: list[int] = []
+    for k, (start, end) in enumerate(spans):
+        keep.extend(range(start, end))
+        if k + 1 < len(spans) and not _continues(lines, breaks, k):
+            # Keep at most two line breaks: one ends the line, two mark a paragraph.
+            newlines = [i for i in range(end, spans[k + 1][0]) if text[i] == "\n"]
+            keep.extend(newlines[:2])
+    return "".join(text[i] for i in keep), [offsets[i] for i in keep]
+
+
+def _squeeze_spaces(text: str, offsets: list[int]) -> tuple[str, list[int]]:
+    drop: set[int] = set()
+    for match in re.finditer(" +", text):
+        start, end = match.span()
+        before = text[start - 1] if start else ""
+        after = text[end] if end < len(text) else ""
+        between_cjk = is_cjk(before) and is_cjk(after)
+        drop.update(range(start if between_cjk else start + 1, end))
+    keep = [i for i in range(len(text)) if i not in drop]
+    return "".join(text[i] for i in keep), [offsets[i] for i in keep]
