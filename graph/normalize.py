@@ -53,6 +53,8 @@ _CLOSERS = "，。、；：！？”’）》」』】…,;:!?)"
 # Sentence punctuation inside a line marks it as running text, not a heading.
 _INNER_STOP = re.compile(r"[。！？；，!?;,]")
 _SPACED = re.compile(r"\S\s+\S")
+# A heading never ends like this: a finished sentence, or a clause that goes on (李廷凯说，).
+_RUNNING_END = ("。", "！", "？", "!", "?", "，", "、", ",", "：", ":")
 
 _MARKUP = re.compile(r"^(?:#|\*\*|>\s|!\[|\|)")
 _CAPTION_HEAD = re.compile(
@@ -107,7 +109,7 @@ def is_standalone(line: str, prev: str | None = None) -> bool:
     """
     if is_markup(line) or is_caption(line) or is_byline(line):
         return True
-    if _INNER_STOP.search(line[:-1]) or line.endswith(("。", "！", "？", "!", "?")):
+    if _INNER_STOP.search(line[:-1]) or line.endswith(_RUNNING_END):
         return False
     if len(line) <= SHORT_LINE or (len(line) <= SPACED_LINE and _SPACED.search(line) and _HAN_CHAR.search(line)):
         return True
@@ -156,11 +158,11 @@ def _fold_traditional(text: str) -> str:
 
     def fold(match: re.Match[str]) -> str:
         run = match.group()
-        simplified = converter.convert(run)
+        simplified: str = converter.convert(run)
         if len(simplified) == len(run):
             return simplified
         # A phrase rule changed the length; per character every output is checked.
-        return "".join(c if len(c := converter.convert(ch)) == 1 else ch for ch in run)
+        return "".join(c if len(c := str(converter.convert(ch))) == 1 else ch for ch in run)
 
     return _HAN_RUN.sub(fold, text)
 
