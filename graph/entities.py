@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from .canonical import canonical_name
 from .model import Entity, Fact, Mention
 from .places import all_place_names, ancestors, load_divisions, short_name
 
@@ -28,7 +29,6 @@ ID_BASE = "https://w3id.org/redchain/id/"
 _KINDS = {"Place": "place", "IndustrialChain": "chain", "Person": "person"}
 _SPECIFICITY = {"ChainPartyCommittee": 3, "PartyOrganization": 2}
 _CONCRETE_LEVELS = ("党委", "党总支", "党支部")
-_FULL_WIDTH = str.maketrans({"(": "（", ")": "）", ",": "，", ":": "：", ";": "；"})
 
 Key = tuple[str, str]
 
@@ -42,15 +42,6 @@ class Merge:
 
 def kind_of(cls: str) -> str:
     return _KINDS.get(cls, "org")
-
-
-def canonical_name(name: str, cls: str) -> str:
-    """Full-width punctuation, no spaces; a chain is always …产业链."""
-    name = unicodedata.normalize("NFC", name).translate(_FULL_WIDTH)
-    name = re.sub(r"\s+", "", name)
-    if cls == "IndustrialChain" and name.endswith("产业"):
-        name += "链"
-    return name
 
 
 def mint_iri(key: Key) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from .canonical import canonical_name
 from .encoding import Encoded, encode, place
 from .lexicon import LexEntry, Lexicon
 from .model import Mention, Sentence
@@ -156,12 +157,14 @@ def _mentions_from_match(rule: Rule, match: re.Match[str], enc: Encoded, text: s
         start, place_mention = _trim_left(enc, start, head, macros)
         if place_mention is not None:
             parts.append(("place", place_mention))
-    if end - start < 2:
-        return []
+    head = enc.span(start, _head_start(match, end))
+    if end - start < 2 or (rule.trim and head[1] - head[0] < 2):
+        return []  # trimming left no name before the head
+    _inherit_place(enc, start, end, parts)
     for role, _, _ in rule.roles:  # slots inside the name, or right before it (a chain's place)
         if match.group(role) and role not in dict(parts) and match.end(role) >= start and match.start(role) <= end:
             parts += [(role, m) for m in enc.mentions_in(*match.span(role))][:1]
-    attrs = tuple((g, match.group(g)) for g in ("level", "post") if g in match.re.groupindex and match.group(g))
+    attrs = tuple((g, match.group(g)) for g in ("level", "post", "elided") if g in match.re.groupindex and match.group(g))
     if rule.anaphor:
         attrs += (("anaphor", "?"),)
     for group_name, cls in rule.inner:
@@ -176,12 +179,23 @@ def _mentions_from_match(rule: Rule, match: re.Match[str], enc: Encoded, text: s
     return [mention]
 
 
+def _inherit_place(enc: Encoded, start: int, end: int, parts: list[tuple[str, Mention]]) -> None:
+    """江西铜业集团银山矿业有限责任公司: a name that begins with a name that begins with a place."""
+    first = enc.mentions[start] if start < end else None
+    if first is not None and first.cls != "Place" and not any(r == "place" for r, _ in parts):
+        inner_place = first.part("place")
+        if inner_place is not None and first.text.startswith(inner_place.text):
+            parts.append(("place", inner_place))
+
+
 def _make_mention(rule: Rule, enc: Encoded, text: str, start: int, end: int,
                   parts: tuple[tuple[str, Mention], ...], attrs: tuple[tuple[str, str], ...],
                   cls: str | None = None) -> Mention | None:
     nstart, nend = enc.span(start, end)
     surface = text[nstart:nend]
     name = canonical_from(enc, start, end)
+    if (cls or rule.cls) == "IndustrialChain":
+        name = canonical_name(name, "IndustrialChain")
     if rule.reject is not None and (rule.reject.fullmatch(name) or rule.reject.fullmatch(surface)):
         return None
     if not any(ch not in CLASS_CHARS.values() for ch in enc.text[start:end]) and len(parts) <= 1 and rule.trim:
@@ -301,6 +315,8 @@ def _learn(sent: Sentence, mentions: list[Mention], names: DocumentNames) -> Non
         abbreviation = mention.attr("abbreviation")
         if abbreviation:
             names.add(abbreviation, mention.name, mention.cls, "declared")
+        if mention.cls == "Place" and mention.found_by.startswith("name:"):
+            names.add(mention.name, mention.name, "Place", "place", mention)
         if mention.cls == "Person" and mention.found_by.startswith("name:"):
             names.add(mention.name, mention.name, "Person", "person", mention)
         if mention.cls == "Enterprise" and mention.found_by.startswith("name:"):
@@ -327,33 +343,54 @@ def company_short_forms(mention: Mention) -> list[str]:
 
 
 def _resolve_anaphors(sentences: list[Sentence], found: dict[int, list[Mention]]) -> dict[int, list[Mention]]:
-    """A bare 产业链党委 stands for the nearest committee named before it in the same article."""
+    """Bare phrases take their referent from the text before them, within the article:
+    产业链党委 the committee named last (a few sentences back), 省委组织部 the province named last."""
     out: dict[int, list[Mention]] = {}
-    recent: list[tuple[int, Mention]] = []
+    recent: list[tuple[int, Mention]] = []  # (sentence index, mention), this article only
+    article = None
     for sent in sentences:
-        if recent and recent[-1][0] != sent.article_index:
-            recent = []
+        if sent.article_index != article:
+            recent, article = [], sent.article_index
         kept = []
         for mention in found[sent.index]:
-            if mention.attr("anaphor") == "?":
-                target = _antecedent(recent, mention.cls, sent.index)
-                if target is None:
-                    continue
-                mention = replace(mention, name=target.name, parts=target.parts, attrs=(("anaphor", target.text),))
-            kept.append(mention)
-            if not mention.attr("anaphor"):
-                recent.append((sent.article_index, replace(mention, start=sent.index)))
+            resolved = _resolve(mention, recent, sent.index)
+            if resolved is None:
+                continue
+            kept.append(resolved)
+            recent += [(sent.index, m) for m in _with_parts(resolved)]
         out[sent.index] = kept
     return out
 
 
-def _antecedent(recent: list[tuple[int, Mention]], cls: str, index: int) -> Mention | None:
-    for _, mention in reversed(recent):
-        if index - mention.start > ANAPHOR_WINDOW:
+def _with_parts(mention: Mention) -> list[Mention]:
+    return [p for _, part in mention.parts for p in _with_parts(part)] + [mention]
+
+
+def _resolve(mention: Mention, recent: list[tuple[int, Mention]], index: int) -> Mention | None:
+    if mention.attr("anaphor") == "?":
+        target = next((m for i, m in reversed(recent) if m.cls == mention.cls and index - i <= ANAPHOR_WINDOW
+                       and not m.attr("anaphor")), None)
+        if target is None:
             return None
-        if mention.cls == cls:
-            return mention
-    return None
+        return replace(mention, name=target.name, parts=target.parts, attrs=(("anaphor", target.text),))
+    elided = mention.attr("elided")
+    if elided:
+        place = next((m for _, m in reversed(recent) if m.cls == "Place" and _has_level(m, elided)), None)
+        if place is None:
+            return None
+        attrs = tuple(a for a in mention.attrs if a[0] != "elided")
+        return replace(mention, name=place.name + mention.name[len(elided):], parts=(("place", place),), attrs=attrs)
+    return mention
+
+
+def _has_level(place: Mention, unit: str) -> bool:
+    """省 → a province, 市 → a city (or a municipality), 县 → a county, 区 → a district or zone."""
+    level, name = place.attr("level"), place.name
+    if unit == "省":
+        return level == "province" and not name.endswith("市")
+    if unit == "市":
+        return name.endswith("市") and level in ("prefecture", "province")
+    return name.endswith(unit) and level in ("county", "")
 
 
 def division_parent(code: str) -> str:

@@ -3,6 +3,7 @@ entities → RDF → validation → outputs. Collects diagnostics; never prints 
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,8 @@ from .resources import aliases_file, gazetteer_dir, rule_dirs
 from .rules import RuleSet, load_rules
 
 CONTEXT_SENTENCES = 2  # how far back a rule's context role may look, within one article
+# Bylines and photo credits name who wrote or shot the piece, not facts of the story.
+_CREDIT = re.compile(r"(?:供图|提供|摄)$|^(?:本版责编|版式设计|图片均为|以上图片)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +59,9 @@ def load_resources() -> tuple[RuleSet, Lexicon]:
 def extract_document(doc: Document, rules: RuleSet, lexicon: Lexicon) -> DocumentResult:
     from .segment import split_document
 
-    articles, sentences = split_document(doc)
-    mentions = find_document_mentions(list(sentences), lexicon, rules)
+    articles, all_sentences = split_document(doc)
+    sentences = [s for s in all_sentences if s.kind != "byline" and not _CREDIT.search(s.text)]
+    mentions = find_document_mentions(sentences, lexicon, rules)
     facts: list[Fact] = []
     recent: deque[tuple[int, list[Mention]]] = deque(maxlen=CONTEXT_SENTENCES)
     for sent in sentences:

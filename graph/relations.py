@@ -13,7 +13,7 @@ import re
 
 from .encoding import Encoded, encode
 from .model import Fact, Mention, Sentence
-from .rules import DATA_PROPERTIES, Rule, RuleSet
+from .rules import DATA_PROPERTIES, SIGNATURES, Rule, RuleSet
 
 _DATE = re.compile(r"((?:19|20)[0-9]{2})年(?:([0-9]{1,2})月(?:([0-9]{1,2})日)?)?")
 
@@ -30,7 +30,13 @@ def apply_rules(sent: Sentence, mentions: list[Mention], rules: RuleSet,
             facts.extend(_facts_from_match(rule, match, enc, sent, context or []))
     for mention in mentions:
         facts.extend(implied_facts(mention, sent, rules))
-    return _unique(facts)
+    return _unique([f for f in facts if fits_signature(f)])
+
+
+def fits_signature(fact: Fact) -> bool:
+    """The contract's domain and range: covers never points at a university, and so on."""
+    domain, range_ = SIGNATURES[fact.relation]
+    return fact.subject.cls in domain and fact.object.cls in range_
 
 
 def _all_matches(regex: re.Pattern[str], text: str) -> list[re.Match[str]]:
@@ -127,8 +133,12 @@ def _derived_membership(mention: Mention, rule: Rule, sent: Sentence, span: tupl
     return []
 
 
-def implied_facts(mention: Mention, sent: Sentence, rules: RuleSet) -> list[Fact]:
-    """Facts that the grammar of a name states, recursively through its parts."""
+def implied_facts(mention: Mention, sent: Sentence, rules: RuleSet, span: tuple[int, int] | None = None) -> list[Fact]:
+    """Facts that the grammar of a name states, recursively through its parts.
+
+    ``span``: where in this sentence the outermost name stands (parts resolved from an
+    earlier sentence, 产业链党委 → 航空产业链党委, keep pointing here)."""
+    span = span or (mention.start, mention.end)
     facts: list[Fact] = []
     rule = _name_rule(mention, rules)
     if rule is not None:
@@ -136,9 +146,9 @@ def implied_facts(mention: Mention, sent: Sentence, rules: RuleSet) -> list[Fact
             subj = mention if subj_role == "self" else mention.part(subj_role)
             obj = mention if obj_role == "self" else mention.part(obj_role)
             if subj is not None and obj is not None and subj.name != obj.name:
-                facts.append(Fact(subj, relation, obj, rule.id, sent, (mention.start, mention.end)))
+                facts.append(Fact(subj, relation, obj, rule.id, sent, span))
     for _, part in mention.parts:
-        facts.extend(implied_facts(part, sent, rules))
+        facts.extend(implied_facts(part, sent, rules, span))
     return facts
 
 

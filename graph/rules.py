@@ -45,6 +45,22 @@ RELATIONS = frozenset({
 # Data properties a rule may state; the object is a regex group, not a mention.
 DATA_PROPERTIES = {"statedMemberCount": "count", "foundingDate": "date"}
 RELATIONS = RELATIONS | frozenset(DATA_PROPERTIES)
+# What each relation may link (the contract's from → to), checked on every fact.
+_PARTY = ("PartyOrganization", "ChainPartyCommittee")
+_ORGS = _PARTY + ("Enterprise", "GovernmentBody", "ResearchInstitution", "OtherOrganization")
+SIGNATURES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "covers": (_PARTY, _PARTY + ("Enterprise",)),
+    "servesChain": (("ChainPartyCommittee",), ("IndustrialChain",)),
+    "leadsChain": (("Enterprise",), ("IndustrialChain",)),
+    "locatedIn": (tuple(CLASS_CHARS), ("Place",)),
+    "partyOrganizationOf": (_PARTY, ("Enterprise", "ResearchInstitution", "GovernmentBody")),
+    "subOrganizationOf": (_PARTY, _PARTY),
+    "secretaryOf": (("Person",), _PARTY),
+    "affiliatedWith": (("Person",), _ORGS),
+    "partnersWith": (_ORGS, _ORGS),
+    "statedMemberCount": (_PARTY, ("Literal",)),
+    "foundingDate": (_ORGS, ("Literal",)),
+}
 LIST_JOINERS = "(?:、|，|和|及|以及|与|同)"
 _SLOT = re.compile(r"\{(?:(?P<role>[a-z_][a-z0-9_]*):(?P<classes>[A-Za-z|]+)(?P<many>\+)?|(?P<macro>[A-Z][A-Z0-9_]*))\}")
 _UNBOUNDED = re.compile(r"(?<!\\)(?:\.|\])[*+]")
@@ -242,7 +258,9 @@ def _compile(pattern: str, macros: dict[str, str], bad: Any) -> tuple[re.Pattern
 
 
 def _check_roles(raw: dict[str, Any], kind: str, roles: tuple[Any, ...], regex: re.Pattern[str], bad: Any) -> None:
-    names = {r[0] for r in roles} | set(regex.groupindex) | ({"place"} if raw.get("trim") else set())
+    # "place" is also a part that trimming or an elided place (省委 → 江西省委) supplies
+    implicit = {"place"} if raw.get("trim") or "elided" in regex.groupindex else set()
+    names = {r[0] for r in roles} | set(regex.groupindex) | implicit
     context = raw.get("context", {}) or {}
     wanted = [raw.get("subject"), raw.get("object")] if kind == "relation" else []
     for implied in raw.get("implies", []) or []:
