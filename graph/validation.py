@@ -1,0 +1,125 @@
+"""Stage 7: check a built graph against the SHACL shapes in ``ontology/shapes.ttl``.
+
+``validate_graph(g)`` runs pySHACL with the ontology mixed in (so ``sh:class``
+follows ``rdfs:subClassOf``) and no inference (RDFS inference would derive the
+very classes the shapes check from the properties' domains and ranges), and
+returns one sorted ``Finding`` per result that names the node by its @zh label.
+pySHACL is a heavy import, so it is imported inside ``run_shacl`` only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Final, Mapping
+
+from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import SH
+from rdflib.term import Node
+
+from .resources import ontology_dir
+from .vocab import bind_prefixes
+
+__all__ = ["Finding", "PYSHACL_OPTIONS", "SHAPES", "load_ontology", "load_shapes", "run_shacl", "validate_graph"]
+
+SHAPES = Namespace("https://w3id.org/redchain/shapes#")
+
+# The one pySHACL call redchain makes (see the comment at the top of shapes.ttl).
+# advanced=False: the shapes use SHACL-SPARQL constraints (sh:sparql), which are
+# part of SHACL itself and run without the SHACL Advanced Features flag.
+PYSHACL_OPTIONS: Final[Mapping[str, Any]] = MappingProxyType({
+    "inference": "none",
+    "advanced": False,
+    "meta_shacl": False,
+    "do_owl_imports": False,
+    "inplace": False,
+    "abort_on_first": False,
+    "allow_infos": False,
+    "allow_warnings": False,
+})
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Finding:
+    """One SHACL validation result, in terms a reader of the graph can follow."""
+
+    focus_node: str  # IRI of the node that fails
+    focus_label: str  # its rdfs:label @zh, or "" when it has none
+    path: str  # the property, as a CURIE (rc:secretaryOf), or "" for node-level checks
+    shape: str  # the shape, as a CURIE (rcsh:SecretaryOfObjectShape)
+    message: str  # the shape's English message
+    value: str  # the offending value (IRI or lexical form), or ""
+
+
+def load_ontology() -> Graph:
+    """ontology/redchain.ttl, parsed (a fresh graph on every call)."""
+    return Graph().parse(ontology_dir() / "redchain.ttl", format="turtle")
+
+
+def load_shapes() -> Graph:
+    """ontology/shapes.ttl, parsed (a fresh graph on every call)."""
+    return Graph().parse(ontology_dir() / "shapes.ttl", format="turtle")
+
+
+def run_shacl(g: Graph, *, shapes: Graph | None = None, ontology: Graph | None = None) -> tuple[bool, Graph]:
+    """The raw pySHACL call: (conforms, results graph). ``g`` is not modified."""
+    import pyshacl
+
+    conforms, results, _text = pyshacl.validate(
+        g,
+        shacl_graph=load_shapes() if shapes is None else shapes,
+        ont_graph=load_ontology() if ontology is None else ontology,
+        **PYSHACL_OPTIONS,
+    )
+    return bool(conforms), results
+
+
+def validate_graph(g: Graph, *, shapes: Graph | None = None, ontology: Graph | None = None) -> list[Finding]:
+    """Every SHACL violation in ``g``, sorted; an empty list when the graph conforms."""
+    _conforms, results = run_shacl(g, shapes=shapes, ontology=ontology)
+    names = bind_prefixes(Graph())
+    names.bind("rcsh", SHAPES)
+    findings = {_finding(g, results, result, names) for result in results.subjects(RDF.type, SH.ValidationResult)}
+    return sorted(findings)
+
+
+def _finding(g: Graph, results: Graph, result: Node, names: Graph) -> Finding:
+    focus = results.value(result, SH.focusNode)
+    path = results.value(result, SH.resultPath)
+    value = results.value(result, SH.value)
+    return Finding(
+        focus_node=str(focus) if focus is not None else "",
+        focus_label=_zh_label(g, focus),
+        path=_curie(path, names),
+        shape=_curie(results.value(result, SH.sourceShape), names),
+        message=_message(results, result),
+        value=str(value) if value is not None else "",
+    )
+
+
+def _zh_label(g: Graph, node: Node | None) -> str:
+    if node is None:
+        return ""
+    labels = sorted(str(o) for o in g.objects(node, RDFS.label)
+                    if isinstance(o, Literal) and (o.language or "").lower() == "zh")
+    return labels[0] if labels else ""
+
+
+def _curie(term: Node | None, names: Graph) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        try:
+            return names.namespace_manager.curie(term, generate=False)
+        except (KeyError, ValueError):
+            return str(term)
+    return str(term)
+
+
+def _message(results: Graph, result: Node) -> str:
+    """The English message (shape and constraint messages are written to be identical)."""
+    messages = sorted(results.objects(result, SH.resultMessage), key=lambda m: (getattr(m, "language", None) != "en", str(m)))
+    if messages:
+        return str(messages[0])
+    component = results.value(result, SH.sourceConstraintComponent)
+    return str(component).rsplit("#", 1)[-1] if component is not None else "violation"
