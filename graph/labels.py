@@ -48,9 +48,9 @@ def _plain_pinyin(text: str) -> str:
 
 def _split_places(run: str) -> list[str]:
     """江西天一 → 江西, 天一: place names are words of their own in a romanised name."""
-    from .places import all_place_names
+    from .places import label_place_names
 
-    names = all_place_names()
+    names = label_place_names()
     words: list[str] = []
     rest = ""
     i = 0
@@ -69,11 +69,11 @@ def english_label(name: str, short: str = "") -> str:
     """Glossary words in English, place names romanised as words, the rest in pinyin.
 
     ``short``: a place's short name (景德镇 of 景德镇市), romanised as one word."""
-    from .places import all_place_names, short_name
+    from .places import label_place_names, short_name
 
     if short and name.startswith(short) and len(name) > len(short):
         return f"{_plain_pinyin(short)} {english_label(name[len(short):])}"
-    terms, places = glossary(), all_place_names()
+    terms, places = glossary(), label_place_names()
     words: list[str] = []
     pending = ""
     i = 0

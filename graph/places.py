@@ -101,6 +101,14 @@ def all_place_names() -> frozenset[str]:
     return frozenset(names_index())
 
 
+@lru_cache(maxsize=1)
+def label_place_names() -> frozenset[str]:
+    """Full names, and short names of provinces and cities: words of their own in an English label
+    (county short names such as 北镇 are too easily part of another name, 中北镇)."""
+    return frozenset(name for name, divs in names_index().items()
+                     if name == divs[0].name or divs[0].level != "county")
+
+
 def ancestors(code: str) -> list[Division]:
     """Parent, grandparent, … of a division (nearest first)."""
     divisions = load_divisions()

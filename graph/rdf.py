@@ -18,7 +18,9 @@ from .entities import ID_BASE, EntityTable
 from .rules import DATA_PROPERTIES
 from .vocab import RC, bind_prefixes
 
-_DATA_PROPERTIES = {"divisionCode": XSD.string, "divisionLevel": XSD.string}
+# Plain literals are xsd:string in RDF 1.1; writing the datatype out would make
+# rdflib's own SPARQL miss ?p rc:divisionLevel "province".
+_DATA_PROPERTIES = ("divisionCode", "divisionLevel")
 
 
 def post_iri(person: str, org: str, title: str) -> str:
@@ -68,7 +70,7 @@ def _add_attr(g: Graph, node: URIRef, key: str, value: str) -> None:
     if key == "pinyin":
         g.add((node, RDFS.label, Literal(value, lang="zh-Latn-pinyin")))
     elif key in _DATA_PROPERTIES:
-        g.add((node, RC[key], Literal(value, datatype=_DATA_PROPERTIES[key])))
+        g.add((node, RC[key], Literal(value)))
     elif key == "orgLevel":
         g.add((node, RC.orgLevel, Literal(value, lang="zh")))
 
