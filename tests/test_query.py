@@ -1,0 +1,76 @@
+"""Named queries answer on the seed graph, the same on rdflib and on Oxigraph; result formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from rdflib import Literal
+
+from graph.query import QUERY_DIR, Result, format_result, resolve_query_text, run_query
+
+NAMED = sorted(p.stem for p in QUERY_DIR.glob("*.rq"))
+
+
+def rows(result):
+    return {tuple(str(t) if t is not None else "" for t in row) for row in result.rows}
+
+
+def oxigraph_rows(path, text):
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    store.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.TURTLE)
+    solutions = store.query(text)
+    names = [v.value for v in solutions.variables]
+    return {tuple(s[n].value if s[n] is not None else "" for n in names) for s in solutions}
+
+
+def test_query_there_are_at_least_twelve_named_questions():
+    assert len(NAMED) >= 12
+    for name in NAMED:
+        assert (QUERY_DIR / f"{name}.rq").read_text(encoding="utf-8").startswith("# "), f"{name} states no question"
+
+
+@pytest.mark.parametrize("name", NAMED)
+def test_query_named_query_runs_identically_on_rdflib_and_oxigraph(name, seed_graph, seed_build):
+    source, text = resolve_query_text(name)
+    result = run_query(seed_graph, text, source)
+    assert result.rows, f"{name} returned nothing on the seeds"
+    assert rows(result) == oxigraph_rows(seed_build[0] / "graph.ttl", text)
+
+
+def test_query_chain_committees_lists_chain_and_place(seed_graph):
+    result = run_query(seed_graph, resolve_query_text("chain-committees")[1])
+    table = {r[0]: r[1:3] for r in rows(result)}
+    assert table["张家港市氢能产业链联合党委"] == ("氢能产业链", "张家港市")
+    assert table["福安市不锈钢新材料产业链党委"] == ("不锈钢新材料产业链", "福安市")
+    assert table["景德镇高新区航空产业链党委"] == ("航空产业链", "景德镇高新区")
+
+
+def test_query_secretaries_match_the_gold(seed_graph):
+    found = {(r[0], r[1]) for r in rows(run_query(seed_graph, resolve_query_text("secretaries")[1]))}
+    assert ("罗文军", "景德镇高新区航空产业链党委") in found
+    assert ("郑昊", "江西耐普矿机股份有限公司党支部") in found
+    assert not any(person == "郑江伟" for person, _ in found)  # a deputy secretary
+
+
+def test_query_csv_neutralises_formulas():
+    result = Result(("name",), ((Literal("=HYPERLINK(\"x\")"),), (Literal("-1"),), (Literal("江西"),)))
+    cells = [r[0] for r in csv.reader(io.StringIO(format_result(result, "csv")))][1:]
+    assert cells == ["'=HYPERLINK(\"x\")", "'-1", "江西"]
+
+
+def test_query_json_is_sparql_results_json():
+    result = Result(("x",), ((Literal("江西", lang="zh"),), (None,)))
+    doc = json.loads(format_result(result, "json"))
+    assert doc["head"]["vars"] == ["x"]
+    assert doc["results"]["bindings"] == [{"x": {"type": "literal", "value": "江西", "xml:lang": "zh"}}, {}]
+
+
+def test_query_table_aligns_chinese_by_display_width():
+    result = Result(("a", "b"), ((Literal("江西省"), Literal("x")), (Literal("ab"), Literal("y"))))
+    lines = format_result(result, "table").splitlines()
+    assert lines[2].index("x") + 3 == lines[3].index("y")  # 江西省: 3 characters, 6 cells
