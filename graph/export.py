@@ -20,13 +20,24 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(raw)
-            handle.flush()
-            os.fsync(handle.fileno())
+            _write_all(handle, raw)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _write_all(handle: Any, raw: bytes) -> None:
+    handle.write(raw)
+    handle.flush()
+    os.fsync(handle.fileno())
+
+
+def remove_stale_temporaries(folder: Path) -> None:
+    """Temporary files a killed build left behind (.graph.ttl.abc123.tmp)."""
+    if folder.is_dir():
+        for stale in folder.glob(".*.tmp"):
+            stale.unlink(missing_ok=True)
 
 
 def turtle_text(g: Graph) -> str:

@@ -31,7 +31,7 @@ def pinyin_label(name: str) -> str:
     """江西省 → 'Jiāngxī Shěng'-style syllables with tone marks (one word per character run)."""
     from pypinyin import Style, pinyin
 
-    syllables = [s[0] for s in pinyin(name, style=Style.TONE, errors=lambda chars: list(chars))]
+    syllables = [s[0] for s in pinyin(name, style=Style.TONE, errors=lambda chars: [chars])]
     return " ".join(syllables).strip()
 
 

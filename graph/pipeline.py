@@ -122,7 +122,7 @@ def _record(table: EntityTable, fact: Fact, subj: str, obj: str, titles: dict[in
 def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = False, fail_fast: bool = False,
           view: bool = True) -> BuildReport:
     """Build the graph from every document under ``inputs`` into ``output``."""
-    from .export import write_merges, write_provenance, write_turtle
+    from .export import remove_stale_temporaries, write_merges, write_provenance, write_turtle
     from .rdf import build_graph
     from .validation import load_ontology, validate_graph
 
@@ -136,6 +136,7 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
     findings = validate_graph(g)
     diagnostics += [Diagnostic("graph.ttl", "S001", f"{f.focus_label or f.focus_node}: {f.message} ({f.shape})",
                                severity="error" if strict else "warning") for f in findings]
+    remove_stale_temporaries(output)
     write_turtle(g, output / "graph.ttl")
     write_provenance(records, output / "provenance.jsonl")
     write_merges(table.merges, output / "merges.tsv")
