@@ -21,10 +21,17 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             _write_all(handle, raw)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes files private; outputs are for sharing
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _write_all(handle: Any, raw: bytes) -> None:
