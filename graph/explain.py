@@ -8,6 +8,7 @@ but the text between them did not match the pattern.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .model import Mention, Sentence
@@ -64,11 +65,18 @@ def _explain_sentence(sent: Sentence, mentions: list[Mention], context: list[Men
         detail = f" ({fact.detail})" if fact.detail else ""
         lines.append(f"  {fact.subject.name} {fact.relation} {fact.object.name}{detail}  [rule {fact.rule_id}]")
     fired = {f.rule_id for f in facts}
-    close = [r for r in rules.relations if r.id not in fired and _slots_present(r, mentions)]
-    lines.append("came close (all slot classes present, pattern did not match):")
+    close = [r for r in rules.relations
+             if r.id not in fired and _slots_present(r, mentions) and _keyword_present(r, sent.text)]
+    lines.append("came close (slot classes and a keyword present, pattern did not match):")
     for rule in close:
         lines.append(f"  {rule.id}: {rule.pattern}")
     return "\n".join(lines) + "\n\n"
+
+
+def _keyword_present(rule: Rule, text: str) -> bool:
+    """A word the pattern spells out (书记, 结对共建, 链主企业) occurs in the sentence."""
+    words = re.findall(r"[\u4e00-\u9fff]{2,}", re.sub(r"\[[^\]]*\]", "", rule.pattern))
+    return not words or any(word in text for word in words)
 
 
 def _slots_present(rule: Rule, mentions: list[Mention]) -> bool:
