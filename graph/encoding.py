@@ -7,6 +7,7 @@ mentions. Offsets map each encoded character back to the normalised sentence.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from .model import Mention
@@ -63,16 +64,22 @@ def _copy_text(text: str, start: int, end: int, pieces: list[str], starts: list[
 
 def place(mentions: list[Mention], new: Mention) -> list[Mention]:
     """Add ``new``: it absorbs mentions inside its span; it loses to a longer overlapping one."""
-    kept: list[Mention] = []
-    for old in mentions:
-        inside = new.start <= old.start and old.end <= new.end
-        overlaps = old.start < new.end and new.start < old.end
-        if inside:
-            continue
-        if overlaps:
-            if (old.end - old.start) >= (new.end - new.start):
-                return mentions
-            continue
-        kept.append(old)
-    kept.append(new)
-    return sorted(kept, key=lambda m: m.start)
+    return place_all(mentions, [new])
+
+
+def place_all(mentions: list[Mention], new: list[Mention]) -> list[Mention]:
+    """``place`` for many mentions at once, with binary search: sentences can be long."""
+    out = sorted(mentions, key=lambda m: m.start)
+    starts = [m.start for m in out]
+    ends = [m.end for m in out]
+    for mention in new:
+        lo = bisect.bisect_right(ends, mention.start)
+        hi = bisect.bisect_left(starts, mention.end)
+        length = mention.end - mention.start
+        if any(not (mention.start <= old.start and old.end <= mention.end) and old.end - old.start >= length
+               for old in out[lo:hi]):
+            continue  # a longer mention already covers part of it
+        out[lo:hi] = [mention]
+        starts[lo:hi] = [mention.start]
+        ends[lo:hi] = [mention.end]
+    return out

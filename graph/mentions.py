@@ -11,11 +11,12 @@ as 产业链党委 resolve to the nearest committee mentioned before them.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field, replace
 
 from .canonical import canonical_name
-from .encoding import Encoded, encode, place
+from .encoding import Encoded, encode, place_all
 from .lexicon import LexEntry, Lexicon
 from .model import Mention, Sentence
 from .places import ancestors, load_divisions
@@ -42,14 +43,21 @@ class DocumentNames:
         if template is not None:
             self.templates.setdefault(name, template)
 
+    def occur_in(self, text: str) -> bool:
+        return any(surface in text for surface in self.learned)
+
 
 def find_document_mentions(sentences: list[Sentence], lexicon: Lexicon, rules: RuleSet) -> dict[int, list[Mention]]:
     """Mentions of every sentence of one document, keyed by Sentence.index."""
     codes = _document_place_codes(sentences, lexicon)
     names = DocumentNames()
+    first = {}
     for sent in sentences:
-        _learn(sent, _sentence_mentions(sent, lexicon, rules, names, codes), names)
-    found = {s.index: _sentence_mentions(s, lexicon, rules, names, codes) for s in sentences}
+        first[sent.index] = _sentence_mentions(sent, lexicon, rules, names, codes)
+        _learn(sent, first[sent.index], names)
+    # Second pass only where a learned name occurs: elsewhere it would find the same.
+    found = {s.index: _sentence_mentions(s, lexicon, rules, names, codes) if names.occur_in(s.text) else first[s.index]
+             for s in sentences}
     return _resolve_anaphors(sentences, found)
 
 
@@ -83,8 +91,8 @@ def _gazetteer_mentions(sent: Sentence, lexicon: Lexicon, names: DocumentNames, 
     mentions: list[Mention] = []
     for start, end, surface in _merged_matches(sent.text, lexicon, names):
         mention = _lexicon_mention(sent.text, start, end, surface, lexicon, names, codes, mentions)
-        if mention is not None:
-            mentions = place(mentions, mention)
+        if mention is not None:  # matches come sorted and never overlap
+            mentions.append(mention)
     return mentions
 
 
@@ -94,12 +102,14 @@ def _merged_matches(text: str, lexicon: Lexicon, names: DocumentNames) -> list[t
     for surface in names.learned:
         for match in re.finditer(re.escape(surface), text):
             hits.append((match.start(), match.end(), surface))
-    hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
-    chosen: list[tuple[int, int, str]] = []
+    chosen: list[tuple[int, int, str]] = []  # sorted, non-overlapping
     for hit in sorted(hits, key=lambda h: (-(h[1] - h[0]), h[0])):
-        if all(hit[1] <= c[0] or c[1] <= hit[0] for c in chosen):
-            chosen.append(hit)
-    return sorted(chosen)
+        i = bisect.bisect_left(chosen, (hit[0],))
+        clear_left = i == 0 or chosen[i - 1][1] <= hit[0]
+        clear_right = i == len(chosen) or hit[1] <= chosen[i][0]
+        if clear_left and clear_right:
+            chosen.insert(i, hit)
+    return chosen
 
 
 def _lexicon_mention(text: str, start: int, end: int, surface: str, lexicon: Lexicon, names: DocumentNames,
@@ -129,20 +139,14 @@ def _lexicon_mention(text: str, start: int, end: int, surface: str, lexicon: Lex
 def _sentence_mentions(sent: Sentence, lexicon: Lexicon, rules: RuleSet, names: DocumentNames,
                        codes: set[str]) -> list[Mention]:
     mentions = _gazetteer_mentions(sent, lexicon, names, codes)
+    enc = encode(sent.text, mentions)
     for rule in rules.names:
-        mentions = apply_name_rule(rule, sent.text, mentions, rules.macros)
+        new = [m for match in rule.regex.finditer(enc.text)
+               for m in _mentions_from_match(rule, match, enc, sent.text, rules.macros)]
+        if new:  # new mentions absorb the ones inside them; re-encode only then
+            mentions = place_all(mentions, new)
+            enc = encode(sent.text, mentions)
     return _attach_abbreviations(sent.text, mentions)
-
-
-def apply_name_rule(rule: Rule, text: str, mentions: list[Mention], macros: dict[str, str]) -> list[Mention]:
-    """Run one name rule over a sentence; new mentions absorb the ones inside them."""
-    enc = encode(text, mentions)
-    new: list[Mention] = []
-    for match in rule.regex.finditer(enc.text):
-        new.extend(_mentions_from_match(rule, match, enc, text, macros))
-    for mention in new:
-        mentions = place(mentions, mention)
-    return mentions
 
 
 def _mentions_from_match(rule: Rule, match: re.Match[str], enc: Encoded, text: str,

@@ -50,6 +50,7 @@ MAX_KICKERS = 3  # kicker and deck lines above a title: 深度关注 / 江西省
 KICKER_LINE = 25  # longest kicker line without a trailing ——
 COLUMN_KICKER = 6  # 金台潮声
 UNMARKED_TITLE = 40  # longest line taken as a title on a page without markup
+MAX_SENTENCE = 2000  # longer runs without 。！？ are cut (news sentences are far shorter)
 
 _H1 = re.compile(r"^#\s+\S")
 _SUBTITLE = re.compile(r"^(?:#{2,3}\s*)?——")
@@ -111,10 +112,24 @@ def split_sentences(doc: Document, article: Article, *, start_index: int = 0) ->
         first = bisect.bisect_right(starts, offsets[a]) - 1
         joined = bisect.bisect_right(starts, offsets[b - 1]) - 1 != first
         kind = _kind(layout, first, joined)
-        for s, e in _pieces(norm, a, b, kind):
+        for s, e in (c for piece in _pieces(norm, a, b, kind) for c in _bounded(norm, *piece)):
             text, offs = norm[s:e], offsets[s:e]
             sentences.append(Sentence(doc.path, article.index, start_index + len(sentences), text, offs, kind))
     return sentences
+
+
+def _bounded(norm: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut a run-on "sentence" (a 5 MB line without 。) into pieces of at most
+    MAX_SENTENCE characters, after the last comma, semicolon or space before the limit,
+    so that the rules' work per sentence stays bounded."""
+    pieces = []
+    while end - start > MAX_SENTENCE:
+        window = norm[start:start + MAX_SENTENCE]
+        cut = max(window.rfind(mark) for mark in "，；、 ,;")
+        cut = start + (cut + 1 if cut > MAX_SENTENCE // 2 else MAX_SENTENCE)
+        pieces.append((start, cut))
+        start = cut
+    return pieces + [(start, end)]
 
 
 # ── articles ────────────────────────────────────────────────────────────────────────
