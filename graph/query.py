@@ -87,7 +87,7 @@ def _safe_cell(value: str) -> str:
 
 def _delimited(result: Result, sep: str) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=sep, lineterminator="\n")
+    writer = csv.writer(buffer, delimiter=sep, lineterminator="\r\n")  # RFC 4180; a lone \r in a value gets quoted
     writer.writerow(result.variables)
     for row in result.rows:
         writer.writerow([_safe_cell(_text(t)) for t in row])

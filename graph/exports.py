@@ -1,0 +1,388 @@
+"""Stage 8: the graph in the formats other tools read.
+
+``write_exports(g, records, folder)`` writes, byte-identically for the same input:
+
+- ``graph.nt``: N-Triples of the facts graph, lines sorted.
+- ``graph.trig`` and ``graph.nq``: a dataset. The default graph holds the facts graph and
+  the provenance; each article gets a named graph (``id:article/<doc-slug>-<index>``) with
+  the fact triples that article supports. Provenance is plain RDF 1.1 (no RDF-star, no
+  reification): the article graph ``prov:wasDerivedFrom`` a document node that carries the
+  path as ``dcterms:source``; the article graph carries the article's ``dcterms:title``@zh;
+  one evidence node per supporting sentence, rule and fact (``id:evidence/<sha1[:16]>``) is
+  a ``prov:Entity`` with ``prov:value`` = the sentence@zh, ``dcterms:description`` = the
+  rule id, and ``prov:wasDerivedFrom`` the article graph, which contains the fact.
+- ``graph.jsonld``: rdflib's JSON-LD with the compact context ``JSONLD_CONTEXT``.
+- ``graph.graphml`` and ``graph.gexf``: a networkx MultiDiGraph of the entities; posts
+  become the ``title`` of the affiliatedWith edge.
+- ``neo4j/nodes.csv`` and ``neo4j/relationships.csv`` for ``neo4j-admin database import
+  full --nodes=nodes.csv --relationships=relationships.csv --multiline-fields=true``.
+  Node labels are the class and its rc: superclasses in PascalCase (``Enterprise;Organization``);
+  relationship types follow the Cypher style guide, UPPER_SNAKE_CASE (``SERVES_CHAIN``).
+
+A record whose fact is not in ``g`` is left out of every export (the graph is the truth).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import importlib
+import io
+import json
+import re
+import warnings
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any, Iterable, Iterator, Mapping, Sequence
+
+from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, SKOS, XSD
+from rdflib.plugins.serializers.trig import TrigSerializer
+from rdflib.term import Node
+
+from .export import write_atomic
+from .rules import DATA_PROPERTIES
+from .vocab import ID, RC, SCHEMA, bind_prefixes
+
+__all__ = ["JSONLD_CONTEXT", "article_iri", "document_iri", "evidence_iri", "write_exports"]
+
+Triple = tuple[Node, Node, Node]
+
+# Compact JSON-LD context. Prefixes for every namespace the graph uses, ``rcid:`` for the
+# redchain entity IRIs, and two language maps: ``"label": {"zh": …, "en": …,
+# "zh-Latn-pinyin": …}`` (rdfs:label) and ``"altLabel": {"zh": […]}`` (skos:altLabel).
+# A label without a language tag stays under ``rdfs:label`` in expanded form.
+JSONLD_CONTEXT: dict[str, Any] = {
+    "rc": str(RC._NS), "rcid": str(ID), "rdfs": str(RDFS), "skos": str(SKOS), "xsd": str(XSD),
+    "prov": str(PROV), "org": str(ORG), "schema": str(SCHEMA), "dcterms": str(DCTERMS),
+    "owl": str(OWL), "foaf": str(FOAF),
+    "label": {"@id": "rdfs:label", "@container": "@language"},
+    "altLabel": {"@id": "skos:altLabel", "@container": "@language"},
+}
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP CSV injection list
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def write_exports(g: Graph, records: Sequence[Mapping[str, Any]], folder: Path) -> list[Path]:
+    """Write every export of ``g`` (with provenance ``records``) into ``folder``; returns the paths."""
+    folder = Path(folder)
+    dataset = build_dataset(g, records)
+    pgraph = property_graph(g, records)
+    texts: dict[str, str | bytes] = {
+        "graph.nt": ntriples_text(g),
+        "graph.trig": trig_text(dataset),
+        "graph.nq": nquads_text(dataset),
+        "graph.jsonld": jsonld_text(g),
+        "graph.graphml": graphml_bytes(pgraph),
+        "graph.gexf": gexf_bytes(pgraph),
+        "neo4j/nodes.csv": neo4j_nodes_text(pgraph),
+        "neo4j/relationships.csv": neo4j_relationships_text(pgraph),
+    }
+    paths = []
+    for name, data in texts.items():
+        path = folder / name
+        write_atomic(path, data)
+        paths.append(path)
+    return paths
+
+
+# ── IRIs ─────────────────────────────────────────────────────────────────────────────
+
+def document_slug(doc: str) -> str:
+    """ASCII slug of the file stem (pinyin for Chinese) + a hash of the whole path: collision-free."""
+    from pypinyin import lazy_pinyin
+
+    stem = PurePosixPath(doc.replace("\\", "/")).stem
+    slug = re.sub(r"[^a-z0-9]+", "-", "-".join(lazy_pinyin(stem)).lower()).strip("-")[:48].strip("-")
+    digest = hashlib.sha1(doc.encode("utf-8")).hexdigest()[:10]
+    return f"{slug}-{digest}" if slug else digest
+
+
+def document_iri(doc: str) -> URIRef:
+    return ID[f"document/{document_slug(doc)}"]
+
+
+def article_iri(doc: str, article: int) -> URIRef:
+    return ID[f"article/{document_slug(doc)}-{int(article)}"]
+
+
+def evidence_iri(record: Mapping[str, Any]) -> URIRef:
+    key = [record["doc"], record["sentence"], record["rule"], record["s"], record["p"], record["o"]]
+    digest = hashlib.sha1(json.dumps(key, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
+    return ID[f"evidence/{digest}"]
+
+
+def fact_triple(g: Graph, record: Mapping[str, Any]) -> Triple | None:
+    """The triple of ``g`` a record supports (data properties: the literal whose lexical form is ``o``)."""
+    subj, pred = URIRef(record["s"]), URIRef(record["p"])
+    if record.get("p_name") in DATA_PROPERTIES:
+        obj: Node | None = next((o for o in g.objects(subj, pred) if str(o) == str(record["o"])), None)
+    else:
+        obj = URIRef(record["o"])
+    return (subj, pred, obj) if obj is not None and (subj, pred, obj) in g else None
+
+
+# ── RDF dataset: N-Triples, TriG, N-Quads ────────────────────────────────────────────
+
+def provenance_graphs(g: Graph, records: Iterable[Mapping[str, Any]]) -> tuple[set[Triple], dict[URIRef, set[Triple]]]:
+    """Provenance triples for the default graph, and the fact triples of each article graph."""
+    default: set[Triple] = set()
+    named: dict[URIRef, set[Triple]] = defaultdict(set)
+    for record in records:
+        triple = fact_triple(g, record)
+        if triple is None:
+            continue
+        doc, article = document_iri(record["doc"]), article_iri(record["doc"], record["article"])
+        named[article].add(triple)
+        default |= {(article, RDF.type, PROV.Entity), (article, PROV.wasDerivedFrom, doc),
+                    (doc, RDF.type, PROV.Entity), (doc, DCTERMS.source, Literal(record["doc"]))}
+        if record.get("article_title"):
+            default.add((article, DCTERMS.title, Literal(record["article_title"], lang="zh")))
+        evidence = evidence_iri(record)
+        default |= {(evidence, RDF.type, PROV.Entity),
+                    (evidence, PROV.value, Literal(record["sentence_text"], lang="zh")),
+                    (evidence, PROV.wasDerivedFrom, article),
+                    (evidence, DCTERMS.description, Literal(record["rule"]))}
+    return default, dict(named)
+
+
+def build_dataset(g: Graph, records: Iterable[Mapping[str, Any]]) -> Dataset:
+    """Triples go in sorted, graph by graph, so that serialisers see one order."""
+    default, named = provenance_graphs(g, records)
+    dataset = Dataset()
+    bind_prefixes(dataset)
+    dataset.bind("dcterms", DCTERMS)
+    for triple in sorted(set(g) | default):
+        dataset.default_graph.add(triple)
+    for iri in sorted(named):
+        graph = dataset.graph(iri)
+        for triple in sorted(named[iri]):
+            graph.add(triple)
+    return dataset
+
+
+class _SortedTrigSerializer(TrigSerializer):
+    """rdflib's TriG writer takes the graphs in the store's set order; this one sorts them
+    (default graph first, then named graphs by IRI). Subjects, predicates and objects
+    inside a graph are already sorted by the Turtle writer."""
+
+    def __init__(self, store: Dataset) -> None:
+        super().__init__(store)
+        unique = {c.identifier: c for c in self.contexts}
+        self.contexts = sorted(unique.values(), key=lambda c: (c.identifier != self.default_context, str(c.identifier)))
+
+
+@contextmanager
+def _rdflib_deprecations_ignored() -> Iterator[None]:
+    """rdflib 7's own TriG and N-Quads writers call its deprecated Dataset.default_context/contexts."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=DeprecationWarning, message=r"(Dataset|ConjunctiveGraph)\b")
+        yield
+
+
+def trig_text(dataset: Dataset) -> str:
+    buffer = io.BytesIO()
+    with _rdflib_deprecations_ignored():
+        _SortedTrigSerializer(dataset).serialize(buffer, encoding="utf-8")
+    return buffer.getvalue().decode("utf-8")
+
+
+def _sorted_lines(text: str) -> str:
+    """Split on LF only: str.splitlines() would also split inside literals at FF, NEL or U+2028."""
+    return "".join(line + "\n" for line in sorted(set(text.split("\n"))) if line.strip())
+
+
+def ntriples_text(g: Graph) -> str:
+    return _sorted_lines(g.serialize(format="nt", encoding="utf-8").decode("utf-8"))
+
+
+def nquads_text(dataset: Dataset) -> str:
+    with _rdflib_deprecations_ignored():
+        return _sorted_lines(dataset.serialize(format="nquads", encoding="utf-8").decode("utf-8"))
+
+
+# ── JSON-LD ──────────────────────────────────────────────────────────────────────────
+
+def jsonld_text(g: Graph) -> str:
+    """rdflib's JSON-LD, then nodes sorted by @id and every value array sorted (JSON-LD
+    arrays outside @list are unordered, so sorting them changes nothing)."""
+    raw = json.loads(g.serialize(format="json-ld", context=JSONLD_CONTEXT, auto_compact=True))
+    document = {"@context": raw.pop("@context", JSONLD_CONTEXT), **_sorted_json(raw)}
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def _sorted_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _sorted_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_sorted_json(v) for v in value]
+        return sorted(items, key=lambda v: (str(v.get("@id", "")) if isinstance(v, dict) else "",
+                                            json.dumps(v, ensure_ascii=False, sort_keys=True)))
+    return value
+
+
+# ── Property graph: GraphML, GEXF, Neo4j ─────────────────────────────────────────────
+
+@dataclass(frozen=True, slots=True)
+class PNode:
+    iri: str
+    label: str
+    label_en: str
+    cls: str  # the node's own rc: class(es), ";"-joined
+    labels: tuple[str, ...]  # own classes, then their rc: superclasses
+
+
+@dataclass(frozen=True, slots=True)
+class PEdge:
+    source: str
+    target: str
+    relation: str
+    relation_zh: str
+    evidence_count: int
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class PGraph:
+    nodes: tuple[PNode, ...]
+    edges: tuple[PEdge, ...]
+
+
+def property_graph(g: Graph, records: Iterable[Mapping[str, Any]]) -> PGraph:
+    """Entities (IRIs under id:, except posts) and the rc: object properties between them."""
+    posts = set(g.subjects(RDF.type, RC.Post))
+    iris = {t for t in g.subjects() if isinstance(t, URIRef)} | {t for t in g.objects() if isinstance(t, URIRef)}
+    entities = sorted(t for t in iris if str(t).startswith(str(ID)) and t not in posts)
+    nodes = tuple(_pnode(g, iri) for iri in entities)
+    members = set(entities)
+    evidence = _evidence_counts(g, records)
+    edges = [
+        PEdge(str(s), str(o), _local(p), _label(g, p, "zh"), evidence.get((s, p, o), 0), _post_titles(g, s, p, o))
+        for s, p, o in g
+        if s in members and o in members and str(p).startswith(str(RC._NS))
+    ]
+    return PGraph(nodes, tuple(sorted(edges, key=lambda e: (e.source, e.relation, e.target))))
+
+
+def _pnode(g: Graph, iri: URIRef) -> PNode:
+    own = sorted(_local(c) for c in g.objects(iri, RDF.type) if str(c).startswith(str(RC._NS)))
+    supers: list[str] = []
+    seen: set[URIRef] = {c for c in g.objects(iri, RDF.type) if isinstance(c, URIRef)}
+    frontier = sorted(seen)
+    while frontier:  # breadth first, so nearer superclasses come first; a subclass cycle ends
+        parents = sorted({p for c in frontier for p in g.objects(c, RDFS.subClassOf)
+                          if isinstance(p, URIRef) and p not in seen and str(p).startswith(str(RC._NS))})
+        seen.update(parents)
+        supers += [_local(p) for p in parents if _local(p) not in own + supers]
+        frontier = parents
+    return PNode(str(iri), _label(g, iri, "zh"), _label(g, iri, "en"), ";".join(own), tuple(own + supers))
+
+
+def _local(term: Node) -> str:
+    return re.split(r"[#/]", str(term))[-1]
+
+
+def _label(g: Graph, term: Node, lang: str) -> str:
+    return min((str(o) for o in g.objects(term, RDFS.label) if isinstance(o, Literal) and o.language == lang), default="")
+
+
+def _post_titles(g: Graph, person: Node, pred: Node, org: Node) -> str:
+    if pred != RC.affiliatedWith:
+        return ""
+    posts = set(g.subjects(RC.holder, person)) & set(g.subjects(RC.postIn, org))
+    return "、".join(sorted({str(t) for post in posts for t in g.objects(post, RC.postTitle)}))
+
+
+def _evidence_counts(g: Graph, records: Iterable[Mapping[str, Any]]) -> dict[Triple, int]:
+    """Distinct evidence nodes (document, sentence, rule) per fact, as in graph.trig."""
+    keys: dict[Triple, set[URIRef]] = defaultdict(set)
+    for record in records:
+        triple = fact_triple(g, record)
+        if triple is not None:
+            keys[triple].add(evidence_iri(record))
+    return {triple: len(found) for triple, found in keys.items()}
+
+
+def xml_text(text: str) -> str:
+    """XML 1.0 cannot carry most C0 controls (a form feed from a page layout): they become U+FFFD."""
+    return _XML_ILLEGAL.sub("\ufffd", text)
+
+
+def _networkx() -> Any:
+    """networkx, imported only when an export needs it (it ships no type stubs)."""
+    return importlib.import_module("networkx")
+
+
+def networkx_graph(pgraph: PGraph) -> Any:
+    nx = _networkx()
+    graph = nx.MultiDiGraph()
+    for node in pgraph.nodes:
+        graph.add_node(node.iri, label=xml_text(node.label), label_en=xml_text(node.label_en),
+                       **{"class": node.cls}, iri=node.iri)
+    for edge in pgraph.edges:
+        graph.add_edge(edge.source, edge.target, key=edge.relation, relation=edge.relation,
+                       relation_zh=xml_text(edge.relation_zh), evidence_count=edge.evidence_count,
+                       title=xml_text(edge.title))
+    return graph
+
+
+def _keep_carriage_returns(xml: bytes) -> bytes:
+    """ElementTree writes a CR in element text raw, and XML parsers turn it into LF. The writer's
+    own line ends are LF, so every CR in its output is data: write it as a character reference."""
+    return xml.replace(b"\r", b"&#13;")
+
+
+def graphml_bytes(pgraph: PGraph) -> bytes:
+    """The stdlib ElementTree writer, so the bytes do not depend on whether lxml is installed."""
+    nx = _networkx()
+    buffer = io.BytesIO()
+    nx.write_graphml_xml(networkx_graph(pgraph), buffer, encoding="utf-8")
+    return _keep_carriage_returns(buffer.getvalue())
+
+
+def gexf_bytes(pgraph: PGraph) -> bytes:
+    """networkx stamps today's date into <meta lastmodifieddate>; the export drops it."""
+    writer = _networkx().readwrite.gexf.GEXFWriter(encoding="utf-8", prettyprint=True)
+    writer.add_graph(networkx_graph(pgraph))
+    for meta in writer.xml.iter("meta"):
+        meta.attrib.pop("lastmodifieddate", None)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return _keep_carriage_returns(buffer.getvalue())
+
+
+def neo4j_type(relation: str) -> str:
+    """servesChain → SERVES_CHAIN (Cypher style: relationship types in upper snake case)."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", relation).upper()
+
+
+def safe_cell(text: str) -> str:
+    """A cell a spreadsheet would run as a formula gets a leading apostrophe."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _csv_text(header: list[str], rows: Iterable[list[Any]]) -> str:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")  # \r\n: a lone \r gets quoted
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _check_id(iri: str) -> str:
+    if iri.startswith(_FORMULA_START):
+        raise ValueError(f"node id {iri!r} starts with a formula character")
+    return iri
+
+
+def neo4j_nodes_text(pgraph: PGraph) -> str:
+    rows = [[_check_id(n.iri), safe_cell(n.label), safe_cell(n.label_en), ";".join(n.labels)] for n in pgraph.nodes]
+    return _csv_text(["iri:ID", "label", "label_en", ":LABEL"], rows)
+
+
+def neo4j_relationships_text(pgraph: PGraph) -> str:
+    rows = [[_check_id(e.source), _check_id(e.target), neo4j_type(e.relation), e.evidence_count, safe_cell(e.title)]
+            for e in pgraph.edges]
+    return _csv_text([":START_ID", ":END_ID", ":TYPE", "evidence_count:int", "title"], rows)

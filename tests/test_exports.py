@@ -1,0 +1,350 @@
+"""Exports (issue #5): every file is read back by a parser that is not the one that wrote it,
+and counts are checked against what the export is built from (the graph and the records)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+
+from graph.entities import ID_BASE
+from graph.export import read_provenance
+from graph.exports import article_iri, document_iri, write_exports
+from graph.vocab import RC
+
+ROOT = Path(__file__).resolve().parent.parent
+NAMES = ["graph.nt", "graph.trig", "graph.nq", "graph.jsonld", "graph.graphml", "graph.gexf",
+         "neo4j/nodes.csv", "neo4j/relationships.csv"]
+DATA_PROPERTIES = {"statedMemberCount", "foundingDate"}
+
+
+@dataclass
+class Exported:
+    g: Graph
+    records: list[dict[str, Any]]
+    build: Path
+    folder: Path
+    paths: list[Path]
+
+
+@pytest.fixture(scope="module")
+def seeds(tmp_path_factory: pytest.TempPathFactory) -> Exported:
+    from graph.pipeline import build
+
+    tmp = tmp_path_factory.mktemp("exports")
+    build([ROOT / "seeds"], tmp / "build", view=False)
+    g = Graph().parse(tmp / "build" / "graph.ttl", format="turtle")
+    records = read_provenance(tmp / "build" / "provenance.jsonl")
+    paths = write_exports(g, records, tmp / "out")
+    return Exported(g, records, tmp / "build", tmp / "out", paths)
+
+
+# ── what the exports should contain, computed from the graph and records ─────────────
+
+def _object_key(g: Graph, rec: dict[str, Any]) -> str:
+    """The record's object as it appears in the graph (data properties: a literal with that lexical form)."""
+    if rec["p_name"] in DATA_PROPERTIES:
+        assert any(str(o) == rec["o"] for o in g.objects(URIRef(rec["s"]), URIRef(rec["p"]))), rec
+    else:
+        assert (URIRef(rec["s"]), URIRef(rec["p"]), URIRef(rec["o"])) in g, rec
+    return rec["o"]
+
+
+def expected_dataset(g: Graph, records: list[dict[str, Any]]) -> dict[str, Any]:
+    docs = {r["doc"] for r in records}
+    titles: dict[tuple[str, int], bool] = {}
+    facts: dict[tuple[str, int], set[tuple[str, str, str]]] = defaultdict(set)
+    evidence = set()
+    for r in records:
+        key = (r["doc"], r["article"])
+        titles[key] = titles.get(key, False) or bool(r["article_title"])
+        triple = (r["s"], r["p"], _object_key(g, r))
+        facts[key].add(triple)
+        evidence.add((r["doc"], r["sentence"], r["rule"], *triple))
+    # article: type, wasDerivedFrom (+ title); document: type, source; evidence: type, value, wasDerivedFrom, description
+    provenance = sum(3 if t else 2 for t in titles.values()) + 2 * len(docs) + 4 * len(evidence)
+    named = {str(article_iri(doc, article)): len(triples) for (doc, article), triples in facts.items()}
+    return {"default": len(g) + provenance, "named": named, "evidence": len(evidence)}
+
+
+def _triples(quads: Any) -> set[ox.Triple]:
+    return {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
+
+
+def _oxigraph_triples(path: Path, fmt: ox.RdfFormat) -> set[ox.Triple]:
+    return _triples(ox.parse(path=str(path), format=fmt))
+
+
+def _store(path: Path, fmt: ox.RdfFormat) -> ox.Store:
+    store = ox.Store()
+    store.bulk_load(path=str(path), format=fmt)
+    return store
+
+
+# ── files ────────────────────────────────────────────────────────────────────────────
+
+def test_exports_writes_every_file(seeds: Exported) -> None:
+    assert [p.relative_to(seeds.folder).as_posix() for p in seeds.paths] == NAMES
+    for path in seeds.paths:
+        assert path.stat().st_size > 0, path
+    assert not list(seeds.folder.rglob("*.tmp")), "write_atomic left a temporary behind"
+
+
+def test_exports_two_exports_are_byte_identical(seeds: Exported, tmp_path: Path) -> None:
+    write_exports(seeds.g, seeds.records, tmp_path)
+    for name in NAMES:
+        assert (seeds.folder / name).read_bytes() == (tmp_path / name).read_bytes(), name
+
+
+def test_exports_bytes_do_not_depend_on_hash_seed(seeds: Exported, tmp_path: Path) -> None:
+    """Set order in rdflib's stores changes with PYTHONHASHSEED; the files must not."""
+    script = ("import sys; from pathlib import Path; from rdflib import Graph; "
+              "from graph.export import read_provenance; from graph.exports import write_exports; "
+              "b = Path(sys.argv[1]); write_exports(Graph().parse(b / 'graph.ttl'), "
+              "read_provenance(b / 'provenance.jsonl'), Path(sys.argv[2]))")
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(ROOT)}
+    subprocess.run([sys.executable, "-c", script, str(seeds.build), str(tmp_path)], check=True, env=env, cwd=ROOT)
+    for name in NAMES:
+        assert (seeds.folder / name).read_bytes() == (tmp_path / name).read_bytes(), name
+
+
+# ── RDF: N-Triples, TriG, N-Quads ────────────────────────────────────────────────────
+
+def test_exports_ntriples_equals_turtle_in_oxigraph(seeds: Exported) -> None:
+    turtle = _oxigraph_triples(seeds.build / "graph.ttl", ox.RdfFormat.TURTLE)
+    nt = _oxigraph_triples(seeds.folder / "graph.nt", ox.RdfFormat.N_TRIPLES)
+    assert len(turtle) == len(seeds.g) > 1000
+    assert nt == turtle
+    lines = (seeds.folder / "graph.nt").read_text(encoding="utf-8").split("\n")[:-1]
+    assert lines == sorted(lines) and len(lines) == len(seeds.g)
+
+
+def test_exports_trig_has_facts_provenance_and_one_graph_per_article(seeds: Exported) -> None:
+    expected = expected_dataset(seeds.g, seeds.records)
+    store = _store(seeds.folder / "graph.trig", ox.RdfFormat.TRIG)
+    default = _triples(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    assert len(default) == expected["default"]
+    assert _oxigraph_triples(seeds.build / "graph.ttl", ox.RdfFormat.TURTLE) <= default
+    named = {g.value: len(_triples(store.quads_for_pattern(None, None, None, g))) for g in store.named_graphs()}
+    assert named == expected["named"]
+    for graph_name in store.named_graphs():  # an article graph only repeats facts of the default graph
+        assert _triples(store.quads_for_pattern(None, None, None, graph_name)) <= default
+        assert re.fullmatch(r"https://w3id\.org/redchain/id/article/[a-z0-9-]+-[0-9a-f]{10}-\d+", graph_name.value)
+
+
+def test_exports_trig_evidence_nodes_point_at_article_graphs(seeds: Exported) -> None:
+    store = _store(seeds.folder / "graph.trig", ox.RdfFormat.TRIG)
+    rows = list(store.query("""
+        PREFIX prov: <http://www.w3.org/ns/prov#>  PREFIX dcterms: <http://purl.org/dc/terms/>
+        SELECT ?ev ?rule ?text ?source WHERE {
+          ?ev a prov:Entity ; prov:value ?text ; dcterms:description ?rule ; prov:wasDerivedFrom ?article .
+          ?article prov:wasDerivedFrom ?doc . ?doc dcterms:source ?source .
+          GRAPH ?article { ?s ?p ?o } }"""))
+    evidence = {r["ev"].value for r in rows}
+    assert len(evidence) == expected_dataset(seeds.g, seeds.records)["evidence"]
+    assert all(re.fullmatch(r"https://w3id\.org/redchain/id/evidence/[0-9a-f]{16}", e) for e in evidence)
+    sample = seeds.records[0]
+    assert any(r["text"].value == sample["sentence_text"] and r["text"].language == "zh"
+               and r["rule"].value == sample["rule"] and r["source"].value == sample["doc"] for r in rows)
+
+
+def test_exports_nquads_equals_trig(seeds: Exported) -> None:
+    trig = set(ox.parse(path=str(seeds.folder / "graph.trig"), format=ox.RdfFormat.TRIG))
+    nq = set(ox.parse(path=str(seeds.folder / "graph.nq"), format=ox.RdfFormat.N_QUADS))
+    expected = expected_dataset(seeds.g, seeds.records)
+    assert nq == trig
+    assert len(nq) == expected["default"] + sum(expected["named"].values())
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # rdflib's own TriG parser uses ConjunctiveGraph
+def test_exports_rdflib_reads_trig(seeds: Exported) -> None:
+    from rdflib import Dataset
+
+    ds = Dataset().parse(seeds.folder / "graph.trig", format="trig")
+    assert len(ds.default_graph) == expected_dataset(seeds.g, seeds.records)["default"]
+
+
+@pytest.mark.parametrize("name,syntax", [("BUILD/graph.ttl", "turtle"), ("graph.nt", "ntriples"),
+                                         ("graph.trig", "trig"), ("graph.nq", "nquads")])
+@pytest.mark.parametrize("tool", ["rapper", "serdi"])
+def test_exports_debian_parsers_accept_rdf(seeds: Exported, tool: str, name: str, syntax: str) -> None:
+    if shutil.which(tool) is None:
+        pytest.skip(f"{tool} not installed (apt-get install -y raptor2-utils serdi)")
+    path = seeds.build / "graph.ttl" if name.startswith("BUILD/") else seeds.folder / name
+    expected = len(seeds.g)
+    if syntax in ("trig", "nquads"):
+        named = expected_dataset(seeds.g, seeds.records)
+        expected = named["default"] + sum(named["named"].values())
+    if tool == "rapper":
+        done = subprocess.run(["rapper", "-i", syntax, "-c", str(path)], capture_output=True, text=True)
+        count = int(re.search(r"returned (\d+) (?:triples|statements)", done.stderr).group(1))  # type: ignore[union-attr]
+    else:
+        out = "nquads" if syntax in ("trig", "nquads") else "ntriples"
+        done = subprocess.run(["serdi", "-i", syntax, "-o", out, str(path)], capture_output=True, text=True)
+        count = len(done.stdout.splitlines())
+    assert done.returncode == 0, done.stderr
+    assert count == expected
+
+
+# ── JSON-LD ──────────────────────────────────────────────────────────────────────────
+
+def test_exports_jsonld_expands_to_the_turtle_triples(seeds: Exported) -> None:
+    jsonld = pytest.importorskip("pyld.jsonld", reason="pyld not installed (pip install pyld; in the test extras)")
+    doc = json.loads((seeds.folder / "graph.jsonld").read_text(encoding="utf-8"))
+    for prefix in ("rc", "rdfs", "skos", "xsd", "prov", "org", "schema", "dcterms"):
+        assert prefix in doc["@context"]
+    assert doc["@context"]["label"] == {"@id": "rdfs:label", "@container": "@language"}
+    nquads = jsonld.to_rdf(doc, {"format": "application/n-quads"})
+    expanded = _triples(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+    assert len(expanded) == len(seeds.g)
+    assert expanded == _oxigraph_triples(seeds.build / "graph.ttl", ox.RdfFormat.TURTLE)
+
+
+# ── property graph: GraphML, GEXF, Neo4j ─────────────────────────────────────────────
+
+def expected_property_graph(g: Graph, records: list[dict[str, Any]]) -> tuple[set[str], list[tuple[str, str, str]], int]:
+    posts = set(g.subjects(RDF.type, RC.Post))
+    terms = set(g.subjects()) | set(g.objects())
+    nodes = {str(t) for t in terms if isinstance(t, URIRef) and str(t).startswith(ID_BASE) and t not in posts}
+    edges = [(str(s), str(p).split("#")[1], str(o)) for s, p, o in g
+             if str(s) in nodes and str(o) in nodes and str(p).startswith(str(RC._NS))]
+    evidence = {(r["doc"], r["sentence"], r["rule"], r["s"], r["p"], r["o"]) for r in records
+                if r["s"] in nodes and r["o"] in nodes}
+    return nodes, edges, len(evidence)
+
+
+@pytest.mark.parametrize("name", ["graph.graphml", "graph.gexf"])
+def test_exports_networkx_reads_back_nodes_and_edges(seeds: Exported, name: str) -> None:
+    import networkx as nx
+
+    nodes, edges, evidence = expected_property_graph(seeds.g, seeds.records)
+    path = seeds.folder / name
+    graph = nx.read_graphml(path) if name.endswith("graphml") else nx.read_gexf(path)
+    assert set(graph.nodes) == nodes
+    assert graph.number_of_edges() == len(edges)
+    assert sorted((u, d["relation"], v) for u, v, d in graph.edges(data=True)) == sorted(edges)
+    assert sum(int(d["evidence_count"]) for _, _, d in graph.edges(data=True)) == evidence
+    first = next(iter(sorted(nodes)))
+    assert graph.nodes[first]["iri"] == first and graph.nodes[first]["class"]
+    assert all(d["relation_zh"] for _, _, d in graph.edges(data=True))
+
+
+def test_exports_affiliation_edges_carry_post_titles(seeds: Exported) -> None:
+    import networkx as nx
+
+    graph = nx.read_graphml(seeds.folder / "graph.graphml")
+    titles = {(u, v): d.get("title", "") for u, v, d in graph.edges(data=True) if d["relation"] == "affiliatedWith"}
+    for post in seeds.g.subjects(RDF.type, RC.Post):
+        key = (str(seeds.g.value(post, RC.holder)), str(seeds.g.value(post, RC.postIn)))
+        assert str(seeds.g.value(post, RC.postTitle)) in titles[key].split("、"), key
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_exports_neo4j_csv_headers_ids_and_counts(seeds: Exported) -> None:
+    nodes_expected, edges_expected, evidence = expected_property_graph(seeds.g, seeds.records)
+    nodes = _read_csv(seeds.folder / "neo4j" / "nodes.csv")
+    rels = _read_csv(seeds.folder / "neo4j" / "relationships.csv")
+    assert list(nodes[0]) == ["iri:ID", "label", "label_en", ":LABEL"]
+    assert list(rels[0]) == [":START_ID", ":END_ID", ":TYPE", "evidence_count:int", "title"]
+    ids = {n["iri:ID"] for n in nodes}
+    assert ids == nodes_expected and len(ids) == len(nodes)
+    assert len(rels) == len(edges_expected)
+    assert all(r[":START_ID"] in ids and r[":END_ID"] in ids for r in rels)
+    assert all(re.fullmatch(r"[A-Z]+(?:_[A-Z]+)*", r[":TYPE"]) for r in rels)
+    assert {"LOCATED_IN", "SERVES_CHAIN", "SECRETARY_OF", "AFFILIATED_WITH"} <= {r[":TYPE"] for r in rels}
+    assert sum(int(r["evidence_count:int"]) for r in rels) == evidence
+    enterprise = next(n for n in nodes if n[":LABEL"].startswith("Enterprise"))
+    assert enterprise[":LABEL"].split(";") == ["Enterprise", "Organization"]
+
+
+# ── hostile text ─────────────────────────────────────────────────────────────────────
+
+HOSTILE = ["=cmd|' /C calc'!A0", "<script>alert('x')</script>", 'say "hi", then\nleave\r\nnow',
+           "@SUM(A1)", "-2+3", "+1", "\tindent", "a\\b {} ; . @zh <http://x/>", "page\x0cbreak\x00",
+           "next\x85line\u2028sep\x1c"]
+
+
+def hostile_case() -> tuple[Graph, list[dict[str, Any]]]:
+    g = Graph()
+    g.add((RC.Enterprise, RDFS.subClassOf, RC.Organization))
+    g.add((RC.affiliatedWith, RDFS.label, Literal("隶属", lang="zh")))
+    person = URIRef(ID_BASE + "person/x")
+    g.add((person, RDF.type, RC.Person))
+    g.add((person, RDFS.label, Literal(HOSTILE[1], lang="zh")))
+    records = []
+    for i, text in enumerate(HOSTILE):
+        org = URIRef(f"{ID_BASE}org/evil-{i}")
+        post = URIRef(f"{ID_BASE}post/{i}")
+        g.add((org, RDF.type, RC.Enterprise))
+        g.add((org, RDFS.label, Literal(text, lang="zh")))
+        g.add((org, RDFS.label, Literal(text, lang="en")))
+        g.add((person, RC.affiliatedWith, org))
+        for triple in [(post, RDF.type, RC.Post), (post, RC.holder, person), (post, RC.postIn, org),
+                       (post, RC.postTitle, Literal(text, lang="zh"))]:
+            g.add(triple)
+        records.append({"s": str(person), "p": str(RC.affiliatedWith), "o": str(org), "p_name": "affiliatedWith",
+                        "rule": f"evil.{i}", "doc": "新闻 稿/第一篇 (1).txt", "article": i % 2,
+                        "article_title": text, "sentence": i, "sentence_text": text})
+    return g, records
+
+
+def test_exports_hostile_text_survives_csv(tmp_path: Path) -> None:
+    write_exports(*hostile_case(), tmp_path)
+    nodes = {n["iri:ID"]: n for n in _read_csv(tmp_path / "neo4j" / "nodes.csv")}
+    rels = {r[":END_ID"]: r for r in _read_csv(tmp_path / "neo4j" / "relationships.csv")}
+    for i, text in enumerate(HOSTILE):
+        guarded = "'" + text if text[0] in "=+-@\t\r" else text
+        iri = f"{ID_BASE}org/evil-{i}"
+        assert nodes[iri]["label"] == nodes[iri]["label_en"] == guarded
+        assert rels[iri]["title"] == guarded and rels[iri]["evidence_count:int"] == "1"
+    assert nodes[f"{ID_BASE}person/x"]["label"] == HOSTILE[1]
+
+
+def test_exports_hostile_text_survives_rdf_and_graph_formats(tmp_path: Path) -> None:
+    import networkx as nx
+
+    g, records = hostile_case()
+    write_exports(g, records, tmp_path)
+    for name, fmt in [("graph.nt", ox.RdfFormat.N_TRIPLES), ("graph.trig", ox.RdfFormat.TRIG),
+                      ("graph.nq", ox.RdfFormat.N_QUADS)]:
+        literals = {q.object.value for q in ox.parse(path=str(tmp_path / name), format=fmt)
+                    if isinstance(q.object, ox.Literal)}
+        assert set(HOSTILE) <= literals, name
+        iris = {t.value for q in ox.parse(path=str(tmp_path / name), format=fmt)
+                for t in (q.subject, q.object, q.graph_name) if isinstance(t, ox.NamedNode)}
+        assert all(iri.isascii() and " " not in iri for iri in iris), name
+    for reader, name in [(nx.read_graphml, "graph.graphml"), (nx.read_gexf, "graph.gexf")]:
+        graph = reader(tmp_path / name)
+        labels = sorted(graph.nodes[f"{ID_BASE}org/evil-{i}"]["label"] for i in range(len(HOSTILE)))
+        assert labels == sorted(re.sub("[\x00\x0c\x1c]", "\ufffd", text) for text in HOSTILE), name  # XML 1.0 has no FF, NUL
+    jsonld = pytest.importorskip("pyld.jsonld", reason="pyld not installed (pip install pyld; in the test extras)")
+    doc = json.loads((tmp_path / "graph.jsonld").read_text(encoding="utf-8"))
+    nquads = jsonld.to_rdf(doc, {"format": "application/n-quads"})
+    assert len(_triples(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))) == len(g)
+
+
+def test_exports_article_iris_are_ascii_deterministic_and_collision_free() -> None:
+    assert article_iri("a/报道.txt", 0) == article_iri("a/报道.txt", 0)
+    assert article_iri("a/报道.txt", 0) != article_iri("b/报道.txt", 0)
+    assert article_iri("a/报道.txt", 0) != article_iri("a/报道.txt", 1)
+    assert article_iri("a/报道.txt", 1) != article_iri("a/报道-1.txt", 0)
+    for iri in (article_iri("新闻 稿/第一篇 (1).txt", 3), document_iri("C:\\docs\\x y.md")):
+        assert iri.isascii() and re.fullmatch(r"https://w3id\.org/redchain/id/[a-z]+/[a-z0-9-]+", iri), iri
+    assert "bao-dao" in article_iri("a/报道.txt", 0)
