@@ -28,15 +28,34 @@ def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .pipeline import build
+    from .cache import default_cache_dir
+    from .pipeline import build, default_workers
+    from .progress import TerminalProgress
 
-    report = build(args.input or ["seeds"], args.output, strict=args.strict, fail_fast=args.fail_fast)
+    cache = None if args.no_cache else Path(args.cache) if args.cache else default_cache_dir(args.output)
+    progress = TerminalProgress(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
+    try:
+        report = build(args.input or ["seeds"], args.output, strict=args.strict, fail_fast=args.fail_fast,
+                       workers=args.workers or default_workers(), cache=cache, progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
     _print_diagnostics([d for d in report.diagnostics if d.severity == "error" or args.verbose or d.code.startswith("D")])
     if not args.quiet:
         _err(report.summary())
     if report.skipped:
         return EXIT_UNREAD
     return EXIT_STRICT if args.strict and report.violations else EXIT_OK
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got '{text}'")
+    return value
 
 
 def cmd_query(args: argparse.Namespace) -> int:
@@ -97,7 +116,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--output", default="outputs", help="output folder (default outputs/)")
     p.add_argument("--strict", action="store_true", help="exit 3 when the graph violates the SHACL shapes")
     p.add_argument("--fail-fast", action="store_true", help="stop at the first unreadable document")
-    p.add_argument("--quiet", "-q", action="store_true", help="no summary line")
+    p.add_argument("--workers", "-j", type=_positive, metavar="N",
+                   help="processes that extract documents in parallel (default: all cores; 1: no pool)")
+    p.add_argument("--cache", metavar="DIR", help="folder of the per-document cache (default OUTPUT/.redchain-cache)")
+    p.add_argument("--no-cache", action="store_true", help="extract every document again; the cache is neither read nor written")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress line and no summary line")
     p.add_argument("--verbose", "-v", action="store_true", help="print warnings too")
     p.set_defaults(func=cmd_build)
 

@@ -1,13 +1,20 @@
 """Orchestration: documents → articles and sentences → mentions → relations →
-entities → RDF → validation → outputs. Collects diagnostics; never prints or exits."""
+entities → RDF → validation → outputs. Collects diagnostics; never prints or exits.
+
+Extraction (segment, mentions, relations) is per document: it runs in worker
+processes when ``workers`` > 1 and reads and writes the per-document cache when
+``cache`` names a folder (see ``cache.py``). Results are merged in document order,
+so the outputs are byte-identical whatever the workers and the state of the cache.
+"""
 
 from __future__ import annotations
 
+import os
 import re
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from .diagnostics import DocumentError
 from .documents import read_documents
@@ -15,9 +22,15 @@ from .entities import EntityTable, resolve_entities
 from .lexicon import Lexicon, load_lexicon
 from .mentions import find_document_mentions
 from .model import Article, Diagnostic, Document, Fact, Mention, Sentence
+from .progress import ProgressFn, Step
 from .relations import apply_rules, flatten_mentions
 from .resources import aliases_file, gazetteer_dir, rule_dirs
 from .rules import RuleSet, load_rules
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from .cache import DocumentCache
 
 CONTEXT_SENTENCES = 2  # how far back a rule's context role may look, within one article
 # Bylines and photo credits name who wrote or shot the piece, not facts of the story.
@@ -44,11 +57,22 @@ class BuildReport:
     triples: int
     violations: int
     diagnostics: tuple[Diagnostic, ...] = field(default=())
+    extracted: int = 0  # documents extracted in this build
+    cached: int = 0  # documents whose extraction came from the cache
 
     def summary(self) -> str:
-        return (f"read {self.documents} documents ({self.skipped} skipped), {self.sentences} sentences → "
+        return (f"read {self.documents} documents ({self.skipped} skipped, {self.extracted} extracted, "
+                f"{self.cached} cached), {self.sentences} sentences → "
                 f"{self.facts} facts, {self.entities} entities, {self.triples} triples, "
                 f"{self.violations} violations → {self.output}")
+
+
+def default_workers() -> int:
+    """Every core this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def load_resources() -> tuple[RuleSet, Lexicon]:
@@ -56,24 +80,35 @@ def load_resources() -> tuple[RuleSet, Lexicon]:
     return load_rules(*rule_dirs()), load_lexicon(gazetteer_dir())
 
 
-def extract_document(doc: Document, rules: RuleSet, lexicon: Lexicon) -> DocumentResult:
+def segment_document(doc: Document) -> tuple[list[Article], list[Sentence]]:
+    """Articles, and the sentences extraction reads (bylines and photo credits left out)."""
     from .segment import split_document
 
     articles, all_sentences = split_document(doc)
-    sentences = [s for s in all_sentences if s.kind != "byline" and not _CREDIT.search(s.text)]
-    mentions = find_document_mentions(sentences, lexicon, rules)
+    return articles, [s for s in all_sentences if s.kind != "byline" and not _CREDIT.search(s.text)]
+
+
+def relate_sentences(sentences: list[Sentence], mentions: dict[int, list[Mention]], rules: RuleSet) -> list[Fact]:
+    """Relation rules over each sentence, with the mentions of the sentences just before it as context."""
     facts: list[Fact] = []
     recent: deque[tuple[int, list[Mention]]] = deque(maxlen=CONTEXT_SENTENCES)
     for sent in sentences:
         context = [m for article, ms in recent if article == sent.article_index for m in flatten_mentions(ms)]
         facts.extend(apply_rules(sent, mentions[sent.index], rules, context))
         recent.append((sent.article_index, mentions[sent.index]))
+    return facts
+
+
+def extract_document(doc: Document, rules: RuleSet, lexicon: Lexicon) -> DocumentResult:
+    articles, sentences = segment_document(doc)
+    mentions = find_document_mentions(sentences, lexicon, rules)
+    facts = relate_sentences(sentences, mentions, rules)
     return DocumentResult(doc, tuple(articles), tuple(sentences), mentions, tuple(facts))
 
 
-def extract_all(inputs: Sequence[Path | str], rules: RuleSet, lexicon: Lexicon, *,
-                fail_fast: bool = False) -> tuple[list[DocumentResult], list[Diagnostic]]:
-    results: list[DocumentResult] = []
+def read_all(inputs: Sequence[Path | str], *, fail_fast: bool = False) -> tuple[list[Document], list[Diagnostic]]:
+    """Every readable document, and the diagnostics of the others (DocumentError at the first with fail_fast)."""
+    docs: list[Document] = []
     diagnostics: list[Diagnostic] = []
     for item in read_documents([Path(p) for p in inputs]):
         if isinstance(item, Diagnostic):
@@ -81,8 +116,87 @@ def extract_all(inputs: Sequence[Path | str], rules: RuleSet, lexicon: Lexicon, 
             if fail_fast and item.severity == "error":
                 raise DocumentError([item])
             continue
-        results.append(extract_document(item, rules, lexicon))
-    return results, diagnostics
+        docs.append(item)
+    return docs, diagnostics
+
+
+def extract_all(inputs: Sequence[Path | str], rules: RuleSet, lexicon: Lexicon, *,
+                fail_fast: bool = False) -> tuple[list[DocumentResult], list[Diagnostic]]:
+    docs, diagnostics = read_all(inputs, fail_fast=fail_fast)
+    return [extract_document(doc, rules, lexicon) for doc in docs], diagnostics
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    results: list[DocumentResult]
+    extracted: int
+    cached: int
+
+
+def extract_documents(docs: list[Document], rules: RuleSet, lexicon: Lexicon, *, workers: int = 1,
+                      cache: DocumentCache | None = None, progress: ProgressFn | None = None) -> Extraction:
+    """One result per document, in the order given: from the cache, in this process, or in ``workers`` processes."""
+    results: list[DocumentResult | None] = [cache.get(doc) if cache else None for doc in docs]
+    todo = [i for i, result in enumerate(results) if result is None]
+    tracker = _Tracker(docs, progress)
+    tracker.advance(len(docs) - len(todo), [doc for doc, r in zip(docs, results) if r is not None])
+    for i, result in zip(todo, _extract_many([docs[i] for i in todo], rules, lexicon, workers)):
+        results[i] = result
+        if cache is not None:
+            cache.put(docs[i], result)
+        tracker.advance(1, [docs[i]])
+    return Extraction([r for r in results if r is not None], len(todo), len(docs) - len(todo))
+
+
+class _Tracker:
+    """Reports extraction progress as documents and bytes of text done."""
+
+    def __init__(self, docs: list[Document], progress: ProgressFn | None) -> None:
+        self.progress = progress
+        self.total = len(docs)
+        self.bytes_total = sum(_size(doc) for doc in docs) if progress else 0
+        self.done = self.bytes_done = 0
+
+    def advance(self, count: int, docs: list[Document]) -> None:
+        if self.progress is None:
+            return
+        self.done += count
+        self.bytes_done += sum(_size(doc) for doc in docs)
+        self.progress(Step("extract", self.done, self.total, self.bytes_done, self.bytes_total))
+
+
+def _size(doc: Document) -> int:
+    return len(doc.text.encode("utf-8", "surrogatepass"))
+
+
+def _extract_many(docs: list[Document], rules: RuleSet, lexicon: Lexicon, workers: int) -> Iterator[DocumentResult]:
+    """Results in the order of ``docs``; a process pool only when it has two documents or more to share."""
+    workers = min(workers, len(docs))
+    if workers <= 1:
+        yield from (extract_document(doc, rules, lexicon) for doc in docs)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker)
+    try:
+        yield from pool.map(_extract_in_worker, docs, chunksize=1)
+    finally:  # on an error or interrupt, drop the documents not started yet
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+_WORKER_RESOURCES: tuple[RuleSet, Lexicon] | None = None
+
+
+def _init_worker() -> None:
+    """Load rules and gazetteers once per worker process."""
+    global _WORKER_RESOURCES
+    _WORKER_RESOURCES = load_resources()
+
+
+def _extract_in_worker(doc: Document) -> DocumentResult:
+    assert _WORKER_RESOURCES is not None, "worker started without _init_worker"
+    rules, lexicon = _WORKER_RESOURCES
+    return extract_document(doc, rules, lexicon)
 
 
 def fact_records(table: EntityTable, results: list[DocumentResult]) -> tuple[set[tuple[str, str, str, str]], list[dict[str, Any]]]:
@@ -119,23 +233,57 @@ def _record(table: EntityTable, fact: Fact, subj: str, obj: str, titles: dict[in
     }
 
 
+def resolve_results(results: list[DocumentResult]) -> tuple[EntityTable, set[tuple[str, str, str, str]], list[dict[str, Any]]]:
+    """Entities across all documents, the triples of the facts, and their provenance records."""
+    all_mentions = [m for r in results for ms in r.mentions.values() for m in ms]
+    table = resolve_entities(all_mentions, [f for r in results for f in r.facts], aliases_file())
+    triples, records = fact_records(table, results)
+    return table, triples, records
+
+
 def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = False, fail_fast: bool = False,
-          view: bool = True) -> BuildReport:
-    """Build the graph from every document under ``inputs`` into ``output``."""
-    from .export import remove_stale_temporaries, write_merges, write_provenance, write_turtle
+          view: bool = True, workers: int = 1, cache: Path | str | None = None,
+          progress: ProgressFn | None = None) -> BuildReport:
+    """Build the graph from every document under ``inputs`` into ``output``.
+
+    ``workers``: processes for extraction (1: in this process). ``cache``: folder of the
+    per-document extraction cache, or None for no cache. ``progress``: called with a
+    ``progress.Step`` as the build advances.
+    """
+    from .cache import DocumentCache
     from .rdf import build_graph
     from .validation import load_ontology, validate_graph
 
     output = Path(output)
+    tell = progress or _silent
     rules, lexicon = load_resources()
-    results, diagnostics = extract_all(inputs, rules, lexicon, fail_fast=fail_fast)
-    all_mentions = [m for r in results for ms in r.mentions.values() for m in ms]
-    table = resolve_entities(all_mentions, [f for r in results for f in r.facts], aliases_file())
-    triples, records = fact_records(table, results)
+    docs, diagnostics = read_all(inputs, fail_fast=fail_fast)
+    store = DocumentCache(cache) if cache is not None else None
+    extraction = extract_documents(docs, rules, lexicon, workers=workers, cache=store, progress=progress)
+    if store is not None:  # a cache inside the output folder belongs to it: keep only what this build used
+        store.prune(unused=_is_inside(store.root, output))
+    results = extraction.results
+    tell(Step("resolve"))
+    table, triples, records = resolve_results(results)
+    tell(Step("rdf"))
     g = build_graph(table, sorted(triples), load_ontology())
+    tell(Step("validate"))
     findings = validate_graph(g)
     diagnostics += [Diagnostic("graph.ttl", "S001", f"{f.focus_label or f.focus_node}: {f.message} ({f.shape})",
                                severity="error" if strict else "warning") for f in findings]
+    write_outputs(g, table, records, output, view=view, progress=tell)
+    return BuildReport(str(output), len(results), sum(1 for d in diagnostics if d.code.startswith("D")),
+                       sum(len(r.sentences) for r in results), len(records), len(table.entities), len(g),
+                       len(findings), tuple(diagnostics), extraction.extracted, extraction.cached)
+
+
+def write_outputs(g: Graph, table: EntityTable, records: list[dict[str, Any]], output: Path, *, view: bool = True,
+                  progress: ProgressFn | None = None) -> None:
+    """graph.ttl, provenance.jsonl, merges.tsv and (``view``) graph.html, each written atomically."""
+    from .export import remove_stale_temporaries, write_merges, write_provenance, write_turtle
+
+    tell = progress or _silent
+    tell(Step("write"))
     remove_stale_temporaries(output)
     write_turtle(g, output / "graph.ttl")
     write_provenance(records, output / "provenance.jsonl")
@@ -143,7 +291,13 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
     if view:
         from .view import render_html
 
+        tell(Step("view"))
         render_html(g, records, output / "graph.html")
-    return BuildReport(str(output), len(results), sum(1 for d in diagnostics if d.code.startswith("D")),
-                       sum(len(r.sentences) for r in results), len(records), len(table.entities), len(g),
-                       len(findings), tuple(diagnostics))
+
+
+def _silent(step: Step) -> None:
+    pass
+
+
+def _is_inside(folder: Path, parent: Path) -> bool:
+    return Path(os.path.abspath(folder)).is_relative_to(os.path.abspath(parent))

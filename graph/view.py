@@ -30,7 +30,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
@@ -76,7 +76,7 @@ DETAILS: dict[str, tuple[str, str]] = {
 }
 SYMMETRIC = {"partnersWith"}
 POST_LINKS = {str(RC.holder), str(RC.postIn)}
-UNIT_PX = 100  # one layout unit (the ideal edge length) in canvas pixels
+UNIT_PX = 130  # one layout unit (the ideal edge length) in canvas pixels
 LAYOUT_SEED = 20240601
 
 
@@ -224,7 +224,8 @@ def _adjacency(edges: Sequence[_Edge]) -> dict[str, set[str]]:
     return adj
 
 
-def _within(adj: Mapping[str, set[str]], start: set[str], depth: int, allowed: Any = None) -> set[str]:
+def _within(adj: Mapping[str, set[str]], start: set[str], depth: int,
+            allowed: Callable[[str], bool] | None = None) -> set[str]:
     seen, frontier = set(start), set(start)
     for _ in range(max(depth, 0)):
         frontier = {m for n in frontier for m in adj.get(n, ()) if m not in seen and (allowed is None or allowed(m))}
@@ -262,7 +263,7 @@ def _subset(nodes: dict[str, _Node], edges: list[_Edge], focus: str | None, dept
 
 # ── layout ────────────────────────────────────────────────────────────────────────────
 
-def _components(n: int, pairs: Sequence[tuple[int, int]]) -> list[list[int]]:
+def _components(n: int, pairs: Sequence[tuple[int, int, float]]) -> list[list[int]]:
     parent = list(range(n))
 
     def find(i: int) -> int:
@@ -271,7 +272,7 @@ def _components(n: int, pairs: Sequence[tuple[int, int]]) -> list[list[int]]:
             i = parent[i]
         return i
 
-    for a, b in pairs:
+    for a, b, _ in pairs:
         parent[find(a)] = find(b)
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(n):
@@ -279,7 +280,7 @@ def _components(n: int, pairs: Sequence[tuple[int, int]]) -> list[list[int]]:
     return sorted(groups.values(), key=lambda c: (-len(c), c[0]))
 
 
-def _force_layout(n: int, pairs: Sequence[tuple[int, int]], seed: int) -> Any:
+def _force_layout(n: int, pairs: Sequence[tuple[int, int, float]], seed: int) -> Any:
     """Fruchterman-Reingold (k = 1 unit) with repulsion cut off at 2.5 units, their grid
     variant: each step costs O(n + edges), so 5,000 nodes take seconds, not minutes."""
     import numpy as np
@@ -288,7 +289,8 @@ def _force_layout(n: int, pairs: Sequence[tuple[int, int]], seed: int) -> Any:
     rng = np.random.default_rng(seed)
     side = math.sqrt(n) * 1.5
     pos = rng.uniform(-side / 2, side / 2, (n, 2))
-    links = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    links = np.asarray([(a, b) for a, b, _ in pairs], dtype=np.int64).reshape(-1, 2)
+    strength = np.asarray([w for _, _, w in pairs], dtype=float)
     steps, cutoff = (250 if n < 1500 else 160), 2.5
 
     def push(disp: Any, pairs_: Any, weight: Any) -> None:  # disp[i] += w·(pos_i − pos_j), disp[j] −= it
@@ -302,21 +304,21 @@ def _force_layout(n: int, pairs: Sequence[tuple[int, int]], seed: int) -> Any:
         disp = -pos * 0.002  # a little gravity keeps the component round
         push(disp, cKDTree(pos).query_pairs(cutoff, output_type="ndarray"),
              lambda dist: 1.6 / dist**2 * (1 - dist / cutoff))
-        push(disp, links, lambda dist: -dist)
+        push(disp, links, lambda dist: -dist * strength)
         length = np.maximum(np.hypot(disp[:, 0], disp[:, 1]), 1e-9)
         temp = side / 6 * (1 - step / steps) + 0.02
         pos += disp * (np.minimum(length, temp) / length)[:, None]
     return pos - pos.mean(axis=0)
 
 
-def _layout(n: int, pairs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+def _layout(n: int, pairs: Sequence[tuple[int, int, float]]) -> list[tuple[int, int]]:
     """Each connected component laid out on its own, then packed in rows, largest first."""
     comps = _components(n, pairs)
     where = {v: (k, i) for k, comp in enumerate(comps) for i, v in enumerate(comp)}
-    local: list[list[tuple[int, int]]] = [[] for _ in comps]
-    for a, b in pairs:
+    local: list[list[tuple[int, int, float]]] = [[] for _ in comps]
+    for a, b, w in pairs:
         (ka, ia), (_, ib) = where[a], where[b]
-        local[ka].append((ia, ib))
+        local[ka].append((ia, ib, w))
     boxes = []
     for k, comp in enumerate(comps):
         if len(comp) < 3:
@@ -329,6 +331,8 @@ def _layout(n: int, pairs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def _pack(comps: list[list[int]], boxes: list[list[tuple[float, float]]], n: int) -> list[tuple[int, int]]:
     out = [(0, 0)] * n
+    if not boxes:
+        return out
     extents = [(min(x for x, _ in b), min(y for _, y in b), max(x for x, _ in b), max(y for _, y in b))
                for b in boxes]
     row_width = max(max(x1 - x0 for x0, _, x1, _ in extents) + 2,
@@ -373,11 +377,23 @@ def _evidence(rec: Mapping[str, Any], strings: _Strings) -> list[Any]:
         if isinstance(a, int) and isinstance(b, int) and base <= a < b <= end:
             mark = (a - base, b - base)
     return [strings(text), *mark, strings(rec.get("article_title")), strings(rec.get("doc")),
-            strings(rec.get("rule")), rec.get("article", -1), rec.get("sentence", -1)]
+            strings(rec.get("rule")), _int(rec.get("article")), _int(rec.get("sentence"))]
 
 
-def _record_order(rec: Mapping[str, Any]) -> tuple[str, ...]:
-    return tuple(str(rec.get(k, "")) for k in ("doc", "article", "sentence", "start", "end", "rule", "s", "p", "o"))
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else -1
+
+
+def _record_order(rec: Mapping[str, Any]) -> tuple[Any, ...]:
+    """Document order: file, article, sentence, span; then rule and triple."""
+    return (str(rec.get("doc", "")), *(_int(rec.get(k)) for k in ("article", "sentence", "start", "end")),
+            *(str(rec.get(k, "")) for k in ("rule", "s", "p", "o")))
+
+
+def _end_label(iri: str, key: str, index: Mapping[str, int], nodes: Mapping[str, _Node],
+               rec: Mapping[str, Any]) -> str:
+    """Empty for a node in this view (the page has its label), else the best name we have."""
+    return "" if iri in index else nodes[iri].zh if iri in nodes else str(rec.get(key) or iri)
 
 
 def _facts(index: Mapping[str, int], nodes: Mapping[str, _Node], edges: Sequence[_Edge],
@@ -394,7 +410,7 @@ def _facts(index: Mapping[str, int], nodes: Mapping[str, _Node], edges: Sequence
     ev_rows: list[list[Any]] = []
     facts: list[list[Any]] = []
 
-    def add(s: str, rel: str, o: str, records: list[Mapping[str, Any]]) -> int:
+    def add(s: str, rel: str, o: str, records: list[Mapping[str, Any]], posts: tuple[str, ...] = ()) -> int:
         ids = []
         for rec in records:
             row = _evidence(rec, strings)
@@ -402,12 +418,12 @@ def _facts(index: Mapping[str, int], nodes: Mapping[str, _Node], edges: Sequence
             if ids[-1] == len(ev_rows):
                 ev_rows.append(row)
         first = records[0] if records else {}
-        s_label = nodes[s].zh if s in nodes else str(first.get("s_label", s))
-        o_label = nodes[o].zh if o in nodes else str(first.get("o_label", o))
-        facts.append([index.get(s, -1), s_label, rel, index.get(o, -1), o_label, sorted(set(ids))])
+        facts.append([index.get(s, -1), _end_label(s, "s_label", index, nodes, first), rel,
+                      index.get(o, -1), _end_label(o, "o_label", index, nodes, first), list(dict.fromkeys(ids)),
+                      *([list(posts)] if posts else [])])
         return len(facts) - 1
 
-    edge_facts = [add(e.s, e.rel, e.o, groups.pop(_fact_key(e.s, e.rel, e.o), [])) for e in edges]
+    edge_facts = [add(e.s, e.rel, e.o, groups.pop(_fact_key(e.s, e.rel, e.o), []), e.posts) for e in edges]
     for (s, rel, o), records in sorted(groups.items()):
         add(s, rel, o, records)
     return {"facts": facts, "evidence": ev_rows, "edge_facts": edge_facts}
@@ -429,9 +445,9 @@ def _canvas_label(node: _Node) -> str:
     return name[:8] + "\n…" + name[-7:]
 
 
-def _node_meta(node: _Node, cls_index: Mapping[str, int], fact_ids: list[int]) -> dict[str, Any]:
+def _node_meta(node: _Node, fact_ids: list[int]) -> dict[str, Any]:
     iri = node.iri[len(str(ID)):] if node.iri.startswith(str(ID)) else node.iri
-    meta: dict[str, Any] = {"i": iri, "c": cls_index[node.cls], "zh": node.zh, "f": fact_ids}
+    meta: dict[str, Any] = {"i": iri, "zh": node.zh, "f": fact_ids}
     for key, value in (("py", node.pinyin), ("en", node.en), ("alt", list(node.alts)),
                        ("d", [list(d) for d in node.details])):
         if value:
@@ -464,11 +480,12 @@ def _vis_options(n_nodes: int) -> dict[str, Any]:
         "interaction": {"hover": True, "hideEdgesOnDrag": large, "hideEdgesOnZoom": large,
                         "tooltipDelay": 150, "multiselect": False, "navigationButtons": False},
         "nodes": {"font": {"size": 14, "face": font, "color": "#212121", "strokeWidth": 3, "strokeColor": "#ffffff"},
-                  "borderWidth": 1, "scaling": {"min": 9, "max": 34, "label": {
-                      "enabled": True, "min": 13, "max": 26, "drawThreshold": 6, "maxVisible": 40}}},
+                  "borderWidth": 1, "scaling": {"min": 8, "max": 30, "label": {
+                      "enabled": True, "min": 12, "max": 22, "drawThreshold": 6, "maxVisible": 40}}},
         "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}, "smooth": False, "width": 1.2,
-                  "font": {"size": 10, "face": font, "color": "#555555", "strokeWidth": 3,
-                           "strokeColor": "#ffffff", "align": "middle"},
+                  "scaling": {"label": {"drawThreshold": 8}},  # relation labels once zoomed in
+                  "font": {"size": 11, "face": font, "color": "#555555", "strokeWidth": 3,
+                           "strokeColor": "#ffffff", "align": "horizontal"},
                   "selectionWidth": 2, "hoverWidth": 1},
         "groups": {k: {"shape": shape, "color": {"background": color, "border": "#37474f",
                                                  "highlight": {"background": color, "border": "#000000"},
@@ -482,10 +499,11 @@ def _network(order: list[str], nodes: Mapping[str, _Node], edges: Sequence[_Edge
     from pyvis.network import Network
 
     index = {iri: i for i, iri in enumerate(order)}
-    pairs = [(index[e.s], index[e.o]) for e in edges if e.s != e.o]
+    # where a thing is located pulls less than what it belongs to: clusters follow the chains
+    pairs = [(index[e.s], index[e.o], 0.3 if e.rel == "locatedIn" else 1.0) for e in edges if e.s != e.o]
     xy = _layout(len(order), pairs)
     degree = [0] * len(order)
-    for a, b in pairs:
+    for a, b, _ in pairs:
         degree[a] += 1
         degree[b] += 1
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
@@ -575,18 +593,15 @@ def render_html(g: Graph, provenance: Sequence[Mapping[str, Any]], path: Path | 
         for end in {fact[0], fact[3]} - {-1}:
             node_facts[end].add(f)
     classes, relations = _legend((nodes[i] for i in order), edges)
-    cls_index = {c: k for k, c in enumerate(CLASSES)}
     vis_nodes, vis_edges, options = _network(order, nodes, edges)
     payload = {
-        "version": 1, "title": title, "base": str(ID), "classes": list(CLASSES), "legend": classes,
+        "version": 1, "title": title, "base": str(ID), "legend": classes,
         "relations": relations, "nodes": vis_nodes, "edges": vis_edges, "options": options,
-        "meta": [_node_meta(nodes[iri], cls_index, sorted(node_facts[i])) for i, iri in enumerate(order)],
-        "edgeMeta": [{"r": e.rel, "f": facts["edge_facts"][k], **({"post": list(e.posts)} if e.posts else {})}
-                     for k, e in enumerate(edges)],
+        "meta": [_node_meta(nodes[iri], sorted(node_facts[i])) for i, iri in enumerate(order)],
+        "edgeMeta": [{"r": e.rel, "f": facts["edge_facts"][k]} for k, e in enumerate(edges)],
         "facts": facts["facts"], "evidence": facts["evidence"], "strings": strings.table(),
         "labels": {"relations": {k: [zh, en] for k, (zh, en, _) in RELATIONS.items()},
-                   "details": {k: list(v) for k, v in DETAILS.items()},
-                   "classes": {k: [zh, en] for k, (zh, en, _, _) in CLASSES.items()}},
+                   "details": {k: list(v) for k, v in DETAILS.items()}},
     }
     _write_atomic(Path(path), _page(payload, title))
     return ViewStats(nodes=len(order), edges=len(edges))

@@ -262,6 +262,12 @@ def test_synthetic_graph_counts(tmp_path: Path) -> None:
     g, prov = synthetic_graph(300)
     stats = render_html(g, prov, tmp_path / "s.html")
     typed = set(g.subjects(RDF.type, None))
-    edges = {(s, p, o) if p != RC.partnersWith else tuple(sorted((s, o))) for s, p, o in g
-             if str(p).startswith(str(RC._NS)) and isinstance(o, URIRef)}
+    edges = {(str(s), str(p), str(o)) if p != RC.partnersWith else (min(str(s), str(o)), str(p), max(str(s), str(o)))
+             for s, p, o in g if str(p).startswith(str(RC._NS)) and isinstance(o, URIRef)}
     assert stats == ViewStats(nodes=len(typed), edges=len(edges))
+
+
+def test_empty_graph_and_depth_zero(tmp_path: Path) -> None:
+    assert render_html(Graph(), [], tmp_path / "e.html") == ViewStats(nodes=0, edges=0)
+    assert page_data((tmp_path / "e.html").read_text(encoding="utf-8"))["nodes"] == []
+    assert render_html(sample_graph(), [], tmp_path / "d.html", focus="江西省", depth=0) == ViewStats(1, 0)

@@ -7,7 +7,6 @@
   var S = DATA.strings, META = DATA.meta, EMETA = DATA.edgeMeta, FACTS = DATA.facts, EV = DATA.evidence;
   var LBL = DATA.labels;
   var SVGNS = "http://www.w3.org/2000/svg";
-  var DIM_NODE = 0.15, DIM_FONT = "rgba(33,33,33,0.18)";
   var legendByKey = {}, relByKey = {};
   DATA.legend.forEach(function (c) { legendByKey[c.key] = c; });
   DATA.relations.forEach(function (r) { relByKey[r.key] = r; });
@@ -29,7 +28,9 @@
   }
   function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
   function iriOf(m) { return m.i.indexOf(":") >= 0 ? m.i : DATA.base + m.i; }
-  function classKey(id) { return DATA.classes[META[id].c]; }
+  function classKey(id) { return DATA.nodes[id].group; }
+  function subjLabel(fact) { return fact[0] >= 0 ? META[fact[0]].zh : fact[1]; }
+  function objLabel(fact) { return fact[3] >= 0 ? META[fact[3]].zh : fact[4]; }
   function relText(key) { var r = LBL.relations[key] || LBL.details[key]; return r ? r[0] + " " + r[1] : key; }
 
   function swatch(shape, color) {
@@ -123,28 +124,37 @@
   }
 
   // ── neighbourhood highlight ────────────────────────────────────────────────────────
+  // Dimming thousands of DataSet items costs a second at 5,000 nodes; instead, after each
+  // draw, veil the canvas and draw the neighbourhood again on top (vis-network 9.1 API:
+  // body.nodes[id].draw(ctx) returns the external label painter, edges draw their arrows apart).
   function undim() {
     if (!state.dimmed) return;
-    nodes.update(state.dimmed.nodes.map(function (id) { return { id: id, opacity: 1, font: { color: "#212121" } }; }));
-    edges.update(state.dimmed.edges.map(function (id) {
-      return { id: id, color: { color: edgeColor[id], opacity: 1 }, font: { color: "#555555" } };
-    }));
     state.dimmed = null;
+    network.redraw();
   }
   function highlight(nodeIds, edgeIds) {
-    undim();
-    var keepN = {}, keepE = {};
-    nodeIds.forEach(function (id) { keepN[id] = true; });
-    edgeIds.forEach(function (id) { keepE[id] = true; });
-    var dn = [], de = [];
-    DATA.nodes.forEach(function (n) { if (!keepN[n.id]) dn.push(n.id); });
-    DATA.edges.forEach(function (e) { if (!keepE[e.id]) de.push(e.id); });
-    nodes.update(dn.map(function (id) { return { id: id, opacity: DIM_NODE, font: { color: DIM_FONT } }; }));
-    edges.update(de.map(function (id) {
-      return { id: id, color: { color: edgeColor[id], opacity: 0.12 }, font: { color: "rgba(0,0,0,0)" } };
-    }));
-    state.dimmed = { nodes: dn, edges: de };
+    state.dimmed = { nodes: nodeIds.slice(), edges: edgeIds.slice() };
+    network.redraw();
   }
+  function drawHighlight(ctx) {
+    if (!state.dimmed) return;
+    var body = network.body, labels = [];
+    var edgesOn = state.dimmed.edges.filter(function (id) { return !state.edgeHidden[id] && body.edges[id]; });
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.fillStyle = "rgba(255,255,255,0.82)";
+    ctx.fillRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+    ctx.restore();
+    edgesOn.forEach(function (id) { body.edges[id].draw(ctx); });
+    state.dimmed.nodes.forEach(function (id) {
+      if (state.nodeHidden[id] || !body.nodes[id]) return;
+      var painted = body.nodes[id].draw(ctx);
+      if (painted && painted.drawExternalLabel) labels.push(painted.drawExternalLabel);
+    });
+    labels.forEach(function (paint) { paint(); });
+    edgesOn.forEach(function (id) { body.edges[id].drawArrows(ctx); });
+  }
+  network.on("afterDrawing", drawHighlight);
 
   // ── panel ──────────────────────────────────────────────────────────────────────────
   var panel = document.getElementById("panel"), body = document.getElementById("panel-body");
@@ -180,10 +190,10 @@
   }
   function factBlock(f, from) {
     var fact = FACTS[f], rel = relByKey[fact[2]], color = rel ? rel.color : "#607d8b";
-    var subj = fact[0] === from ? el("span", { text: fact[1] }) : nodeLink(fact[0], fact[1]);
-    var obj = fact[3] === from ? el("span", { text: fact[4] }) : (fact[3] < 0 && !LBL.relations[fact[2]])
-      ? el("span", { text: fact[4] }) : nodeLink(fact[3], fact[4]);
-    var badge = el("span", { class: "rel", text: relText(fact[2]) });
+    var subj = fact[0] === from ? el("span", { text: subjLabel(fact) }) : nodeLink(fact[0], subjLabel(fact));
+    var obj = fact[3] === from ? el("span", { text: objLabel(fact) }) : (fact[3] < 0 && !LBL.relations[fact[2]])
+      ? el("span", { text: objLabel(fact) }) : nodeLink(fact[3], objLabel(fact));
+    var badge = el("span", { class: "rel", text: relText(fact[2]) + (fact[6] ? " · " + fact[6].join("、") : "") });
     badge.style.background = color;
     var head = el("div", { class: "head" }, subj, badge, obj);
     return el("div", { class: "fact", "data-fact": String(f) }, head, evidenceBlock(fact[5]));
@@ -216,7 +226,6 @@
     var meta = EMETA[id];
     clear(body);
     body.appendChild(el("h2", { text: relText(meta.r) }));
-    if (meta.post) body.appendChild(el("div", { class: "cls", text: "职务 post: " + meta.post.join("、") }));
     body.appendChild(factBlock(meta.f, -2));
     panel.hidden = false;
   }
@@ -229,9 +238,12 @@
     }
     state.selected = id;
     network.selectNodes([id]);
-    highlight([id].concat(network.getConnectedNodes(id)), network.getConnectedEdges(id));
+    var hood = [id].concat(network.getConnectedNodes(id));
+    highlight(hood, network.getConnectedEdges(id));
     showNode(id);
-    if (opts && opts.focus) network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: { duration: 300 } });
+    if (opts && opts.focus) {  // the node and its neighbours, readable
+      network.fit({ nodes: hood, minZoomLevel: 0.6, maxZoomLevel: 1.3, animation: { duration: 300 } });
+    }
   }
 
   // ── tooltip ────────────────────────────────────────────────────────────────────────
@@ -249,8 +261,8 @@
     return [m.zh, m.py, m.en, m.alt ? "别名 " + m.alt.join("、") : "", c.zh + " " + c.en];
   }
   function edgeTip(id) {
-    var fact = FACTS[EMETA[id].f], post = EMETA[id].post;
-    return [fact[1] + " → " + fact[4], relText(fact[2]) + (post ? " · " + post.join("、") : ""),
+    var fact = FACTS[EMETA[id].f];
+    return [subjLabel(fact) + " → " + objLabel(fact), relText(fact[2]) + (fact[6] ? " · " + fact[6].join("、") : ""),
       fact[5].length + " 条证据 evidence"];
   }
 
@@ -294,10 +306,30 @@
     results.hidden = false;
   }
   function pick(id) { results.hidden = true; selectNode(id, { focus: true }); }
+  function moveActive(step) {
+    var buttons = results.querySelectorAll("button"), at = -1;
+    buttons.forEach(function (b, i) { if (b.classList.contains("active")) at = i; });
+    if (!buttons.length) return;
+    if (at >= 0) buttons[at].classList.remove("active");
+    at = (at + step + buttons.length) % buttons.length;
+    buttons[at].classList.add("active");
+    buttons[at].scrollIntoView({ block: "nearest" });
+  }
   input.addEventListener("input", renderResults);
+  input.addEventListener("focus", function () { if (input.value.trim()) renderResults(); });
   input.addEventListener("keydown", function (event) {
-    if (event.key === "Enter") { var ids = search(input.value); if (ids.length) pick(ids[0]); }
-    if (event.key === "Escape") { results.hidden = true; }
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      if (results.hidden) renderResults();
+      moveActive(event.key === "ArrowDown" ? 1 : -1);
+    } else if (event.key === "Enter") {
+      var active = results.hidden ? null : results.querySelector("button.active");
+      var ids = active ? [Number(active.getAttribute("data-node"))] : search(input.value);
+      if (ids.length) pick(ids[0]);
+    } else if (event.key === "Escape") { results.hidden = true; }
+  });
+  document.addEventListener("mousedown", function (event) {
+    if (!document.getElementById("search-box").contains(event.target)) results.hidden = true;
   });
 
   // ── wiring ─────────────────────────────────────────────────────────────────────────
@@ -323,7 +355,9 @@
   showCounts();
   window.redchain = {
     network: network, nodes: nodes, edges: edges, data: DATA, search: search,
-    selectNode: selectNode, visibleCounts: visibleCounts
+    selectNode: selectNode, visibleCounts: visibleCounts,
+    highlighted: function () { return state.dimmed && { nodes: state.dimmed.nodes.slice().sort(function (a, b) { return a - b; }),
+      edges: state.dimmed.edges.slice().sort(function (a, b) { return a - b; }) }; }
   };
   network.once("afterDrawing", function () {
     window.redchainFirstDraw = performance.now();
