@@ -1,0 +1,205 @@
+"""The HTML view in headless Chromium (Debian's, driven by Playwright) with the network cut.
+
+Every request that is not ``file:`` or ``data:`` is recorded and aborted; the tests check
+that none was made, that nothing logged an error, that vis-network holds every node and
+edge, and that search, click, filters and escaping work through the real page.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from graph.view import ViewStats, render_html
+
+from .test_view import NODES, XSS, sample_graph, sample_provenance, synthetic_graph
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync"]
+
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set $CHROMIUM)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
+
+
+class Page:
+    """A page with the network blocked, and a record of what it tried and logged."""
+
+    def __init__(self, browser: Any, html: Path, width: int = 1300, height: int = 850) -> None:
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.page = browser.new_page(viewport={"width": width, "height": height})
+        self.page.route("**/*", self._route)
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", self._dialog)
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        start = time.perf_counter()
+        self.page.goto(html.resolve().as_uri())
+        self.page.wait_for_function("window.redchainReady === true", timeout=60_000)
+        self.load_seconds = time.perf_counter() - start
+
+    def _route(self, route: Any) -> None:
+        if route.request.url.startswith(("file:", "data:")):
+            route.continue_()
+        else:
+            route.abort()
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def js(self, expression: str, arg: Any = None) -> Any:
+        return self.page.evaluate(expression, arg)
+
+    def node_id(self, label: str) -> int:
+        return int(self.js("l => window.redchain.data.meta.findIndex(m => m.zh === l)", label))
+
+    def outside(self) -> list[str]:
+        return [u for u in self.requests if not u.startswith(("file:", "data:"))]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ViewStats]:
+    path = tmp_path_factory.mktemp("view") / "graph.html"
+    return path, render_html(sample_graph(), sample_provenance(), path, title="redchain 测试")
+
+
+@pytest.fixture()
+def page(browser: Any, built: tuple[Path, ViewStats]) -> Iterator[Page]:
+    p = Page(browser, built[0])
+    yield p
+    p.page.close()
+
+
+def test_draws_every_node_and_edge_offline(page: Page, built: tuple[Path, ViewStats]) -> None:
+    stats = built[1]
+    counts = page.js("""() => ({nodes: redchain.nodes.length, edges: redchain.edges.length,
+        drawnNodes: redchain.network.body.nodeIndices.length, drawnEdges: redchain.network.body.edgeIndices.length,
+        visible: redchain.visibleCounts()})""")
+    assert (counts["nodes"], counts["edges"]) == (stats.nodes, stats.edges)
+    assert (counts["drawnNodes"], counts["drawnEdges"]) == (stats.nodes, stats.edges)
+    assert counts["visible"] == {"nodes": stats.nodes, "edges": stats.edges}
+    assert page.js("document.querySelectorAll('#class-filters input').length") == len({c for _, c, *_ in NODES.values()})
+    assert page.outside() == [] and page.errors == [] and page.dialogs == []
+
+
+@pytest.mark.parametrize("query", ["天一", "tianyi", "Tiān Yī", "TIANYI hangkong", "Tianyi Aviation", "天一航空"])
+def test_search_finds_and_selects(page: Page, query: str) -> None:
+    page.page.fill("#search", query)
+    first = page.page.locator("#search-results button").first
+    assert first.inner_text().startswith("江西天一航空装备有限公司")
+    if query.isascii():
+        page.page.press("#search", "Enter")
+    else:
+        first.click()
+    target = page.node_id("江西天一航空装备有限公司")
+    assert page.js("redchain.network.getSelectedNodes()") == [target]
+    assert page.page.locator("#panel h2").inner_text() == "江西天一航空装备有限公司"
+    assert page.page.locator("#panel").is_visible()
+    assert page.errors == []
+
+
+def test_click_on_node_shows_its_evidence(page: Page) -> None:
+    target = page.node_id("何炳辉")
+    page.js("id => redchain.network.moveTo({position: redchain.network.getPositions([id])[id], scale: 1.5})", target)
+    point = page.js("id => redchain.network.canvasToDOM(redchain.network.getPositions([id])[id])", target)
+    box = page.page.locator("#network").bounding_box()
+    page.page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    page.page.wait_for_selector("#panel:not([hidden])")
+    assert page.js("redchain.network.getSelectedNodes()") == [target]
+    panel = page.page.locator("#panel")
+    assert "航空产业链党委吸纳江西天一航空装备有限公司等12家企业，何炳辉任书记。" in panel.inner_text()
+    assert "secretary.org-title-name" in panel.inner_text() and "seeds/01-test.txt" in panel.inner_text()
+    assert "党建聚链，激发产业活力<b>" in panel.inner_text()  # the title as text, not markup
+    hood = page.js("redchain.highlighted()")  # the rest is dimmed
+    assert hood["nodes"] == sorted([target, page.node_id("航空产业链党委"), page.node_id("江西天一航空装备有限公司")])
+    assert len(hood["edges"]) == 2
+    page.page.mouse.click(box["x"] + 5, box["y"] + box["height"] - 5)  # empty canvas: clear
+    assert page.page.locator("#panel").is_hidden()
+    assert page.js("redchain.highlighted()") is None
+    assert page.errors == []
+
+
+def test_class_and_relation_filters_hide(page: Page, built: tuple[Path, ViewStats]) -> None:
+    stats = built[1]
+    page.page.uncheck('input[data-class="Person"]')
+    after = page.js("redchain.visibleCounts()")
+    assert after["nodes"] == stats.nodes - 3  # 何炳辉, 李四, 王五
+    assert after["edges"] == stats.edges - 4  # two secretaryOf, two affiliatedWith (董事长, 总经理)
+    page.page.uncheck('input[data-relation="locatedIn"]')
+    assert page.js("redchain.visibleCounts()")["edges"] == stats.edges - 4 - 4
+    page.page.click("#reset")
+    assert page.js("redchain.visibleCounts()") == {"nodes": stats.nodes, "edges": stats.edges}
+    assert "15 / 15" in page.page.locator("#counts").inner_text()
+
+
+def test_article_text_stays_inert(page: Page) -> None:
+    scripts = page.js("document.scripts.length")
+    page.page.fill("#search", "script")
+    page.page.press("#search", "Enter")
+    xss = page.node_id(XSS)
+    assert page.js("redchain.network.getSelectedNodes()") == [xss]
+    page.page.wait_for_timeout(500)  # the focus animation
+    point = page.js("id => redchain.network.canvasToDOM(redchain.network.getPositions([id])[id])", xss)
+    box = page.page.locator("#network").bounding_box()
+    page.page.mouse.move(box["x"] + point["x"] - 3, box["y"] + point["y"] - 3)
+    page.page.mouse.move(box["x"] + point["x"], box["y"] + point["y"], steps=3)  # the tooltip
+    page.page.wait_for_selector("#tip:not([hidden])")
+    assert page.page.locator("#panel h2").inner_text() == XSS
+    assert "<img src=x onerror=alert(2)>" in page.page.locator("#panel").inner_text()
+    assert XSS in page.page.locator("#tip").inner_text()
+    assert page.js("document.scripts.length") == scripts == 3
+    assert page.js("document.querySelectorAll('img, iframe, object, embed').length") == 0
+    assert page.dialogs == [] and page.errors == [] and page.outside() == []
+
+
+def test_a_thousand_nodes_draw_quickly(browser: Any, tmp_path: Path) -> None:
+    g, prov = synthetic_graph(1000)
+    path = tmp_path / "big.html"
+    stats = render_html(g, prov, path)
+    page = Page(browser, path, 1400, 900)
+    try:
+        assert page.js("redchain.nodes.length") == stats.nodes >= 1000
+        assert page.js("redchain.network.body.edgeIndices.length") == stats.edges
+        assert page.load_seconds < 30, f"first draw after {page.load_seconds:.1f} s"
+        assert page.errors == [] and page.outside() == []
+    finally:
+        page.page.close()
+
+
+def test_search_results_by_keyboard(page: Page) -> None:
+    page.page.fill("#search", "产业链党委")
+    names = page.page.locator("#search-results button > span:nth-child(2)").all_inner_texts()
+    assert names[:2] == ["铜产业链党委", "航空产业链党委"]  # shorter names first
+    page.page.press("#search", "ArrowDown")
+    page.page.press("#search", "Enter")
+    assert page.js("redchain.network.getSelectedNodes()") == [page.node_id("航空产业链党委")]
+    assert page.page.locator("#search-results").is_hidden()
+
+
+def test_screenshot_script(built: tuple[Path, ViewStats], tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    script = Path(__file__).parents[1] / "scripts" / "screenshot_view.py"
+    png = tmp_path / "view.png"
+    run = subprocess.run([sys.executable, str(script), str(built[0]), str(png), "--width", "800", "--height", "600",
+                          "--search", "tianyi"], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "first draw after" in run.stdout and run.stderr == ""
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
