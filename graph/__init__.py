@@ -11,7 +11,7 @@ __version__ = "0.1.0"
 __all__ = ["__version__", "build", "load_graph", "run_query"]
 
 
-def __getattr__(name: str):  # keep `import graph` light: stages load on first use
+def __getattr__(name: str) -> object:  # keep `import graph` light: stages load on first use
     if name == "build":
         from .pipeline import build
 

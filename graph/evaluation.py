@@ -456,7 +456,7 @@ def graph_nodes(g: rdflib.Graph) -> dict[Any, _Node]:
 
 def _class_map(g: rdflib.Graph) -> dict[Any, set[str]]:
     """rdf:type value → the contract classes it is (itself or through rdfs:subClassOf in ``g``)."""
-    contract = {URIRef(RC_NS + c): c for c in CLASSES}
+    contract: dict[Any, str] = {URIRef(RC_NS + c): c for c in CLASSES}
     return {t: {contract[x] for x in g.transitive_objects(t, RDFS.subClassOf) if x in contract}
             for t in set(g.objects(None, RDF.type))}
 

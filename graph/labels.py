@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from .resources import data_path
 
@@ -31,7 +32,8 @@ def pinyin_label(name: str) -> str:
     """江西省 → 'Jiāngxī Shěng'-style syllables with tone marks (one word per character run)."""
     from pypinyin import Style, pinyin
 
-    syllables = [s[0] for s in pinyin(name, style=Style.TONE, errors=lambda chars: [chars])]
+    keep_whole: Any = lambda chars: [chars]  # a non-Chinese run stays one piece (pypinyin accepts a list)
+    syllables = [s[0] for s in pinyin(name, style=Style.TONE, errors=keep_whole)]
     return " ".join(syllables).strip()
 
 
@@ -106,7 +108,7 @@ def person_label(name: str) -> str:
 
 
 def _romanise(text: str) -> str:
-    parts = []
+    parts: list[str] = []
     for chunk in re.split(r"([\u4e00-\u9fff]+)", text):
         if _CJK.fullmatch(chunk):
             parts.extend(_plain_pinyin(word) for word in _split_places(chunk))

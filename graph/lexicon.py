@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from .diagnostics import RuleFileError
 from .model import Diagnostic
@@ -42,7 +42,7 @@ class Lexicon:
         self.entries = entries
         self.stoplist = stoplist
         self._surfaces = sorted(entries)
-        self._matcher = None
+        self._matcher: Any = None  # built on first use: ahocorasick_rs.AhoCorasick
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """Leftmost-longest matches as (start, end, surface)."""

@@ -161,8 +161,8 @@ def _mentions_from_match(rule: Rule, match: re.Match[str], enc: Encoded, text: s
         start, place_mention = _trim_left(enc, start, head, macros)
         if place_mention is not None:
             parts.append(("place", place_mention))
-    head = enc.span(start, _head_start(match, end))
-    if end - start < 2 or (rule.trim and head[1] - head[0] < 2):
+    head_span = enc.span(start, _head_start(match, end))
+    if end - start < 2 or (rule.trim and head_span[1] - head_span[0] < 2):
         return []  # trimming left no name before the head
     _inherit_place(enc, start, end, parts)
     for role, _, _ in rule.roles:  # slots inside the name, or right before it (a chain's place)

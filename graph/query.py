@@ -7,7 +7,7 @@ import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal as TypingLiteral
+from typing import Any, Literal as TypingLiteral
 
 from rdflib import BNode, Graph, Literal, URIRef
 
@@ -52,8 +52,11 @@ def run_query(g: Graph, text: str, source: str = "<inline>") -> Result:
     if result.type != "SELECT":
         raise QueryError([Diagnostic(source, "Q002", f"only SELECT queries are supported here, not {result.type}")])
     variables = tuple(str(v) for v in result.vars or ())
-    rows = tuple(tuple(row[v] for v in variables) for row in result)  # type: ignore[index]
-    return Result(variables, rows)
+    rows: list[tuple[Any, ...]] = []
+    for row in result:
+        values = row.asdict()  # type: ignore[union-attr]  # SELECT rows are ResultRows
+        rows.append(tuple(values.get(v) for v in variables))
+    return Result(variables, tuple(rows))
 
 
 def _text(term: URIRef | Literal | BNode | None) -> str:

@@ -86,7 +86,7 @@ def _add_post(g: Graph, person: str, org: str, title: str) -> None:
 def _add_used_terms(g: Graph, ontology: Graph) -> None:
     """Declarations and labels of the classes and properties the graph uses."""
     used = {o for o in g.objects(None, RDF.type)} | set(g.predicates())
-    for term in sorted(t for t in used if str(t).startswith(str(RC))):
+    for term in sorted((t for t in used if str(t).startswith(str(RC))), key=str):
         for pred, obj in ontology.predicate_objects(term):
             keep = isinstance(obj, URIRef) or (isinstance(obj, Literal) and obj.language in (None, "zh", "en"))
             if keep and pred in (RDF.type, RDFS.label, RDFS.subClassOf, RDFS.subPropertyOf, RDFS.comment):

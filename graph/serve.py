@@ -12,7 +12,7 @@ import html
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 from urllib.parse import parse_qs, urlparse
 
 MAX_BODY = 1 << 20  # a query larger than 1 MiB is refused
@@ -39,7 +39,7 @@ SELECT ?committee ?chain WHERE {
 } ORDER BY ?chain"""
 
 
-def load_store(graph: Path):  # -> pyoxigraph.Store
+def load_store(graph: Path) -> Any:  # pyoxigraph.Store
     import pyoxigraph
 
     store = pyoxigraph.Store()
@@ -47,7 +47,7 @@ def load_store(graph: Path):  # -> pyoxigraph.Store
     return store
 
 
-def make_handler(store, graph: Path) -> type[BaseHTTPRequestHandler]:
+def make_handler(store: Any, graph: Path) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "redchain"
 
@@ -109,7 +109,7 @@ def make_handler(store, graph: Path) -> type[BaseHTTPRequestHandler]:
         def _page(self, query: str) -> str:
             return PAGE.format(graph=html.escape(str(graph)), triples=len(store), query=html.escape(query))
 
-        def _html(self, query: str, result) -> str:
+        def _html(self, query: str, result: Any) -> str:
             import pyoxigraph
 
             if not isinstance(result, pyoxigraph.QuerySolutions):

@@ -13,4 +13,5 @@ if [ -n "$missing" ] && command -v apt-get >/dev/null 2>&1; then
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq $missing >/dev/null
 fi
 python3 -m pip install -q -e '.[test]'
+python3 -m mypy graph/
 python3 -m pytest "$@"
