@@ -59,3 +59,25 @@ def test_seed_graph_naipu_branch_pairs_with_jiangtong_materials(seed_graph):
     assert any((p, RC.secretaryOf, b) in g for p in node(g, "郑昊") for b in branches)
     committees = party_org_of(g, "江铜集团材料设备公司")
     assert any((b, RC.partnersWith, c) in g or (c, RC.partnersWith, b) in g for b in branches for c in committees)
+
+
+OFF_TOPIC = {  # (seed page, article index): commentaries and profiles, read from the pages
+    ("seeds/01-rmrb-dangjian-jiangxi-chain.txt", 1), ("seeds/01-rmrb-dangjian-jiangxi-chain.txt", 2),
+    ("seeds/01-rmrb-dangjian-jiangxi-chain.txt", 3), ("seeds/02-rmrb-dangjian-jiangsu-chain.txt", 1),
+    ("seeds/02-rmrb-dangjian-jiangsu-chain.txt", 2), ("seeds/02-rmrb-dangjian-jiangsu-chain.txt", 3),
+    ("seeds/05-zuzhibu-fuan-xiushui.txt", 1),
+}
+
+
+def test_seed_graph_off_topic_articles_add_no_chain_relations(seed_build):
+    import json
+
+    records = [json.loads(line) for line in (seed_build[0] / "provenance.jsonl").read_text(encoding="utf-8").splitlines()]
+    by_article = {(r["doc"].split("/")[-1], r["article"]) for r in records}
+    # the off-topic articles are read (they do yield facts such as secretaries or places) …
+    assert {(doc.split("/")[-1], index) for doc, index in OFF_TOPIC} & by_article
+    # … but no chain relation
+    chain = {"covers", "servesChain", "leadsChain"}
+    leaked = [r for r in records if (("seeds/" + r["doc"].split("/")[-1]), r["article"]) in OFF_TOPIC
+              and r["p_name"] in chain]
+    assert leaked == []
