@@ -79,7 +79,8 @@ def _role_mentions(rule: Rule, role: str, match: re.Match[str], enc: Encoded, co
     else:
         wanted = dict(rule.context).get(role)
         before = enc.mentions_in(0, match.start())
-        found = [m for m in reversed(context + flatten_mentions(before)) if wanted and _is_a(m.cls, wanted)][:1]
+        pool = flatten_mentions(before) if rule.scope == "sentence" else context + flatten_mentions(before)
+        found = [m for m in reversed(pool) if wanted and _is_a(m.cls, wanted)][:1]
     level = dict(rule.derive).get(role)
     if level:
         level = match.group("level") if level == "{level}" and "level" in match.re.groupindex else level

@@ -64,7 +64,7 @@ SIGNATURES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 LIST_JOINERS = "(?:、|，|和|及|以及|与|同)"
 _SLOT = re.compile(r"\{(?:(?P<role>[a-z_][a-z0-9_]*):(?P<classes>[A-Za-z|]+)(?P<many>\+)?|(?P<macro>[A-Z][A-Z0-9_]*))\}")
 _UNBOUNDED = re.compile(r"(?<!\\)(?:\.|\])[*+]")
-RULE_KEYS = {"id", "relation", "subject", "object", "pattern", "note", "derive", "context", "example", "symmetric"}
+RULE_KEYS = {"id", "relation", "subject", "object", "pattern", "note", "derive", "context", "scope", "example", "symmetric"}
 NAME_KEYS = {"id", "class", "pattern", "note", "trim", "implies", "inner", "example", "anaphor", "split", "reject"}
 
 
@@ -107,6 +107,7 @@ class Rule:
     split: bool = False  # group "items" joined by 、 names one thing per item, each + group "head"
     reject: re.Pattern[str] | None = None  # names that fullmatch this are generic, not names
     symmetric: bool = False
+    scope: str = "article"  # where a context role may be found: "sentence" or the recent "article" text
     examples: tuple[Example, ...] = ()
 
 
@@ -300,5 +301,5 @@ def _make_rule(raw: dict[str, Any], kind: str, path: str, line: int, pattern: st
         trim=str(raw.get("trim", "")), implies=implies, inner=tuple(sorted((raw.get("inner") or {}).items())),
         anaphor=bool(raw.get("anaphor", False)), split=bool(raw.get("split", False)),
         reject=re.compile(compile_pattern(raw["reject"], macros)[0]) if raw.get("reject") else None,
-        symmetric=bool(raw.get("symmetric", False)), examples=examples,
+        symmetric=bool(raw.get("symmetric", False)), scope=str(raw.get("scope", "article")), examples=examples,
     )
