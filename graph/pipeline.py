@@ -14,7 +14,7 @@ import re
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from .diagnostics import DocumentError
 from .documents import read_documents
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from rdflib import Graph
 
     from .cache import DocumentCache
+    from .validation import Finding
 
 CONTEXT_SENTENCES = 2  # how far back a rule's context role may look, within one article
 # Bylines and photo credits name who wrote or shot the piece, not facts of the story.
@@ -252,7 +253,7 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
     """
     from .cache import DocumentCache
     from .rdf import build_graph
-    from .validation import load_ontology, validate_graph
+    from .validation import load_ontology
 
     output = Path(output)
     tell = progress or _silent
@@ -268,19 +269,62 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
     tell(Step("rdf"))
     g = build_graph(table, sorted(triples), load_ontology())
     tell(Step("validate"))
-    findings = validate_graph(g)
+    pending = start_validation(g, background=workers > 1)  # with workers, SHACL runs while outputs are written
+    write_outputs(g, table, records, output, view=view, progress=tell)
+    findings = pending()
     diagnostics += [Diagnostic("graph.ttl", "S001", f"{f.focus_label or f.focus_node}: {f.message} ({f.shape})",
                                severity="error" if strict else "warning") for f in findings]
-    write_outputs(g, table, records, output, view=view, progress=tell)
     return BuildReport(str(output), len(results), sum(1 for d in diagnostics if d.code.startswith("D")),
                        sum(len(r.sentences) for r in results), len(records), len(table.entities), len(g),
                        len(findings), tuple(diagnostics), extraction.extracted, extraction.cached)
 
 
+def start_validation(g: Graph, *, background: bool) -> Callable[[], list[Finding]]:
+    """SHACL validation of ``g``; returns a function that gives the findings. With ``background``
+    (and where processes can fork), it runs in a forked child that shares ``g`` copy-on-write."""
+    import multiprocessing
+
+    from .validation import validate_graph
+
+    if not background or "fork" not in multiprocessing.get_all_start_methods():
+        findings = validate_graph(g)
+        return lambda: findings
+    ctx = multiprocessing.get_context("fork")
+    reader, writer = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_validate_in_child, args=(g, writer), daemon=True)
+    child.start()
+    writer.close()
+
+    def wait() -> list[Finding]:
+        try:
+            findings: list[Finding] | None = reader.recv()
+        except EOFError:  # the child died
+            findings = None
+        finally:
+            reader.close()
+            child.join()
+        return validate_graph(g) if findings is None else findings  # on failure, again here (and raise here)
+
+    return wait
+
+
+def _validate_in_child(g: Graph, writer: Any) -> None:
+    from .validation import validate_graph
+
+    try:
+        findings = validate_graph(g)
+    except BaseException:  # noqa: BLE001 - the parent validates again and reports the error itself
+        findings = None
+    writer.send(findings)
+    writer.close()
+
+
 def write_outputs(g: Graph, table: EntityTable, records: list[dict[str, Any]], output: Path, *, view: bool = True,
                   progress: ProgressFn | None = None) -> None:
-    """graph.ttl, provenance.jsonl, merges.tsv and (``view``) graph.html, each written atomically."""
+    """graph.ttl, provenance.jsonl, merges.tsv, the exports (exports.py) and (``view``) graph.html,
+    each written atomically."""
     from .export import remove_stale_temporaries, write_merges, write_provenance, write_turtle
+    from .exports import write_exports
 
     tell = progress or _silent
     tell(Step("write"))
@@ -288,6 +332,8 @@ def write_outputs(g: Graph, table: EntityTable, records: list[dict[str, Any]], o
     write_turtle(g, output / "graph.ttl")
     write_provenance(records, output / "provenance.jsonl")
     write_merges(table.merges, output / "merges.tsv")
+    tell(Step("export"))
+    write_exports(g, records, output)
     if view:
         from .view import render_html
 

@@ -18,7 +18,7 @@ def test_outputs_committed_outputs_equal_a_fresh_build(tmp_path, monkeypatch):
     # Build exactly as the README does (relative paths from the repository root).
     monkeypatch.chdir(ROOT)
     build(["seeds"], tmp_path)
-    for name in ("graph.ttl", "provenance.jsonl", "graph.html"):
+    for name in ("graph.ttl", "provenance.jsonl", "graph.html", "graph.trig", "graph.jsonld", "graph.graphml", "neo4j/nodes.csv"):
         committed = ROOT / "outputs" / name
         assert committed.exists(), f"outputs/{name} is not committed"
         assert committed.read_bytes() == (tmp_path / name).read_bytes(), f"outputs/{name} is stale: run redchain build"

