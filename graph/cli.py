@@ -115,6 +115,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--input", action="append", help="folder or file of *.txt/*.md articles (repeatable; default seeds/)")
     p.add_argument("--output", default="outputs", help="output folder (default outputs/)")
     p.add_argument("--strict", action="store_true", help="exit 3 when the graph violates the SHACL shapes")
+    p.add_argument("--keep-going", action="store_true",
+                   help="skip unreadable documents, build the rest, exit 1 (the default)")
     p.add_argument("--fail-fast", action="store_true", help="stop at the first unreadable document")
     p.add_argument("--workers", "-j", type=_positive, metavar="N",
                    help="processes that extract documents in parallel (default: all cores; 1: no pool)")
