@@ -202,10 +202,13 @@ STAGE_NOTES = {
 
 
 def bench_size(size_mb: float, seed: int, workers: list[int], *, memory: bool, jieba: bool,
-               log: Callable[[str], None], archives: Path = ARCHIVES) -> dict[str, Any]:
+               log: Callable[[str], None], archives: Path = ARCHIVES, stages: bool = True) -> dict[str, Any]:
     folder = archive(size_mb, seed, archives)
     log(f"{size_mb:g} MB: archive {folder}")
     out: dict[str, Any] = {"size_mb": size_mb, "folder": str(folder)}
+    if not stages:
+        out["builds"] = _builds(folder, workers, log, size_mb)
+        return out
     out["stages"] = _child("stages", str(folder))
     log(f"{size_mb:g} MB: stages {out['stages']['wall']:.0f} s: " + ", ".join(
         f"{name} {row['seconds']:.1f} s" for name, row in out["stages"]["stages"].items()))
@@ -256,6 +259,8 @@ def _mb(n: float) -> str:
 
 
 def format_size(result: dict[str, Any]) -> list[str]:
+    if "stages" not in result:
+        return [f"### {result['size_mb']:g} MB archive, whole builds only", ""] + format_builds(result)
     stages = result["stages"]
     memory = result.get("memory", {}).get("stages", {})
     size, docs = stages["bytes"], stages["documents"]
@@ -328,6 +333,7 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--archives", default=str(ARCHIVES), help="folder for generated archives (default benchmarks/archives)")
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc run")
     parser.add_argument("--no-jieba", action="store_true", help="skip the jieba.cut reference")
+    parser.add_argument("--builds-only", action="store_true", help="only the whole builds (no stage, memory or jieba runs)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--child-json", help=argparse.SUPPRESS)
     parser.add_argument("child_args", nargs="*", help=argparse.SUPPRESS)
@@ -343,7 +349,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     load_before = os.getloadavg()[0]
     log = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
     results = [bench_size(size, args.seed, workers, memory=not args.no_memory, jieba=not args.no_jieba, log=log,
-                          archives=Path(args.archives)) for size in (args.size_mb or [10.0])]
+                          archives=Path(args.archives), stages=not args.builds_only) for size in (args.size_mb or [10.0])]
     report = format_report(results, argv, (load_before, os.getloadavg()[0]))
     print(report)
     if args.out:
