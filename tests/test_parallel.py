@@ -59,7 +59,11 @@ def small(archive, tmp_path_factory) -> Path:
     return folder
 
 
-def outputs(folder: Path, names=OUTPUTS) -> dict[str, bytes]:
+def outputs(folder: Path, names=None) -> dict[str, bytes]:
+    """Every output file (exports too), or only ``names``."""
+    if names is None:
+        names = sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+        assert set(OUTPUTS) <= set(names)
     return {name: (folder / name).read_bytes() for name in names}
 
 
@@ -142,6 +146,42 @@ def test_parallel_cli_rejects_bad_worker_counts(value, tmp_path, capsys):
         main(["build", "--input", "seeds", "--output", str(tmp_path), "--workers", value])
     assert exc.value.code == 2
     assert "--workers" in capsys.readouterr().err
+
+
+def _children(pid: int) -> set[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return set()
+    return {int(c) for c in text.split()}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_parallel_killed_build_leaves_no_workers_behind(archive, tmp_path):
+    import signal
+    import subprocess
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "graph", "build", "--input", str(archive), "--output",
+                             str(tmp_path), "--workers", "2", "--no-cache", "-q"], cwd=ROOT)
+    workers: set[int] = set()
+    deadline = time.monotonic() + 60
+    while len(workers) < 2 and proc.poll() is None and time.monotonic() < deadline:
+        workers = _children(proc.pid)
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert len(workers) >= 2, "the pool never started"
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in workers if _alive(pid)]
 
 
 # ── cache ─────────────────────────────────────────────────────────────────────────
