@@ -13,6 +13,7 @@ IRIs are a pure function of the kind and canonical name (or division code).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -44,6 +45,7 @@ def kind_of(cls: str) -> str:
     return _KINDS.get(cls, "org")
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def mint_iri(key: Key) -> str:
     """ASCII, deterministic: places by division code, others by pinyin slug + hash of the name."""
     kind, value = key
@@ -191,6 +193,7 @@ def _merge_same_stem(table: EntityTable) -> None:
     上饶经开区 → 上饶经济技术开发区, 中国航空工业集团 → 中国航空工业集团有限公司,
     江铃汽车股份有限公司 → 江西江铃汽车股份有限公司 (the one full name that adds a place)."""
     live = {k: n for k, n in table.nodes.items() if k not in table.redirect}
+    with_place = _by_name_after_place(live)
     for key, node in sorted(live.items()):
         for short, full in _ZONE_SHORT.items():
             if key[0] == "place" and node.label.endswith(short):
@@ -202,24 +205,37 @@ def _merge_same_stem(table: EntityTable) -> None:
             if len(targets) == 1:
                 table.merge(key, targets[0], "the group and its registered company name")
         if key[0] == "org" and node.classes.get("Enterprise") and node.label.endswith("公司"):
-            longer = [k for k in live if k[0] == "org" and k != key and k[1].endswith(node.label)
-                      and _is_place_prefix(k[1][: -len(node.label)])]
+            longer = [k for k in with_place.get(node.label, ()) if k != key]
             if len(longer) == 1:
                 table.merge(key, longer[0], "the same company name with its place in front")
 
 
-def _is_place_prefix(prefix: str) -> bool:
-    return bool(prefix) and prefix in all_place_names()
+def _by_name_after_place(live: dict[Key, _Node]) -> dict[str, list[Key]]:
+    """Organisation names that begin with one place name, by what follows it:
+    公司 → [南通市公司 …]; the place names are at most a dozen characters long."""
+    places = all_place_names()
+    longest = max(map(len, places), default=0)
+    index: dict[str, list[Key]] = defaultdict(list)
+    for key in sorted(live):
+        if key[0] == "org":
+            for cut in range(1, min(longest, len(key[1]) - 1) + 1):
+                if key[1][:cut] in places:
+                    index[key[1][cut:]].append(key)
+    return index
 
 
 def _merge_abbreviated_groups(table: EntityTable) -> None:
     """江铜集团 → 江西铜业集团: a short group name whose characters the full one has in order."""
     groups = [k for k, n in table.nodes.items() if k[0] == "org" and n.label.endswith("集团") and k not in table.redirect]
+    by_first: dict[str, list[Key]] = defaultdict(list)  # the abbreviation keeps the first character
+    for key in groups:
+        by_first[key[1][:1]].append(key)
     for short in groups:
         stem = table.nodes[short].label[:-2]
         if len(stem) > 3:
             continue
-        fulls = [k for k in groups if k != short and len(k[1]) > len(short[1]) and _takes_in_order(stem, k[1][:-2])]
+        fulls = [k for k in by_first[stem[:1]]
+                 if k != short and len(k[1]) > len(short[1]) and _takes_in_order(stem, k[1][:-2])]
         if len(fulls) == 1:
             table.merge(short, fulls[0], f"abbreviation: '{stem}' takes the characters of '{fulls[0][1]}' in order")
 
@@ -238,26 +254,33 @@ def _takes_in_order(short: str, full: str) -> bool:
 
 def _rekey_owned(table: EntityTable) -> None:
     """江铜集团党委 follows its owner's merge: → 江西铜业集团党委."""
+    by_alias: dict[str, list[int]] = defaultdict(list)  # alias → indices of its merges, in order
+    indexed = 0  # merges made here count for the keys after
     for key, node in list(table.nodes.items()):
+        for i in range(indexed, len(table.merges)):
+            by_alias[table.merges[i].alias].append(i)
+        indexed = len(table.merges)
         if key[0] != "org" or key in table.redirect:
             continue
-        for merge in list(table.merges):
-            if key[1].startswith(merge.alias) and key[1] not in (merge.alias, merge.target):
-                target = ("org", merge.target + key[1][len(merge.alias):])
-                if target in table.nodes and target != key:
-                    table.merge(key, target, f"owner '{merge.alias}' is '{merge.target}'")
-                elif target != key:
-                    table.nodes[target] = _Node(target, target[1], Counter(node.classes), set(node.surfaces), dict(node.attrs))
-                    table.merge(key, target, f"owner '{merge.alias}' is '{merge.target}'")
-                break
+        name = key[1]
+        found = sorted(i for cut in range(1, len(name)) if name[:cut] in by_alias for i in by_alias[name[:cut]])
+        merge = next((table.merges[i] for i in found if name != table.merges[i].target), None)
+        if merge is None:
+            continue
+        target = ("org", merge.target + name[len(merge.alias):])
+        if target in table.nodes and target != key:
+            table.merge(key, target, f"owner '{merge.alias}' is '{merge.target}'")
+        elif target != key:
+            table.nodes[target] = _Node(target, target[1], Counter(node.classes), set(node.surfaces), dict(node.attrs))
+            table.merge(key, target, f"owner '{merge.alias}' is '{merge.target}'")
 
 
 def _merge_unknown_levels(table: EntityTable) -> None:
     """天一航空党组织 → the one known 党委/党总支/党支部 of the same owner, if there is exactly one."""
     for key in [k for k in table.nodes if k[0] == "org" and k[1].endswith("党组织") and k not in table.redirect]:
         owner = key[1][: -len("党组织")]
-        known = [k for k in table.nodes if k not in table.redirect and k[0] == "org"
-                 and any(k[1] == owner + level for level in _CONCRETE_LEVELS)]
+        candidates = dict.fromkeys(("org", owner + level) for level in _CONCRETE_LEVELS)
+        known = [k for k in candidates if k in table.nodes and k not in table.redirect]
         if len(known) == 1:
             table.merge(key, known[0], f"the only party organisation of '{owner}' named in the corpus")
 

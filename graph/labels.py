@@ -37,6 +37,7 @@ def pinyin_label(name: str) -> str:
     return " ".join(syllables).strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def _plain_pinyin(text: str) -> str:
     """Syllables joined as one word, with an apostrophe where they would run together (Ji'an)."""
     from pypinyin import lazy_pinyin

@@ -12,14 +12,17 @@ as 产业链党委 resolve to the nearest committee mentioned before them.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from .canonical import canonical_name
 from .encoding import Encoded, encode, place_all
 from .lexicon import LexEntry, Lexicon
 from .model import Mention, Sentence
 from .places import ancestors, load_divisions
+from .prefilter import still_possible
 from .rules import CLASS_CHARS, Rule, RuleSet
 
 _PLACE_CHAR = CLASS_CHARS["Place"]
@@ -36,15 +39,46 @@ class DocumentNames:
 
     learned: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     templates: dict[str, Mention] = field(default_factory=dict)  # full name → the mention that named it
+    changed: dict[str, int] = field(default_factory=dict)  # surface → last sentence whose learning changed it
+    _matcher: tuple[int, list[str], Any] | None = None  # (size it was built for, surfaces, automaton)
 
-    def add(self, surface: str, name: str, cls: str, how: str, template: Mention | None = None) -> None:
-        if len(surface) >= 2:
-            self.learned.setdefault(surface, (name, cls, how))
-        if template is not None:
-            self.templates.setdefault(name, template)
+    def add(self, surface: str, name: str, cls: str, how: str, index: int, template: Mention | None = None) -> None:
+        if len(surface) >= 2 and surface not in self.learned:
+            self.learned[surface] = (name, cls, how)
+            self.changed[surface] = index
+        if template is not None and name not in self.templates:
+            self.templates[name] = template
+            for known, (canonical, _, _) in self.learned.items():  # a template changes how these are read
+                if canonical == name:
+                    self.changed[known] = index
 
-    def occur_in(self, text: str) -> bool:
-        return any(surface in text for surface in self.learned)
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """Every occurrence of every learned surface (overlapping). The automaton is rebuilt only
+        when the names learned since its build outnumber those in it; those are found with str.find."""
+        if not self.learned:
+            return []
+        built = self._matcher[0] if self._matcher else 0
+        if len(self.learned) - built > max(8, built):
+            import ahocorasick_rs
+
+            surfaces = list(self.learned)
+            self._matcher = (len(surfaces), surfaces, ahocorasick_rs.AhoCorasick(surfaces))
+            built = len(surfaces)
+        hits: list[tuple[int, int, str]] = []
+        if self._matcher is not None:
+            _, surfaces, automaton = self._matcher
+            hits = [(start, end, surfaces[i]) for i, start, end in automaton.find_matches_as_indexes(text, overlapping=True)]
+        for surface in itertools.islice(self.learned, built, None):
+            at = text.find(surface)
+            while at >= 0:
+                hits.append((at, at + len(surface), surface))
+                at = text.find(surface, at + 1)
+        return hits
+
+    def learned_since(self, sent: Sentence) -> bool:
+        """Whether a name learned at this sentence or after it occurs in it: only then can a
+        second look find more than the first did."""
+        return any(self.changed[surface] >= sent.index for _, _, surface in self.find(sent.text))
 
 
 def find_document_mentions(sentences: list[Sentence], lexicon: Lexicon, rules: RuleSet) -> dict[int, list[Mention]]:
@@ -55,8 +89,9 @@ def find_document_mentions(sentences: list[Sentence], lexicon: Lexicon, rules: R
     for sent in sentences:
         first[sent.index] = _sentence_mentions(sent, lexicon, rules, names, codes)
         _learn(sent, first[sent.index], names)
-    # Second pass only where a learned name occurs: elsewhere it would find the same.
-    found = {s.index: _sentence_mentions(s, lexicon, rules, names, codes) if names.occur_in(s.text) else first[s.index]
+    # The first pass already knew every name learned before a sentence; look again only
+    # where a name learned later occurs.
+    found = {s.index: _sentence_mentions(s, lexicon, rules, names, codes) if names.learned_since(s) else first[s.index]
              for s in sentences}
     return _resolve_anaphors(sentences, found)
 
@@ -98,10 +133,7 @@ def _gazetteer_mentions(sent: Sentence, lexicon: Lexicon, names: DocumentNames, 
 
 def _merged_matches(text: str, lexicon: Lexicon, names: DocumentNames) -> list[tuple[int, int, str]]:
     """Gazetteer and learned-name matches, longest first where they overlap."""
-    hits = list(lexicon.find(text))
-    for surface in names.learned:
-        for match in re.finditer(re.escape(surface), text):
-            hits.append((match.start(), match.end(), surface))
+    hits = lexicon.find(text) + names.find(text)
     chosen: list[tuple[int, int, str]] = []  # sorted, non-overlapping
     for hit in sorted(hits, key=lambda h: (-(h[1] - h[0]), h[0])):
         i = bisect.bisect_left(chosen, (hit[0],))
@@ -140,7 +172,10 @@ def _sentence_mentions(sent: Sentence, lexicon: Lexicon, rules: RuleSet, names: 
                        codes: set[str]) -> list[Mention]:
     mentions = _gazetteer_mentions(sent, lexicon, names, codes)
     enc = encode(sent.text, mentions)
-    for rule in rules.names:
+    for i, marked in rules.name_filter.candidates(sent.text):
+        if not still_possible(marked, enc.text):
+            continue
+        rule = rules.names[i]
         new = [m for match in rule.regex.finditer(enc.text)
                for m in _mentions_from_match(rule, match, enc, sent.text, rules.macros)]
         if new:  # new mentions absorb the ones inside them; re-encode only then
@@ -315,18 +350,19 @@ def _attach_abbreviations(text: str, mentions: list[Mention]) -> list[Mention]:
 
 
 def _learn(sent: Sentence, mentions: list[Mention], names: DocumentNames) -> None:
+    at = sent.index
     for mention in mentions:
         abbreviation = mention.attr("abbreviation")
         if abbreviation:
-            names.add(abbreviation, mention.name, mention.cls, "declared")
+            names.add(abbreviation, mention.name, mention.cls, "declared", at)
         if mention.cls == "Place" and mention.found_by.startswith("name:"):
-            names.add(mention.name, mention.name, "Place", "place", mention)
+            names.add(mention.name, mention.name, "Place", "place", at, mention)
         if mention.cls == "Person" and mention.found_by.startswith("name:"):
-            names.add(mention.name, mention.name, "Person", "person", mention)
+            names.add(mention.name, mention.name, "Person", "person", at, mention)
         if mention.cls == "Enterprise" and mention.found_by.startswith("name:"):
-            names.add(mention.name, mention.name, "Enterprise", "name", mention)  # so the full name outranks its short forms
+            names.add(mention.name, mention.name, "Enterprise", "name", at, mention)  # so the full name outranks its short forms
             for short in company_short_forms(mention):
-                names.add(short, mention.name, "Enterprise", "derived")
+                names.add(short, mention.name, "Enterprise", "derived", at)
 
 
 def company_short_forms(mention: Mention) -> list[str]:

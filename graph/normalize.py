@@ -44,6 +44,9 @@ _HAN_CHAR = re.compile(f"[{HAN}]")
 
 _WIDE = str.maketrans(",:;?!()", "，：；？！（）")
 _LINE_BREAKS = "\r\x0b\x0c\x85\u2028\u2029"
+# Characters _clean must look at: everything but line feeds, printable ASCII, CJK punctuation,
+# Han and full-width forms (none of which is a space, a control or a format character).
+_MAYBE_SPECIAL = re.compile("[^\n\x20-\x7e\u3001-\u303f\u4e00-\u9fff\uff01-\uffef]")
 _FULL_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 
 # A line ending in one of these is complete; "——" ends a deck line (江西省探索以…——).
@@ -116,9 +119,13 @@ def is_standalone(line: str, prev: str | None = None) -> bool:
     return len(line) <= OPENING_LINE and (prev is None or ends_sentence(prev) or is_caption(prev))
 
 
-def normalize(text: str) -> tuple[str, tuple[int, ...]]:
-    """Normalised text and, for every normalised character, its offset in ``text``."""
-    norm, offsets = _clean(text)
+def normalize(text: str, base: int = 0) -> tuple[str, tuple[int, ...]]:
+    """Normalised text and, for every normalised character, its offset in ``text`` plus ``base``.
+
+    Every pass works on runs of text (slices), not character by character: extraction
+    reads megabytes of text and these passes run first.
+    """
+    norm, offsets = _clean(text, base)
     norm = _fold_width(norm)
     norm = _fold_traditional(norm)
     norm = _widen_punctuation(norm)
@@ -127,21 +134,29 @@ def normalize(text: str) -> tuple[str, tuple[int, ...]]:
     return norm, tuple(offsets)
 
 
-def _clean(text: str) -> tuple[str, list[int]]:
-    chars: list[str] = []
+def _clean(text: str, base: int) -> tuple[str, list[int]]:
+    pieces: list[str] = []
     offsets: list[int] = []
-    for i, ch in enumerate(text):
+    done = 0
+    for match in _MAYBE_SPECIAL.finditer(text):
+        i = match.start()
+        ch = text[i]
         if ch == "\r" and text[i + 1:i + 2] == "\n":
-            continue  # the \n of a CRLF pair carries the break
-        if ch in _LINE_BREAKS:
-            ch = "\n"
+            new = ""  # the \n of a CRLF pair carries the break
+        elif ch in _LINE_BREAKS:
+            new = "\n"
         elif ch == "\t" or unicodedata.category(ch) == "Zs":
-            ch = " "
-        elif ch != "\n" and unicodedata.category(ch) in ("Cc", "Cf"):
-            continue  # zero-width characters (U+200B, U+FEFF, soft hyphen) are Cf
-        chars.append(ch)
-        offsets.append(i)
-    return "".join(chars), offsets
+            new = " "
+        elif unicodedata.category(ch) in ("Cc", "Cf"):
+            new = ""  # zero-width characters (U+200B, U+FEFF, soft hyphen) are Cf
+        else:
+            continue
+        pieces += (text[done:i], new)
+        offsets.extend(range(base + done, base + i + (1 if new else 0)))
+        done = i + 1
+    pieces.append(text[done:])
+    offsets.extend(range(base + done, base + len(text)))
+    return "".join(pieces), offsets
 
 
 def _fold_width(text: str) -> str:
@@ -178,19 +193,22 @@ def _neighbour(text: str, i: int, step: int) -> str:
 def _bracket_pairs(text: str) -> list[tuple[int, int]]:
     pairs: list[tuple[int, int]] = []
     stack: list[int] = []
-    for i, ch in enumerate(text):
+    for match in re.finditer(r"[\n()]", text):
+        i, ch = match.start(), match.group()
         if ch == "\n":
             stack.clear()  # brackets pair within a line only
         elif ch == "(":
             stack.append(i)
-        elif ch == ")" and stack:
+        elif stack:
             pairs.append((stack.pop(), i))
     return pairs
 
 
 def _widen_punctuation(text: str) -> str:
-    widen = {i for i, ch in enumerate(text)
-             if ch in ",:;?!()" and (is_cjk(_neighbour(text, i, -1)) or is_cjk(_neighbour(text, i, 1)))}
+    widen = {m.start() for m in re.finditer(r"[,:;?!()]", text)
+             if is_cjk(_neighbour(text, m.start(), -1)) or is_cjk(_neighbour(text, m.start(), 1))}
+    if not widen:
+        return text
     for left, right in _bracket_pairs(text):
         if left in widen or right in widen:
             widen |= {left, right}  # keep a pair consistent: 南康区(2023) → 南康区（2023）
@@ -238,23 +256,31 @@ def _join_lines(text: str, offsets: list[int]) -> tuple[str, list[int]]:
     spans = _content_spans(text)
     lines = [text[s:e] for s, e in spans]
     breaks = [text[spans[k][1]:spans[k + 1][0]].count("\n") for k in range(len(spans) - 1)]
-    keep: list[int] = []
+    pieces: list[str] = []
+    kept: list[int] = []
     for k, (start, end) in enumerate(spans):
-        keep.extend(range(start, end))
+        pieces.append(lines[k])
+        kept.extend(offsets[start:end])
         if k + 1 < len(spans) and not _continues(lines, breaks, k):
             # Keep at most two line breaks: one ends the line, two mark a paragraph.
-            newlines = [i for i in range(end, spans[k + 1][0]) if text[i] == "\n"]
-            keep.extend(newlines[:2])
-    return "".join(text[i] for i in keep), [offsets[i] for i in keep]
+            newlines = [i for i in range(end, spans[k + 1][0]) if text[i] == "\n"][:2]
+            pieces.append("\n" * len(newlines))
+            kept.extend(offsets[i] for i in newlines)
+    return "".join(pieces), kept
 
 
 def _squeeze_spaces(text: str, offsets: list[int]) -> tuple[str, list[int]]:
-    drop: set[int] = set()
+    pieces: list[str] = []
+    kept: list[int] = []
+    done = 0
     for match in re.finditer(" +", text):
         start, end = match.span()
         before = text[start - 1] if start else ""
         after = text[end] if end < len(text) else ""
-        between_cjk = is_cjk(before) and is_cjk(after)
-        drop.update(range(start if between_cjk else start + 1, end))
-    keep = [i for i in range(len(text)) if i not in drop]
-    return "".join(text[i] for i in keep), [offsets[i] for i in keep]
+        cut = start if is_cjk(before) and is_cjk(after) else start + 1  # keep one space unless between CJK
+        pieces.append(text[done:cut])
+        kept.extend(offsets[done:cut])
+        done = end
+    pieces.append(text[done:])
+    kept.extend(offsets[done:])
+    return "".join(pieces), kept

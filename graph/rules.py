@@ -23,6 +23,7 @@ from typing import Any
 
 from .diagnostics import RuleFileError
 from .model import Diagnostic
+from .prefilter import RuleFilter, may_match, required_literals
 
 # One private-use character per class; a slot compiles to the characters of its
 # class and subclasses.
@@ -109,6 +110,10 @@ class Rule:
     symmetric: bool = False
     scope: str = "article"  # where a context role may be found: "sentence" or the recent "article" text
     examples: tuple[Example, ...] = ()
+    needs: frozenset[str] | None = None  # text without any of these cannot match (prefilter.py)
+
+    def may_match(self, text: str) -> bool:
+        return may_match(self.needs, text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +122,8 @@ class RuleSet:
     relations: tuple[Rule, ...]
     macros: dict[str, str]
     files: tuple[str, ...]
+    name_filter: RuleFilter
+    relation_filter: RuleFilter
 
     def all(self) -> tuple[Rule, ...]:
         return self.names + self.relations
@@ -159,7 +166,9 @@ def load_rules(rule_dir: Path, name_dir: Path, macro_file: Path) -> RuleSet:
     if problems:
         raise RuleFileError(problems)
     files = tuple(str(p) for p in [macro_file, *sorted(name_dir.glob("*.toml")), *sorted(rule_dir.glob("*.toml"))])
-    return RuleSet(tuple(names), tuple(relations), macros, files)
+    encoded = "".join(CLASS_CHARS.values())
+    return RuleSet(tuple(names), tuple(relations), macros, files, RuleFilter([r.needs for r in names], encoded),
+                   RuleFilter([r.needs for r in relations], encoded))
 
 
 def _load_macros(path: Path, problems: list[Diagnostic]) -> dict[str, str]:
@@ -302,4 +311,5 @@ def _make_rule(raw: dict[str, Any], kind: str, path: str, line: int, pattern: st
         anaphor=bool(raw.get("anaphor", False)), split=bool(raw.get("split", False)),
         reject=re.compile(compile_pattern(raw["reject"], macros)[0]) if raw.get("reject") else None,
         symmetric=bool(raw.get("symmetric", False)), scope=str(raw.get("scope", "article")), examples=examples,
+        needs=required_literals(regex.pattern, regex.flags),
     )

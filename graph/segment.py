@@ -103,8 +103,7 @@ def split_articles(doc: Document) -> list[Article]:
 def split_sentences(doc: Document, article: Article, *, start_index: int = 0) -> list[Sentence]:
     """Sentences of one article; ``start_index`` is the document-wide index of the first one."""
     layout = _layout(doc)
-    norm, offsets = normalize(doc.text[article.start:article.end])
-    offsets = tuple(o + article.start for o in offsets)
+    norm, offsets = normalize(doc.text[article.start:article.end], article.start)
     starts = [line.start for line in layout.lines]
     sentences: list[Sentence] = []
     for match in re.finditer(r"[^\n]+", norm):
