@@ -48,8 +48,10 @@ def remove_stale_temporaries(folder: Path) -> None:
 
 
 def turtle_text(g: Graph) -> str:
-    """Deterministic Turtle: rdflib's longturtle sorts subjects and predicates."""
-    return g.serialize(format="longturtle")
+    """Deterministic Turtle, written by Oxigraph from the sorted triples (rdf_text.py)."""
+    from .rdf_text import turtle_text as oxigraph_turtle
+
+    return oxigraph_turtle(g)
 
 
 def write_turtle(g: Graph, path: Path) -> None:

@@ -4,7 +4,10 @@
 follows ``rdfs:subClassOf``) and no inference (RDFS inference would derive the
 very classes the shapes check from the properties' domains and ranges), and
 returns one sorted ``Finding`` per result that names the node by its @zh label.
-pySHACL is a heavy import, so it is imported inside ``run_shacl`` only.
+The SPARQL-based shapes run on Oxigraph instead (shacl_sparql.py): rdflib's
+SPARQL engine takes minutes on the graph of a large archive. ``run_shacl`` is the
+plain pySHACL call, all shapes included, that the tests compare against.
+pySHACL is a heavy import, so it is imported inside the functions only.
 """
 
 from __future__ import annotations
@@ -75,12 +78,60 @@ def run_shacl(g: Graph, *, shapes: Graph | None = None, ontology: Graph | None =
 
 
 def validate_graph(g: Graph, *, shapes: Graph | None = None, ontology: Graph | None = None) -> list[Finding]:
-    """Every SHACL violation in ``g``, sorted; an empty list when the graph conforms."""
-    _conforms, results = run_shacl(g, shapes=shapes, ontology=ontology)
+    """Every SHACL violation in ``g``, sorted; an empty list when the graph conforms.
+    Core shapes by pySHACL, SPARQL-based shapes by Oxigraph; ``g`` is left as it was."""
+    from .shacl_sparql import sparql_shapes
+
+    shapes = load_shapes() if shapes is None else shapes
+    ontology = load_ontology() if ontology is None else ontology
     names = bind_prefixes(Graph())
     names.bind("rcsh", SHAPES)
+    results = _core_results(g, shapes, ontology)
     findings = {_finding(g, results, result, names) for result in results.subjects(RDF.type, SH.ValidationResult)}
+    findings |= {_sparql_finding(g, v, names) for v in _sparql_violations(g, ontology, sparql_shapes(shapes))}
     return sorted(findings)
+
+
+def _core_results(g: Graph, shapes: Graph, ontology: Graph) -> Graph:
+    """pySHACL without the SPARQL targets, on ``g`` with the ontology added in place and taken
+    out again afterwards (pySHACL's own mixing copies the whole data graph first)."""
+    import pyshacl
+
+    added = [t for t in ontology if t not in g]
+    for triple in added:
+        g.add(triple)
+    try:
+        options = {**PYSHACL_OPTIONS, "advanced": False, "inplace": True}
+        _conforms, results, _text = pyshacl.validate(g, shacl_graph=shapes, **options)
+        assert isinstance(results, Graph)
+    finally:
+        for triple in added:
+            g.remove(triple)
+    return results
+
+
+def _sparql_violations(g: Graph, ontology: Graph, shapes: list[Any]) -> list[Any]:
+    from .rdf_text import oxigraph_term
+    from .shacl_sparql import oxigraph_store, violations
+
+    import pyoxigraph as ox
+
+    if not shapes:
+        return []
+    triples = (ox.Triple(oxigraph_term(s), oxigraph_term(p), oxigraph_term(o)) for graph in (g, ontology)
+               for s, p, o in graph)
+    return violations(oxigraph_store(triples), shapes)
+
+
+def _sparql_finding(g: Graph, violation: Any, names: Graph) -> Finding:
+    return Finding(
+        focus_node=violation.focus,
+        focus_label=_zh_label(g, URIRef(violation.focus)),
+        path=_curie(URIRef(violation.path), names) if violation.path else "",
+        shape=_curie(violation.shape, names),
+        message=violation.message,
+        value=violation.value,
+    )
 
 
 def _finding(g: Graph, results: Graph, result: Node, names: Graph) -> Finding:

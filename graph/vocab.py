@@ -77,6 +77,11 @@ _PREFIXES = {
 }
 
 
+def prefix_map() -> dict[str, str]:
+    """The redchain prefixes as strings, for serialisers outside rdflib."""
+    return {prefix: str(namespace) for prefix, namespace in _PREFIXES.items()}
+
+
 def bind_prefixes(g: Graph) -> Graph:
     """Bind the redchain prefixes on ``g`` (replacing rdflib's https ``schema:``); returns ``g``."""
     for prefix, namespace in _PREFIXES.items():
