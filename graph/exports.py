@@ -25,24 +25,24 @@ A record whose fact is not in ``g`` is left out of every export (the graph is th
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import importlib
 import io
 import json
 import re
-import warnings
 from collections import defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
-from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, SKOS, XSD
-from rdflib.plugins.serializers.trig import TrigSerializer
 from rdflib.term import Node
 
+from . import rdf_text
 from .export import write_atomic
+from .rdf_text import nquads_lines
 from .rules import DATA_PROPERTIES
 from .vocab import ID, RC, SCHEMA, bind_prefixes
 
@@ -68,12 +68,12 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 def write_exports(g: Graph, records: Sequence[Mapping[str, Any]], folder: Path) -> list[Path]:
     """Write every export of ``g`` (with provenance ``records``) into ``folder``; returns the paths."""
     folder = Path(folder)
-    dataset = build_dataset(g, records)
+    quads = dataset_quads(g, records)
     pgraph = property_graph(g, records)
     texts: dict[str, str | bytes] = {
         "graph.nt": ntriples_text(g),
-        "graph.trig": trig_text(dataset),
-        "graph.nq": nquads_text(dataset),
+        "graph.trig": trig_text(quads),
+        "graph.nq": nquads_text(quads),
         "graph.jsonld": jsonld_text(g),
         "graph.graphml": graphml_bytes(pgraph),
         "graph.gexf": gexf_bytes(pgraph),
@@ -90,6 +90,7 @@ def write_exports(g: Graph, records: Sequence[Mapping[str, Any]], folder: Path) 
 
 # ── IRIs ─────────────────────────────────────────────────────────────────────────────
 
+@functools.lru_cache(maxsize=4096)
 def document_slug(doc: str) -> str:
     """ASCII slug of the file stem (pinyin for Chinese) + a hash of the whole path: collision-free."""
     from pypinyin import lazy_pinyin
@@ -114,93 +115,69 @@ def evidence_iri(record: Mapping[str, Any]) -> URIRef:
     return ID[f"evidence/{digest}"]
 
 
-def fact_triple(g: Graph, record: Mapping[str, Any]) -> Triple | None:
-    """The triple of ``g`` a record supports (data properties: the literal whose lexical form is ``o``)."""
+def fact_triple(g: Graph, record: Mapping[str, Any], facts: set[Triple] | None = None) -> Triple | None:
+    """The triple of ``g`` a record supports (data properties: the literal whose lexical form is ``o``).
+    ``facts``: the triples of ``g`` as a set, when many records are looked up."""
     subj, pred = URIRef(record["s"]), URIRef(record["p"])
     if record.get("p_name") in DATA_PROPERTIES:
         obj: Node | None = next((o for o in g.objects(subj, pred) if str(o) == str(record["o"])), None)
     else:
         obj = URIRef(record["o"])
-    return (subj, pred, obj) if obj is not None and (subj, pred, obj) in g else None
+    if obj is None:
+        return None
+    return (subj, pred, obj) if ((subj, pred, obj) in facts if facts is not None else (subj, pred, obj) in g) else None
 
 
 # ── RDF dataset: N-Triples, TriG, N-Quads ────────────────────────────────────────────
+
+_TYPE, _ENTITY, _DERIVED = RDF.type, PROV.Entity, PROV.wasDerivedFrom
+_SOURCE, _TITLE, _VALUE, _DESCRIPTION = DCTERMS.source, DCTERMS.title, PROV.value, DCTERMS.description
+
 
 def provenance_graphs(g: Graph, records: Iterable[Mapping[str, Any]]) -> tuple[set[Triple], dict[URIRef, set[Triple]]]:
     """Provenance triples for the default graph, and the fact triples of each article graph."""
     default: set[Triple] = set()
     named: dict[URIRef, set[Triple]] = defaultdict(set)
+    facts = set(g)
+    articles: set[tuple[str, int]] = set()
     for record in records:
-        triple = fact_triple(g, record)
+        triple = fact_triple(g, record, facts)
         if triple is None:
             continue
-        doc, article = document_iri(record["doc"]), article_iri(record["doc"], record["article"])
+        article = article_iri(record["doc"], record["article"])
         named[article].add(triple)
-        default |= {(article, RDF.type, PROV.Entity), (article, PROV.wasDerivedFrom, doc),
-                    (doc, RDF.type, PROV.Entity), (doc, DCTERMS.source, Literal(record["doc"]))}
-        if record.get("article_title"):
-            default.add((article, DCTERMS.title, Literal(record["article_title"], lang="zh")))
+        if (record["doc"], record["article"]) not in articles:  # once per article
+            articles.add((record["doc"], record["article"]))
+            doc = document_iri(record["doc"])
+            default |= {(article, _TYPE, _ENTITY), (article, _DERIVED, doc), (doc, _TYPE, _ENTITY),
+                        (doc, _SOURCE, Literal(record["doc"]))}
+            if record.get("article_title"):
+                default.add((article, _TITLE, Literal(record["article_title"], lang="zh")))
         evidence = evidence_iri(record)
-        default |= {(evidence, RDF.type, PROV.Entity),
-                    (evidence, PROV.value, Literal(record["sentence_text"], lang="zh")),
-                    (evidence, PROV.wasDerivedFrom, article),
-                    (evidence, DCTERMS.description, Literal(record["rule"]))}
+        default |= {(evidence, _TYPE, _ENTITY), (evidence, _VALUE, Literal(record["sentence_text"], lang="zh")),
+                    (evidence, _DERIVED, article), (evidence, _DESCRIPTION, Literal(record["rule"]))}
     return default, dict(named)
 
 
-def build_dataset(g: Graph, records: Iterable[Mapping[str, Any]]) -> Dataset:
-    """Triples go in sorted, graph by graph, so that serialisers see one order."""
+def dataset_quads(g: Graph, records: Iterable[Mapping[str, Any]]) -> list[str]:
+    """N-Quads lines, sorted: the facts graph and the provenance in the default graph, one
+    named graph per article (rdf_text.py)."""
     default, named = provenance_graphs(g, records)
-    dataset = Dataset()
-    bind_prefixes(dataset)
-    dataset.bind("dcterms", DCTERMS)
-    for triple in sorted(set(g) | default):
-        dataset.default_graph.add(triple)
-    for iri in sorted(named):
-        graph = dataset.graph(iri)
-        for triple in sorted(named[iri]):
-            graph.add(triple)
-    return dataset
-
-
-class _SortedTrigSerializer(TrigSerializer):
-    """rdflib's TriG writer takes the graphs in the store's set order; this one sorts them
-    (default graph first, then named graphs by IRI). Subjects, predicates and objects
-    inside a graph are already sorted by the Turtle writer."""
-
-    def __init__(self, store: Dataset) -> None:
-        super().__init__(store)
-        unique = {c.identifier: c for c in self.contexts}
-        self.contexts = sorted(unique.values(), key=lambda c: (c.identifier != self.default_context, str(c.identifier)))
-
-
-@contextmanager
-def _rdflib_deprecations_ignored() -> Iterator[None]:
-    """rdflib 7's own TriG and N-Quads writers call its deprecated Dataset.default_context/contexts."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", category=DeprecationWarning, message=r"(Dataset|ConjunctiveGraph)\b")
-        yield
-
-
-def trig_text(dataset: Dataset) -> str:
-    buffer = io.BytesIO()
-    with _rdflib_deprecations_ignored():
-        _SortedTrigSerializer(dataset).serialize(buffer, encoding="utf-8")
-    return buffer.getvalue().decode("utf-8")
-
-
-def _sorted_lines(text: str) -> str:
-    """Split on LF only: str.splitlines() would also split inside literals at FF, NEL or U+2028."""
-    return "".join(line + "\n" for line in sorted(set(text.split("\n"))) if line.strip())
+    quads: list[tuple[Node, Node, Node, Node | None]] = [(s, p, o, None) for s, p, o in set(g) | default]
+    quads += [(s, p, o, name) for name, triples in named.items() for s, p, o in triples]
+    return nquads_lines(quads)
 
 
 def ntriples_text(g: Graph) -> str:
-    return _sorted_lines(g.serialize(format="nt", encoding="utf-8").decode("utf-8"))
+    return rdf_text.ntriples_text(g)
 
 
-def nquads_text(dataset: Dataset) -> str:
-    with _rdflib_deprecations_ignored():
-        return _sorted_lines(dataset.serialize(format="nquads", encoding="utf-8").decode("utf-8"))
+def trig_text(lines: list[str]) -> str:
+    return rdf_text.trig_text(lines, {"dcterms": str(DCTERMS)})
+
+
+def nquads_text(lines: list[str]) -> str:
+    return rdf_text.nquads_text(lines)
 
 
 # ── JSON-LD ──────────────────────────────────────────────────────────────────────────

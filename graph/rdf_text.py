@@ -1,10 +1,11 @@
-"""RDF as text, written by Oxigraph: Turtle, N-Triples, TriG and N-Quads.
+"""RDF as text: N-Triples and N-Quads lines written here, Turtle and TriG by Oxigraph.
 
 rdflib stays the in-process graph; its serialisers do not scale (FIELD-NOTES:
 Turtle at 10^6 triples takes 46 s in rdflib and ~1 s in Oxigraph, and grows
-faster than linearly). Triples are converted once and sorted, so the same graph
-always gives the same bytes: subjects in IRI order, ``rdf:type`` first, then
-predicates and objects in their N-Triples order.
+faster than linearly), and converting every term to an Oxigraph object costs more
+than the writing. So each distinct term is written once in N-Triples form, the
+lines are sorted (the same graph always gives the same bytes), and Oxigraph parses
+them back, in that order, to write Turtle and TriG with prefixes.
 
 Oxigraph writes language tags in lower case (``@zh-latn-pinyin``); RDF 1.1 and
 SPARQL compare them case-insensitively, and Oxigraph lower-cases them on load anyway.
@@ -15,68 +16,91 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 import pyoxigraph as ox
-from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .vocab import prefix_map
 
-_TYPE = str(RDF.type)
 # Entity IRIs end in kind/slug (id/org/…); as prefixed names their "/" would need escaping.
 _UNPREFIXED = {"id"}
+# RDF 1.1 N-Triples, canonical form: ECHAR for these, UCHAR for the other controls.
+_ESCAPES = {ord('"'): '\\"', ord("\\"): "\\\\", ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t",
+            ord("\b"): "\\b", ord("\f"): "\\f"}
+_ESCAPES.update({c: f"\\u{c:04X}" for c in [*range(0x20), 0x7F] if c not in _ESCAPES})
 
 
-def oxigraph_term(term: Node) -> Any:
+def nt_term(term: Node) -> str:
+    """The N-Triples form of an rdflib term."""
     if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
+        return f"<{term}>"
     if isinstance(term, Literal):
+        text = '"' + str(term).translate(_ESCAPES) + '"'
         if term.language:
-            return ox.Literal(str(term), language=term.language)
+            return f"{text}@{term.language}"
         if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
+            return f"{text}^^<{term.datatype}>"
+        return text
     if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
+        return f"_:{term}"
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def _order(triple: Any) -> tuple[str, bool, str, str]:
-    return str(triple.subject), triple.predicate.value != _TYPE, str(triple.predicate), str(triple.object)
+class _Writer:
+    """N-Triples forms, each distinct term written once."""
+
+    def __init__(self) -> None:
+        self.cache: dict[Node, str] = {}
+
+    def __call__(self, term: Node) -> str:
+        found = self.cache.get(term)
+        if found is None:
+            found = self.cache[term] = nt_term(term)
+        return found
 
 
-def sorted_triples(g: Graph) -> list[Any]:
-    """The graph's triples as Oxigraph terms, in output order."""
-    triples = [ox.Triple(oxigraph_term(s), oxigraph_term(p), oxigraph_term(o)) for s, p, o in g]
-    return sorted(triples, key=_order)
+def ntriples_lines(triples: Iterable[tuple[Node, Node, Node]]) -> list[str]:
+    term = _Writer()
+    return sorted({f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in triples})
 
 
-def sorted_quads(quads: Iterable[tuple[Node, Node, Node, Node]]) -> list[Any]:
-    """(s, p, o, graph name) as Oxigraph quads, grouped by graph, then in triple order."""
-    out = [ox.Quad(oxigraph_term(s), oxigraph_term(p), oxigraph_term(o), oxigraph_term(name)) for s, p, o, name in quads]
-    return sorted(out, key=lambda q: (str(q.graph_name), *_order(q)))
+def nquads_lines(quads: Iterable[tuple[Node, Node, Node, Node | None]]) -> list[str]:
+    """``None`` as the graph name is the default graph; its lines sort before every named graph's."""
+    term = _Writer()
+    default = sorted({f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o, name in quads if name is None})
+    named = sorted({(term(name), f"{term(s)} {term(p)} {term(o)} {term(name)} .\n")
+                    for s, p, o, name in quads if name is not None})
+    return default + [line for _, line in named]
 
 
 def _prefixes() -> dict[str, str]:
     return {p: ns for p, ns in sorted(prefix_map().items()) if p not in _UNPREFIXED}
 
 
-def _write(items: list[Any], format: Any, prefixes: dict[str, str] | None = None) -> str:
-    data = ox.serialize(items, format=format, prefixes=prefixes)
+def _convert(lines: list[str], source: Any, target: Any, prefixes: dict[str, str] | None = None) -> str:
+    items = ox.parse("".join(lines).encode("utf-8"), format=source)
+    data = ox.serialize(items, format=target, prefixes=prefixes)
     assert data is not None  # with no output argument, serialize returns the bytes
     return data.decode("utf-8")
 
 
-def turtle_text(g: Graph) -> str:
-    return _write(sorted_triples(g), ox.RdfFormat.TURTLE, _prefixes())
-
-
 def ntriples_text(g: Graph) -> str:
-    return _write(sorted_triples(g), ox.RdfFormat.N_TRIPLES)
+    return "".join(ntriples_lines(g))
 
 
-def trig_text(quads: list[Any]) -> str:
-    """``quads`` from ``sorted_quads``."""
-    return _write(quads, ox.RdfFormat.TRIG, _prefixes())
+def turtle_text(g: Graph) -> str:
+    return _convert(ntriples_lines(g), ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE, _prefixes())
 
 
-def nquads_text(quads: list[Any]) -> str:
-    return _write(quads, ox.RdfFormat.N_QUADS)
+def nquads_text(lines: list[str]) -> str:
+    """``lines`` from ``nquads_lines``."""
+    return "".join(lines)
+
+
+def trig_text(lines: list[str], extra_prefixes: dict[str, str] | None = None) -> str:
+    return _convert(lines, ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, {**_prefixes(), **(extra_prefixes or {})})
+
+
+def oxigraph_triples(graphs: Iterable[Graph]) -> Any:
+    """The triples of ``graphs`` as Oxigraph Triples (for loading a store)."""
+    lines = [line for g in graphs for line in ntriples_lines(g)]
+    return ox.parse("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)

@@ -111,16 +111,12 @@ def _core_results(g: Graph, shapes: Graph, ontology: Graph) -> Graph:
 
 
 def _sparql_violations(g: Graph, ontology: Graph, shapes: list[Any]) -> list[Any]:
-    from .rdf_text import oxigraph_term
+    from .rdf_text import oxigraph_triples
     from .shacl_sparql import oxigraph_store, violations
-
-    import pyoxigraph as ox
 
     if not shapes:
         return []
-    triples = (ox.Triple(oxigraph_term(s), oxigraph_term(p), oxigraph_term(o)) for graph in (g, ontology)
-               for s, p, o in graph)
-    return violations(oxigraph_store(triples), shapes)
+    return violations(oxigraph_store(oxigraph_triples([g, ontology])), shapes)
 
 
 def _sparql_finding(g: Graph, violation: Any, names: Graph) -> Finding:
