@@ -13,7 +13,8 @@
   rule id, and ``prov:wasDerivedFrom`` the article graph, which contains the fact.
 - ``graph.jsonld``: rdflib's JSON-LD with the compact context ``JSONLD_CONTEXT``.
 - ``graph.graphml`` and ``graph.gexf``: a networkx MultiDiGraph of the entities; posts
-  become the ``title`` of the affiliatedWith edge.
+  become the ``title`` of the affiliatedWith edge, and a place's WGS84 point its ``lat``
+  and ``long`` attributes (its geometry node is not a node here).
 - ``neo4j/nodes.csv`` and ``neo4j/relationships.csv`` for ``neo4j-admin database import
   full --nodes=nodes.csv --relationships=relationships.csv --multiline-fields=true``.
   Node labels are the class and its rc: superclasses in PascalCase (``Enterprise;Organization``);
@@ -44,7 +45,7 @@ from . import rdf_text
 from .export import write_atomic
 from .rdf_text import nquads_lines
 from .rules import DATA_PROPERTIES
-from .vocab import ID, RC, SCHEMA, bind_prefixes
+from .vocab import GEO, ID, RC, SCHEMA, WGS84, bind_prefixes
 
 __all__ = ["JSONLD_CONTEXT", "article_iri", "document_iri", "evidence_iri", "write_exports"]
 
@@ -57,7 +58,7 @@ Triple = tuple[Node, Node, Node]
 JSONLD_CONTEXT: dict[str, Any] = {
     "rc": str(RC._NS), "rcid": str(ID), "rdfs": str(RDFS), "skos": str(SKOS), "xsd": str(XSD),
     "prov": str(PROV), "org": str(ORG), "schema": str(SCHEMA), "dcterms": str(DCTERMS),
-    "owl": str(OWL), "foaf": str(FOAF),
+    "owl": str(OWL), "foaf": str(FOAF), "geo": str(GEO._NS), "wgs": str(WGS84._NS),
     "label": {"@id": "rdfs:label", "@container": "@language"},
     "altLabel": {"@id": "skos:altLabel", "@container": "@language"},
 }
@@ -68,10 +69,11 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 def write_exports(g: Graph, records: Sequence[Mapping[str, Any]], folder: Path) -> list[Path]:
     """Write every export of ``g`` (with provenance ``records``) into ``folder``; returns the paths."""
     folder = Path(folder)
-    quads = dataset_quads(g, records)
-    pgraph = property_graph(g, records)
+    facts = set(g)  # iterating an rdflib graph costs ~5 µs a triple: once is enough
+    quads = dataset_quads(g, records, facts)
+    pgraph = property_graph(g, records, facts)
     texts: dict[str, str | bytes] = {
-        "graph.nt": ntriples_text(g),
+        "graph.nt": "".join(rdf_text.ntriples_lines(facts)),
         "graph.trig": trig_text(quads),
         "graph.nq": nquads_text(quads),
         "graph.jsonld": jsonld_text(g),
@@ -134,11 +136,12 @@ _TYPE, _ENTITY, _DERIVED = RDF.type, PROV.Entity, PROV.wasDerivedFrom
 _SOURCE, _TITLE, _VALUE, _DESCRIPTION = DCTERMS.source, DCTERMS.title, PROV.value, DCTERMS.description
 
 
-def provenance_graphs(g: Graph, records: Iterable[Mapping[str, Any]]) -> tuple[set[Triple], dict[URIRef, set[Triple]]]:
+def provenance_graphs(g: Graph, records: Iterable[Mapping[str, Any]],
+                      facts: set[Triple] | None = None) -> tuple[set[Triple], dict[URIRef, set[Triple]]]:
     """Provenance triples for the default graph, and the fact triples of each article graph."""
     default: set[Triple] = set()
     named: dict[URIRef, set[Triple]] = defaultdict(set)
-    facts = set(g)
+    facts = set(g) if facts is None else facts
     articles: set[tuple[str, int]] = set()
     for record in records:
         triple = fact_triple(g, record, facts)
@@ -159,11 +162,12 @@ def provenance_graphs(g: Graph, records: Iterable[Mapping[str, Any]]) -> tuple[s
     return default, dict(named)
 
 
-def dataset_quads(g: Graph, records: Iterable[Mapping[str, Any]]) -> list[str]:
+def dataset_quads(g: Graph, records: Iterable[Mapping[str, Any]], facts: set[Triple] | None = None) -> list[str]:
     """N-Quads lines, sorted: the facts graph and the provenance in the default graph, one
     named graph per article (rdf_text.py)."""
-    default, named = provenance_graphs(g, records)
-    quads: list[tuple[Node, Node, Node, Node | None]] = [(s, p, o, None) for s, p, o in set(g) | default]
+    facts = set(g) if facts is None else facts
+    default, named = provenance_graphs(g, records, facts)
+    quads: list[tuple[Node, Node, Node, Node | None]] = [(s, p, o, None) for s, p, o in facts | default]
     quads += [(s, p, o, name) for name, triples in named.items() for s, p, o in triples]
     return nquads_lines(quads)
 
@@ -209,6 +213,8 @@ class PNode:
     label_en: str
     cls: str  # the node's own rc: class(es), ";"-joined
     labels: tuple[str, ...]  # own classes, then their rc: superclasses
+    lat: float | None = None  # WGS84 degrees (wgs:lat), places with a division code only
+    long: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,56 +233,84 @@ class PGraph:
     edges: tuple[PEdge, ...]
 
 
-def property_graph(g: Graph, records: Iterable[Mapping[str, Any]]) -> PGraph:
-    """Entities (IRIs under id:, except posts) and the rc: object properties between them."""
-    posts = set(g.subjects(RDF.type, RC.Post))
-    iris = {t for t in g.subjects() if isinstance(t, URIRef)} | {t for t in g.objects() if isinstance(t, URIRef)}
-    entities = sorted(t for t in iris if str(t).startswith(str(ID)) and t not in posts)
-    nodes = tuple(_pnode(g, iri) for iri in entities)
+class _Index:
+    """The graph's triples by subject and predicate and by predicate and object: one pass
+    over ``g`` instead of one rdflib lookup per node, label and post."""
+
+    def __init__(self, facts: Iterable[Triple]) -> None:
+        self.forward: dict[tuple[Node, Node], list[Node]] = defaultdict(list)
+        self.backward: dict[tuple[Node, Node], list[Node]] = defaultdict(list)
+        for s, p, o in facts:
+            self.forward[(s, p)].append(o)
+            self.backward[(p, o)].append(s)
+
+    def objects(self, subject: Node, predicate: Node) -> list[Node]:
+        return self.forward.get((subject, predicate), [])
+
+    def subjects(self, predicate: Node, obj: Node) -> list[Node]:
+        return self.backward.get((predicate, obj), [])
+
+
+def property_graph(g: Graph, records: Iterable[Mapping[str, Any]], facts: set[Triple] | None = None) -> PGraph:
+    """Entities (IRIs under id:, except posts and place geometries) and the rc: object properties between them."""
+    facts = set(g) if facts is None else facts
+    index = _Index(facts)
+    posts = set(index.subjects(RDF.type, RC.Post))
+    geometries = set(index.subjects(RDF.type, GEO.Geometry))  # a place's point: lat/long on the place node
+    iris = {t for s, _, o in facts for t in (s, o) if isinstance(t, URIRef)}
+    entities = sorted(t for t in iris if str(t).startswith(str(ID)) and t not in posts and t not in geometries)
+    nodes = tuple(_pnode(index, iri) for iri in entities)
     members = set(entities)
-    evidence = _evidence_counts(g, records)
+    evidence = _evidence_counts(g, records, facts)
     edges = [
-        PEdge(str(s), str(o), _local(p), _label(g, p, "zh"), evidence.get((s, p, o), 0), _post_titles(g, s, p, o))
-        for s, p, o in g
+        PEdge(str(s), str(o), _local(p), _label(index, p, "zh"), evidence.get((s, p, o), 0),
+              _post_titles(index, s, p, o))
+        for s, p, o in facts
         if s in members and o in members and str(p).startswith(str(RC._NS))
     ]
     return PGraph(nodes, tuple(sorted(edges, key=lambda e: (e.source, e.relation, e.target))))
 
 
-def _pnode(g: Graph, iri: URIRef) -> PNode:
-    own = sorted(_local(c) for c in g.objects(iri, RDF.type) if str(c).startswith(str(RC._NS)))
+def _pnode(index: _Index, iri: URIRef) -> PNode:
+    own = sorted(_local(c) for c in index.objects(iri, RDF.type) if str(c).startswith(str(RC._NS)))
     supers: list[str] = []
-    seen: set[URIRef] = {c for c in g.objects(iri, RDF.type) if isinstance(c, URIRef)}
-    frontier = sorted(seen)
+    seen: set[URIRef] = {c for c in index.objects(iri, RDF.type) if isinstance(c, URIRef)}
+    frontier: list[URIRef] = sorted(seen)
     while frontier:  # breadth first, so nearer superclasses come first; a subclass cycle ends
-        parents = sorted({p for c in frontier for p in g.objects(c, RDFS.subClassOf)
+        parents = sorted({p for c in frontier for p in index.objects(c, RDFS.subClassOf)
                           if isinstance(p, URIRef) and p not in seen and str(p).startswith(str(RC._NS))})
         seen.update(parents)
         supers += [_local(p) for p in parents if _local(p) not in own + supers]
         frontier = parents
-    return PNode(str(iri), _label(g, iri, "zh"), _label(g, iri, "en"), ";".join(own), tuple(own + supers))
+    return PNode(str(iri), _label(index, iri, "zh"), _label(index, iri, "en"), ";".join(own), tuple(own + supers),
+                 _degrees(index, iri, WGS84.lat), _degrees(index, iri, WGS84.long))
+
+
+def _degrees(index: _Index, iri: URIRef, pred: URIRef) -> float | None:
+    return min((float(o) for o in index.objects(iri, pred) if isinstance(o, Literal)), default=None)
 
 
 def _local(term: Node) -> str:
     return re.split(r"[#/]", str(term))[-1]
 
 
-def _label(g: Graph, term: Node, lang: str) -> str:
-    return min((str(o) for o in g.objects(term, RDFS.label) if isinstance(o, Literal) and o.language == lang), default="")
+def _label(index: _Index, term: Node, lang: str) -> str:
+    return min((str(o) for o in index.objects(term, RDFS.label) if isinstance(o, Literal) and o.language == lang),
+               default="")
 
 
-def _post_titles(g: Graph, person: Node, pred: Node, org: Node) -> str:
+def _post_titles(index: _Index, person: Node, pred: Node, org: Node) -> str:
     if pred != RC.affiliatedWith:
         return ""
-    posts = set(g.subjects(RC.holder, person)) & set(g.subjects(RC.postIn, org))
-    return "、".join(sorted({str(t) for post in posts for t in g.objects(post, RC.postTitle)}))
+    posts = set(index.subjects(RC.holder, person)) & set(index.subjects(RC.postIn, org))
+    return "、".join(sorted({str(t) for post in posts for t in index.objects(post, RC.postTitle)}))
 
 
-def _evidence_counts(g: Graph, records: Iterable[Mapping[str, Any]]) -> dict[Triple, int]:
+def _evidence_counts(g: Graph, records: Iterable[Mapping[str, Any]], facts: set[Triple]) -> dict[Triple, int]:
     """Distinct evidence nodes (document, sentence, rule) per fact, as in graph.trig."""
     keys: dict[Triple, set[URIRef]] = defaultdict(set)
     for record in records:
-        triple = fact_triple(g, record)
+        triple = fact_triple(g, record, facts)
         if triple is not None:
             keys[triple].add(evidence_iri(record))
     return {triple: len(found) for triple, found in keys.items()}
@@ -296,8 +330,9 @@ def networkx_graph(pgraph: PGraph) -> Any:
     nx = _networkx()
     graph = nx.MultiDiGraph()
     for node in pgraph.nodes:
+        point = {"lat": node.lat, "long": node.long} if node.lat is not None and node.long is not None else {}
         graph.add_node(node.iri, label=xml_text(node.label), label_en=xml_text(node.label_en),
-                       **{"class": node.cls}, iri=node.iri)
+                       **{"class": node.cls}, iri=node.iri, **point)
     for edge in pgraph.edges:
         graph.add_edge(edge.source, edge.target, key=edge.relation, relation=edge.relation,
                        relation_zh=xml_text(edge.relation_zh), evidence_count=edge.evidence_count,
@@ -355,8 +390,9 @@ def _check_id(iri: str) -> str:
 
 
 def neo4j_nodes_text(pgraph: PGraph) -> str:
-    rows = [[_check_id(n.iri), safe_cell(n.label), safe_cell(n.label_en), ";".join(n.labels)] for n in pgraph.nodes]
-    return _csv_text(["iri:ID", "label", "label_en", ":LABEL"], rows)
+    rows = [[_check_id(n.iri), safe_cell(n.label), safe_cell(n.label_en), ";".join(n.labels),
+             "" if n.lat is None else repr(n.lat), "" if n.long is None else repr(n.long)] for n in pgraph.nodes]
+    return _csv_text(["iri:ID", "label", "label_en", ":LABEL", "lat:float", "long:float"], rows)
 
 
 def neo4j_relationships_text(pgraph: PGraph) -> str:

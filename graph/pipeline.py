@@ -268,7 +268,7 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
     """
     from .cache import DocumentCache
     from .rdf import build_graph
-    from .validation import load_ontology
+    from .validation import attach_evidence, finding_diagnostic, load_ontology
 
     output = Path(output)
     tell = progress or _silent
@@ -286,9 +286,8 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
     tell(Step("validate"))
     pending = start_validation(g, background=workers > 1)  # with workers, SHACL runs while outputs are written
     write_outputs(g, table, records, output, view=view, progress=tell)
-    findings = pending()
-    diagnostics += [Diagnostic("graph.ttl", "S001", f"{f.focus_label or f.focus_node}: {f.message} ({f.shape})",
-                               severity="error" if strict else "warning") for f in findings]
+    findings = attach_evidence(pending(), records)  # each with the sentence behind its node
+    diagnostics += [finding_diagnostic(f, strict=strict) for f in findings]
     return BuildReport(str(output), len(results), sum(1 for d in diagnostics if d.code.startswith("D")),
                        sum(len(r.sentences) for r in results), len(records), len(table.entities), len(g),
                        len(findings), tuple(diagnostics), extraction.extracted, extraction.cached)

@@ -3,7 +3,10 @@
 Entities become typed nodes with labels (@zh canonical, @zh-Latn-pinyin,
 @en from the glossary, skos:altLabel @zh for other names); facts become
 rc: object properties; an affiliatedWith fact with a post title also gets an
-rc:Post node (holder, postIn, postTitle). The ontology terms the graph uses are
+rc:Post node (holder, postIn, postTitle). A place with a division code also gets
+its WGS84 point (coordinates.py) twice over: W3C Basic Geo ``wgs:lat``/``wgs:long``
+as xsd:decimal, and a GeoSPARQL ``geo:hasGeometry`` node ``<place>/geometry`` with
+``geo:asWKT "POINT(long lat)"^^geo:wktLiteral``. The ontology terms the graph uses are
 copied in with their labels, so a reader of graph.ttl alone can follow it.
 """
 
@@ -14,9 +17,10 @@ from typing import Iterable
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 
+from .coordinates import place_point
 from .entities import ID_BASE, EntityTable
 from .rules import DATA_PROPERTIES
-from .vocab import RC, bind_prefixes
+from .vocab import GEO, RC, WGS84, bind_prefixes
 
 # Plain literals are xsd:string in RDF 1.1; writing the datatype out would make
 # rdflib's own SPARQL miss ?p rc:divisionLevel "province".
@@ -71,8 +75,28 @@ def _add_attr(g: Graph, node: URIRef, key: str, value: str) -> None:
         g.add((node, RDFS.label, Literal(value, lang="zh-Latn-pinyin")))
     elif key in _DATA_PROPERTIES:
         g.add((node, RC[key], Literal(value)))
+        if key == "divisionCode":
+            _add_point(g, node, value)
     elif key == "orgLevel":
         g.add((node, RC.orgLevel, Literal(value, lang="zh")))
+
+
+def geometry_iri(place: str) -> str:
+    """The point geometry of a place: ``…/id/place/360200`` → ``…/id/place/360200/geometry``."""
+    return f"{place}/geometry"
+
+
+def _add_point(g: Graph, node: URIRef, code: str) -> None:
+    """WGS84 lat/long and a GeoSPARQL point of a division; nothing when the dataset has no point."""
+    point = place_point(code)
+    if point is None:
+        return
+    g.add((node, WGS84.lat, Literal(point.lat, datatype=XSD.decimal)))
+    g.add((node, WGS84.long, Literal(point.long, datatype=XSD.decimal)))
+    geometry = URIRef(geometry_iri(node))
+    g.add((node, GEO.hasGeometry, geometry))
+    g.add((geometry, RDF.type, GEO.Geometry))
+    g.add((geometry, GEO.asWKT, Literal(point.wkt, datatype=GEO.wktLiteral)))
 
 
 def _add_post(g: Graph, person: str, org: str, title: str) -> None:

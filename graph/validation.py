@@ -8,22 +8,28 @@ The SPARQL-based shapes run on Oxigraph instead (shacl_sparql.py): rdflib's
 SPARQL engine takes minutes on the graph of a large archive. ``run_shacl`` is the
 plain pySHACL call, all shapes included, that the tests compare against.
 pySHACL is a heavy import, so it is imported inside the functions only.
+
+``attach_evidence(findings, records)`` gives each finding the sentence behind its
+focus node (from the provenance records), and ``finding_diagnostic`` turns a finding
+into the S001 diagnostic a build reports: node, message, shape, and that sentence.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Any, Final, Mapping
+from typing import Any, Final, Iterable, Mapping
 
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
+from .model import Diagnostic
 from .resources import ontology_dir
 from .vocab import bind_prefixes
 
-__all__ = ["Finding", "PYSHACL_OPTIONS", "SHAPES", "load_ontology", "load_shapes", "run_shacl", "validate_graph"]
+__all__ = ["Evidence", "Finding", "PYSHACL_OPTIONS", "SHAPES", "attach_evidence", "finding_diagnostic", "load_ontology",
+           "load_shapes", "run_shacl", "validate_graph"]
 
 SHAPES = Namespace("https://w3id.org/redchain/shapes#")
 
@@ -42,6 +48,27 @@ PYSHACL_OPTIONS: Final[Mapping[str, Any]] = MappingProxyType({
 })
 
 
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A sentence that gave the graph a fact about a node (one provenance record)."""
+
+    document: str  # path of the document, as in provenance.jsonl
+    sentence: int  # index of the sentence in the document (redchain explain --doc … --sentence N)
+    text: str  # the sentence
+    start: int  # the match within ``text`` (from source offsets; approximate where normalising
+    end: int  # changed the length of the text)
+    rule: str  # the rule that found the fact
+
+    def excerpt(self, width: int = 80) -> str:
+        """The sentence cut to about ``width`` characters around the match, with … where cut."""
+        if len(self.text) <= width:
+            return self.text
+        start = max(0, min(self.start, len(self.text)))
+        end = max(start, min(self.end, len(self.text)))
+        left = max(0, min(start - max(0, width - (end - start)) // 2, len(self.text) - width))
+        return ("…" if left else "") + self.text[left:left + width] + ("…" if left + width < len(self.text) else "")
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Finding:
     """One SHACL validation result, in terms a reader of the graph can follow."""
@@ -52,6 +79,7 @@ class Finding:
     shape: str  # the shape, as a CURIE (rcsh:SecretaryOfObjectShape)
     message: str  # the shape's English message
     value: str  # the offending value (IRI or lexical form), or ""
+    evidence: Evidence | None = field(default=None, compare=False)  # see attach_evidence
 
 
 def load_ontology() -> Graph:
@@ -170,3 +198,48 @@ def _message(results: Graph, result: Node) -> str:
         return str(messages[0])
     component = results.value(result, SH.sourceConstraintComponent)
     return str(component).rsplit("#", 1)[-1] if component is not None else "violation"
+
+
+# ── evidence ─────────────────────────────────────────────────────────────────────────
+
+def attach_evidence(findings: Iterable[Finding], records: Iterable[Mapping[str, Any]]) -> list[Finding]:
+    """``findings`` with the sentence behind each focus node, from provenance ``records``
+    (provenance.jsonl rows). Preferred, in order: the fact that breaks the shape (the node's
+    ``path`` property with the offending value), another fact of that property, any fact
+    whose subject is the node, any fact whose object is the node; the first in document
+    and sentence order. A node no sentence states (a place from the division dataset
+    only) keeps ``evidence=None``."""
+    ordered = sorted(records, key=lambda r: (r["doc"], r["sentence"], r.get("start", 0), r["rule"], r["p"], r["o"]))
+    by_node: dict[str, list[tuple[bool, Mapping[str, Any]]]] = {}
+    for record in ordered:
+        by_node.setdefault(record["s"], []).append((True, record))
+    for record in ordered:
+        by_node.setdefault(record["o"], []).append((False, record))
+    return [replace(f, evidence=_evidence(f, by_node.get(f.focus_node, []))) for f in findings]
+
+
+def _evidence(finding: Finding, candidates: list[tuple[bool, Mapping[str, Any]]]) -> Evidence | None:
+    def rank(item: tuple[bool, Mapping[str, Any]]) -> int:
+        is_subject, record = item
+        same_path = is_subject and finding.path in (record["p"], "rc:" + record.get("p_name", ""))
+        return 0 if same_path and record["o"] == finding.value else 1 if same_path else 2 if is_subject else 3
+
+    if not candidates:
+        return None
+    _, record = min(candidates, key=rank)  # min keeps the first of equal rank: document order
+    offset = record.get("sentence_start", 0)
+    return Evidence(record["doc"], record["sentence"], record["sentence_text"],
+                    record.get("start", offset) - offset, record.get("end", offset) - offset, record["rule"])
+
+
+def finding_diagnostic(finding: Finding, *, strict: bool = False) -> Diagnostic:
+    """The S001 diagnostic of a finding: node, message and shape, then the evidence sentence
+    (cut to about 80 characters around the match) with its document and rule."""
+    message = f"{finding.focus_label or finding.focus_node}: {finding.message} ({finding.shape})"
+    hint = None
+    evidence = finding.evidence
+    if evidence is not None:
+        message += (f"; evidence {evidence.document} sentence {evidence.sentence} [rule {evidence.rule}]: "
+                    f"「{evidence.excerpt()}」")
+        hint = f"redchain explain --doc {evidence.document} --sentence {evidence.sentence} shows how the fact was found"
+    return Diagnostic("graph.ttl", "S001", message, severity="error" if strict else "warning", hint=hint)

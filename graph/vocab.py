@@ -6,6 +6,9 @@ keeps the two in sync). Python code reaches ontology terms only through ``RC``.
 
 schema.org is bound in its ``http://schema.org/`` form, the one schema.org's own
 JSON-LD context expands to; rdflib's ``SDO`` (https) is not used anywhere in redchain.
+Likewise W3C Basic Geo (``WGS84``, prefix ``wgs:``) is the ``http://`` form that other
+tools expect, not rdflib's ``WGS`` (https). ``GEO`` and ``WGS84`` are closed and list
+only the terms redchain writes (place coordinates, rdf.py).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 from rdflib import Graph, URIRef
 from rdflib.namespace import FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace, Namespace
 
-__all__ = ["ID", "RC", "SCHEMA", "bind_prefixes"]
+__all__ = ["GEO", "ID", "RC", "SCHEMA", "WGS84", "bind_prefixes", "prefix_map"]
 
 ID = Namespace("https://w3id.org/redchain/id/")
 SCHEMA = Namespace("http://schema.org/")
@@ -62,6 +65,29 @@ class RC(DefinedNamespace):
     foundingDate: URIRef
 
 
+class GEO(DefinedNamespace):
+    """The GeoSPARQL terms redchain writes: a place's point geometry as WKT."""
+
+    _fail = True
+    _NS = Namespace("http://www.opengis.net/ont/geosparql#")
+
+    Feature: URIRef
+    Geometry: URIRef
+    hasGeometry: URIRef
+    asWKT: URIRef
+    wktLiteral: URIRef
+
+
+class WGS84(DefinedNamespace):
+    """W3C Basic Geo (WGS84 lat/long), http:// form."""
+
+    _fail = True
+    _NS = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
+
+    lat: URIRef
+    long: URIRef
+
+
 _PREFIXES = {
     "rc": RC._NS,
     "id": ID,
@@ -74,6 +100,8 @@ _PREFIXES = {
     "prov": PROV._NS,
     "schema": SCHEMA,
     "foaf": FOAF._NS,
+    "geo": GEO._NS,
+    "wgs": WGS84._NS,
 }
 
 

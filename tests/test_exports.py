@@ -23,7 +23,7 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from graph.entities import ID_BASE
 from graph.export import read_provenance
 from graph.exports import article_iri, document_iri, write_exports
-from graph.vocab import RC
+from graph.vocab import GEO, RC, WGS84
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = ["graph.nt", "graph.trig", "graph.nq", "graph.jsonld", "graph.graphml", "graph.gexf",
@@ -216,7 +216,7 @@ def test_exports_jsonld_expands_to_the_turtle_triples(seeds: Exported) -> None:
 # ── property graph: GraphML, GEXF, Neo4j ─────────────────────────────────────────────
 
 def expected_property_graph(g: Graph, records: list[dict[str, Any]]) -> tuple[set[str], list[tuple[str, str, str]], int]:
-    posts = set(g.subjects(RDF.type, RC.Post))
+    posts = set(g.subjects(RDF.type, RC.Post)) | set(g.objects(None, GEO.hasGeometry))  # posts and place points
     terms = set(g.subjects()) | set(g.objects())
     nodes = {str(t) for t in terms if isinstance(t, URIRef) and str(t).startswith(ID_BASE) and t not in posts}
     edges = [(str(s), str(p).split("#")[1], str(o)) for s, p, o in g
@@ -261,7 +261,7 @@ def test_exports_neo4j_csv_headers_ids_and_counts(seeds: Exported) -> None:
     nodes_expected, edges_expected, evidence = expected_property_graph(seeds.g, seeds.records)
     nodes = _read_csv(seeds.folder / "neo4j" / "nodes.csv")
     rels = _read_csv(seeds.folder / "neo4j" / "relationships.csv")
-    assert list(nodes[0]) == ["iri:ID", "label", "label_en", ":LABEL"]
+    assert list(nodes[0]) == ["iri:ID", "label", "label_en", ":LABEL", "lat:float", "long:float"]
     assert list(rels[0]) == [":START_ID", ":END_ID", ":TYPE", "evidence_count:int", "title"]
     ids = {n["iri:ID"] for n in nodes}
     assert ids == nodes_expected and len(ids) == len(nodes)
@@ -272,6 +272,20 @@ def test_exports_neo4j_csv_headers_ids_and_counts(seeds: Exported) -> None:
     assert sum(int(r["evidence_count:int"]) for r in rels) == evidence
     enterprise = next(n for n in nodes if n[":LABEL"].startswith("Enterprise"))
     assert enterprise[":LABEL"].split(";") == ["Enterprise", "Organization"]
+
+
+def test_exports_places_carry_lat_long_in_graphml_gexf_and_neo4j(seeds: Exported) -> None:
+    import networkx as nx
+
+    expected = {str(s): (float(seeds.g.value(s, WGS84.lat)), float(seeds.g.value(s, WGS84.long)))
+                for s in seeds.g.subjects(WGS84.lat, None)}
+    assert len(expected) >= 30
+    for graph in (nx.read_graphml(seeds.folder / "graph.graphml"), nx.read_gexf(seeds.folder / "graph.gexf")):
+        found = {n: (float(d["lat"]), float(d["long"])) for n, d in graph.nodes(data=True) if "lat" in d}
+        assert found == expected
+    rows = _read_csv(seeds.folder / "neo4j" / "nodes.csv")
+    assert {r["iri:ID"]: (float(r["lat:float"]), float(r["long:float"])) for r in rows if r["lat:float"]} == expected
+    assert all(r["long:float"] == "" for r in rows if not r["lat:float"])
 
 
 # ── hostile text ─────────────────────────────────────────────────────────────────────
