@@ -14,7 +14,7 @@ import re
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence, TypeVar
 
 from .diagnostics import DocumentError
 from .documents import read_documents
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from .cache import DocumentCache
     from .validation import Finding
 
+T = TypeVar("T")
 CONTEXT_SENTENCES = 2  # how far back a rule's context role may look, within one article
 # Bylines and photo credits name who wrote or shot the piece, not facts of the story.
 _CREDIT = re.compile(r"(?:供图|提供|摄)$|^(?:本版责编|版式设计|图片均为|以上图片)")
@@ -285,7 +286,7 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
     g = build_graph(table, sorted(triples), load_ontology())
     tell(Step("validate"))
     pending = start_validation(g, background=workers > 1)  # with workers, SHACL runs while outputs are written
-    write_outputs(g, table, records, output, view=view, progress=tell)
+    write_outputs(g, table, records, output, view=view, progress=tell, background=workers > 1)
     findings = attach_evidence(pending(), records)  # each with the sentence behind its node
     diagnostics += [finding_diagnostic(f, strict=strict) for f in findings]
     return BuildReport(str(output), len(results), sum(1 for d in diagnostics if d.code.startswith("D")),
@@ -296,64 +297,78 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
 def start_validation(g: Graph, *, background: bool) -> Callable[[], list[Finding]]:
     """SHACL validation of ``g``; returns a function that gives the findings. With ``background``
     (and where processes can fork), it runs in a forked child that shares ``g`` copy-on-write."""
-    import multiprocessing
-
     from .validation import validate_graph
 
-    if not background or "fork" not in multiprocessing.get_all_start_methods():
-        findings = validate_graph(g)
-        return lambda: findings
+    return in_background(validate_graph, g) if background else _done(validate_graph(g))
+
+
+def in_background(fn: Callable[..., T], *args: Any) -> Callable[[], T]:
+    """Start ``fn(*args)`` in a forked child (sharing this process's memory copy-on-write) and
+    return a function that waits for its result. Where processes cannot fork, or when the
+    child dies or fails, ``fn`` runs here instead (so an error is raised here)."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return _done(fn(*args))
     ctx = multiprocessing.get_context("fork")
     reader, writer = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_validate_in_child, args=(g, writer, os.getpid()), daemon=True)
+    child = ctx.Process(target=_run_in_child, args=(fn, args, writer, os.getpid()), daemon=True)
     child.start()
     writer.close()
 
-    def wait() -> list[Finding]:
+    def wait() -> T:
         try:
-            findings: list[Finding] | None = reader.recv()
+            outcome: tuple[bool, Any] = reader.recv()
         except EOFError:  # the child died
-            findings = None
+            outcome = (False, None)
         finally:
             reader.close()
             child.join()
-        return validate_graph(g) if findings is None else findings  # on failure, again here (and raise here)
+        ok, result = outcome
+        return result if ok else fn(*args)
 
     return wait
 
 
-def _validate_in_child(g: Graph, writer: Any, parent: int) -> None:
-    from .validation import validate_graph
+def _done(result: T) -> Callable[[], T]:
+    return lambda: result
 
+
+def _run_in_child(fn: Callable[..., Any], args: tuple[Any, ...], writer: Any, parent: int) -> None:
     _exit_with_parent(parent)
     try:
-        findings = validate_graph(g)
-    except BaseException:  # noqa: BLE001 - the parent validates again and reports the error itself
-        findings = None
-    writer.send(findings)
+        outcome = (True, fn(*args))
+    except BaseException:  # noqa: BLE001 - the parent runs it again and reports the error itself
+        outcome = (False, None)
+    writer.send(outcome)
     writer.close()
 
 
 def write_outputs(g: Graph, table: EntityTable, records: list[dict[str, Any]], output: Path, *, view: bool = True,
-                  progress: ProgressFn | None = None) -> None:
+                  progress: ProgressFn | None = None, background: bool = False) -> None:
     """graph.ttl, provenance.jsonl, merges.tsv, the exports (exports.py) and (``view``) graph.html,
-    each written atomically."""
+    each written atomically. With ``background``, the exports are written by a forked child
+    while this process writes the rest."""
     from .export import remove_stale_temporaries, write_merges, write_provenance, write_turtle
     from .exports import write_exports
 
     tell = progress or _silent
     tell(Step("write"))
     remove_stale_temporaries(output)
+    exports = in_background(write_exports, g, records, output) if background else None
     write_turtle(g, output / "graph.ttl")
     write_provenance(records, output / "provenance.jsonl")
     write_merges(table.merges, output / "merges.tsv")
     tell(Step("export"))
-    write_exports(g, records, output)
+    if exports is None:
+        write_exports(g, records, output)
     if view:
         from .view import render_html
 
         tell(Step("view"))
         render_html(g, records, output / "graph.html")
+    if exports is not None:
+        exports()
 
 
 def _silent(step: Step) -> None:
