@@ -78,6 +78,7 @@ SYMMETRIC = {"partnersWith"}
 POST_LINKS = {str(RC.holder), str(RC.postIn)}
 UNIT_PX = 130  # one layout unit (the ideal edge length) in canvas pixels
 LAYOUT_SEED = 20240601
+DENSE, NEIGHBOURS = 3000, 12  # see _force_layout
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,7 +283,12 @@ def _components(n: int, pairs: Sequence[tuple[int, int, float]]) -> list[list[in
 
 def _force_layout(n: int, pairs: Sequence[tuple[int, int, float]], seed: int) -> Any:
     """Fruchterman-Reingold (k = 1 unit) with repulsion cut off at 2.5 units, their grid
-    variant: each step costs O(n + edges), so 5,000 nodes take seconds, not minutes."""
+    variant: each step costs O(n + edges), so 5,000 nodes take seconds, not minutes.
+
+    A large component (over ``DENSE`` nodes) gathers around its hubs (a province with
+    thousands of places and companies in it), where a node can have hundreds of
+    neighbours within the cut-off and a step grows towards O(n²); there each node is
+    pushed by its ``NEIGHBOURS`` nearest only, so a step stays O(n)."""
     import numpy as np
     from scipy.spatial import cKDTree
 
@@ -291,7 +297,7 @@ def _force_layout(n: int, pairs: Sequence[tuple[int, int, float]], seed: int) ->
     pos = rng.uniform(-side / 2, side / 2, (n, 2))
     links = np.asarray([(a, b) for a, b, _ in pairs], dtype=np.int64).reshape(-1, 2)
     strength = np.asarray([w for _, _, w in pairs], dtype=float)
-    steps, cutoff = (250 if n < 1500 else 160), 2.5
+    steps, cutoff = (250 if n < 1500 else 160 if n <= DENSE else 120), 2.5
 
     def push(disp: Any, pairs_: Any, weight: Any) -> None:  # disp[i] += w·(pos_i − pos_j), disp[j] −= it
         d = pos[pairs_[:, 0]] - pos[pairs_[:, 1]]
@@ -300,10 +306,19 @@ def _force_layout(n: int, pairs: Sequence[tuple[int, int, float]], seed: int) ->
             f = d[:, axis] * weight(dist)
             disp[:, axis] += np.bincount(pairs_[:, 0], f, n) - np.bincount(pairs_[:, 1], f, n)
 
+    def near(tree: Any) -> Any:
+        if n <= DENSE:
+            return tree.query_pairs(cutoff, output_type="ndarray")
+        _dist, idx = tree.query(pos, k=NEIGHBOURS + 1, distance_upper_bound=cutoff)
+        rows, cols = np.repeat(np.arange(n), NEIGHBOURS), idx[:, 1:].reshape(-1)
+        found = cols < n  # a missing neighbour comes back as index n
+        lo, hi = np.minimum(rows[found], cols[found]), np.maximum(rows[found], cols[found])
+        keys = np.unique(lo * n + hi)  # each pair once, whichever end found the other
+        return np.stack([keys // n, keys % n], axis=1)
+
     for step in range(steps):
         disp = -pos * 0.002  # a little gravity keeps the component round
-        push(disp, cKDTree(pos).query_pairs(cutoff, output_type="ndarray"),
-             lambda dist: 1.6 / dist**2 * (1 - dist / cutoff))
+        push(disp, near(cKDTree(pos)), lambda dist: 1.6 / dist**2 * (1 - dist / cutoff))
         push(disp, links, lambda dist: -dist * strength)
         length = np.maximum(np.hypot(disp[:, 0], disp[:, 1]), 1e-9)
         temp = side / 6 * (1 - step / steps) + 0.02
