@@ -45,7 +45,7 @@ from . import rdf_text
 from .export import write_atomic
 from .rdf_text import nquads_lines
 from .rules import DATA_PROPERTIES
-from .vocab import GEO, ID, RC, SCHEMA, WGS84, bind_prefixes
+from .vocab import GEO, ID, RC, SCHEMA, WGS84
 
 __all__ = ["JSONLD_CONTEXT", "article_iri", "document_iri", "evidence_iri", "write_exports"]
 
