@@ -13,13 +13,12 @@ IRIs are a pure function of the kind and canonical name (or division code).
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .canonical import canonical_name
 from .model import Entity, Fact, Mention
@@ -44,9 +43,18 @@ def kind_of(cls: str) -> str:
     return _KINDS.get(cls, "org")
 
 
-@functools.lru_cache(maxsize=1 << 17)
+_IRIS: dict[Key, str] = {}  # minted IRIs; pypinyin is slow and every fact asks again
+
+
 def mint_iri(key: Key) -> str:
     """ASCII, deterministic: places by division code, others by pinyin slug + hash of the name."""
+    found = _IRIS.get(key)
+    if found is None:
+        found = _IRIS[key] = _mint(key)
+    return found
+
+
+def _mint(key: Key) -> str:
     kind, value = key
     if kind == "place" and value.isdigit():
         return f"{ID_BASE}place/{value}"
@@ -153,8 +161,9 @@ def load_aliases(path: Path) -> tuple[dict[str, str], set[tuple[str, str]]]:
     return forced, forbidden
 
 
-def resolve_entities(mentions: Iterable[Mention], facts: Iterable[Fact], aliases: Path) -> EntityTable:
-    """Collect, merge, and build the Entity records."""
+def resolve_entities(mentions: Iterable[Mention], facts: Iterable[Fact], aliases: Path,
+                     map_fn: MapFn | None = None) -> EntityTable:
+    """Collect, merge, and build the Entity records (``map_fn``: see ``_finish``)."""
     table = EntityTable(*load_aliases(aliases))
     facts = list(facts)
     every = list(mentions) + [m for f in facts for m in (f.subject, f.object)]
@@ -167,7 +176,7 @@ def resolve_entities(mentions: Iterable[Mention], facts: Iterable[Fact], aliases
     _merge_unknown_levels(table)
     _qualify_committees(table, facts)
     _add_place_hierarchy(table)
-    _finish(table)
+    _finish(table, map_fn)
     return table
 
 
@@ -316,13 +325,24 @@ def _add_place_hierarchy(table: EntityTable) -> None:
             child = parent
 
 
-def _finish(table: EntityTable) -> None:
-    from .labels import english_label, person_label, pinyin_label
+MapFn = Callable[[Callable[[tuple[Key, str, str, str]], tuple[str, str, str]], list[tuple[Key, str, str, str]]],
+                 Iterable[tuple[str, str, str]]]
 
+
+def _finish(table: EntityTable, map_fn: MapFn | None = None) -> None:
+    """The Entity records. Names are romanised and translated by ``entity_names``, mapped
+    over all entities by ``map_fn`` (``map``, or a process pool's on a big corpus): pypinyin
+    takes most of the time of resolution."""
+    live = []
     for key, node in sorted(table.nodes.items()):
         if key in table.redirect:
             continue
         cls = max(node.classes, key=lambda c: (_SPECIFICITY.get(c, 1), node.classes[c], c)) if node.classes else "Place"
+        live.append((key, node, cls))
+    jobs = [(key, node.label, cls, short_name(node.label) if key[0] == "place" and key[1].isdigit() else "")
+            for key, node, cls in live]
+    for (key, node, cls), (iri, english, pinyin) in zip(live, (map_fn or map)(entity_names, jobs)):
+        _IRIS[key] = iri  # minted in a worker process, perhaps
         alts = set(node.surfaces)
         attrs: list[tuple[str, str]] = []
         if key[0] == "place" and key[1].isdigit():
@@ -332,10 +352,16 @@ def _finish(table: EntityTable) -> None:
         elif cls in ("PartyOrganization", "ChainPartyCommittee") and node.attrs.get("level"):
             attrs.append(("orgLevel", node.attrs["level"]))
         alts = {a for a in alts if a and a != node.label}
-        iri = mint_iri(key)
         if iri in table.entities:
             raise ValueError(f"IRI collision: {iri} for '{node.label}' and '{table.entities[iri].label}'")
-        short = short_name(node.label) if key[0] == "place" and key[1].isdigit() else ""
-        english = person_label(node.label) if cls == "Person" else english_label(node.label, short)
         table.entities[iri] = Entity(iri, cls, node.label, tuple(sorted(alts)), english,
-                                     tuple(attrs) + (("pinyin", pinyin_label(node.label)),))
+                                     tuple(attrs) + (("pinyin", pinyin),))
+
+
+def entity_names(job: tuple[Key, str, str, str]) -> tuple[str, str, str]:
+    """(key, label, class, short name of a division) → (IRI, English label, pinyin label)."""
+    from .labels import english_label, person_label, pinyin_label
+
+    key, label, cls, short = job
+    english = person_label(label) if cls == "Person" else english_label(label, short)
+    return mint_iri(key), english, pinyin_label(label)

@@ -250,10 +250,24 @@ def _record(table: EntityTable, fact: Fact, subj: str, obj: str, titles: dict[in
     }
 
 
-def resolve_results(results: list[DocumentResult]) -> tuple[EntityTable, set[tuple[str, str, str, str]], list[dict[str, Any]]]:
-    """Entities across all documents, the triples of the facts, and their provenance records."""
+PARALLEL_NAMES = 20_000  # mentions from which entity names are romanised in worker processes
+
+
+def resolve_results(results: list[DocumentResult], workers: int = 1
+                    ) -> tuple[EntityTable, set[tuple[str, str, str, str]], list[dict[str, Any]]]:
+    """Entities across all documents, the triples of the facts, and their provenance records.
+    With ``workers`` > 1 and a big corpus, entity names are romanised in a process pool."""
     all_mentions = [m for r in results for ms in r.mentions.values() for m in ms]
-    table = resolve_entities(all_mentions, [f for r in results for f in r.facts], aliases_file())
+    facts = [f for r in results for f in r.facts]
+    if workers > 1 and len(all_mentions) >= PARALLEL_NAMES:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            table = resolve_entities(all_mentions, facts, aliases_file(),
+                                     lambda fn, jobs: pool.map(fn, jobs, chunksize=max(1, len(jobs) // (8 * workers))))
+    else:
+        table = resolve_entities(all_mentions, facts, aliases_file())
     triples, records = fact_records(table, results)
     return table, triples, records
 
@@ -281,7 +295,7 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
         store.prune(unused=_is_inside(store.root, output))
     results = extraction.results
     tell(Step("resolve"))
-    table, triples, records = resolve_results(results)
+    table, triples, records = resolve_results(results, workers)
     tell(Step("rdf"))
     g = build_graph(table, sorted(triples), load_ontology())
     tell(Step("validate"))

@@ -93,6 +93,22 @@ def test_parallel_workers_2_extract_the_same_results_in_order(archive, resources
     assert (parallel.extracted, parallel.cached) == (len(docs), 0)
 
 
+def test_parallel_entity_names_from_a_pool_equal_the_serial_ones(archive, resources, monkeypatch):
+    """Resolution romanises entity names in worker processes on a big corpus: the same entities."""
+    import graph.entities
+    import graph.pipeline
+
+    rules, lexicon = resources
+    docs, _ = read_all([archive])
+    results = extract_documents(docs, rules, lexicon, workers=1).results
+    serial = graph.pipeline.resolve_results(results, workers=1)
+    monkeypatch.setattr(graph.pipeline, "PARALLEL_NAMES", 0)  # the archive is small: use the pool anyway
+    graph.entities._IRIS.clear()  # IRIs minted in the workers, not remembered from the serial run
+    parallel = graph.pipeline.resolve_results(results, workers=2)
+    assert parallel[0].entities == serial[0].entities
+    assert parallel[1:] == serial[1:]
+
+
 def test_parallel_workers_2_outputs_byte_identical_to_workers_1(archive, plain_build, tmp_path):
     report = build([archive], tmp_path, workers=2)
     assert report.documents >= 15
