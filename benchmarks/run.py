@@ -205,12 +205,13 @@ STAGE_NOTES = {
 
 
 def bench_size(size_mb: float, seed: int, workers: list[int], *, memory: bool, jieba: bool,
-               log: Callable[[str], None], archives: Path = ARCHIVES, stages: bool = True) -> dict[str, Any]:
+               log: Callable[[str], None], archives: Path = ARCHIVES, stages: bool = True,
+               cache_builds: bool = True) -> dict[str, Any]:
     folder = archive(size_mb, seed, archives)
     log(f"{size_mb:g} MB: archive {folder}")
     out: dict[str, Any] = {"size_mb": size_mb, "folder": str(folder)}
     if not stages:
-        out["builds"] = _builds(folder, workers, log, size_mb)
+        out["builds"] = _builds(folder, workers, log, size_mb, cache_builds)
         return out
     out["stages"] = _child("stages", str(folder))
     log(f"{size_mb:g} MB: stages {out['stages']['wall']:.0f} s: " + ", ".join(
@@ -220,7 +221,7 @@ def bench_size(size_mb: float, seed: int, workers: list[int], *, memory: bool, j
         log(f"{size_mb:g} MB: memory pass {out['memory']['wall']:.0f} s")
     if jieba:
         out["jieba"] = _jieba_or_none(folder)
-    out["builds"] = _builds(folder, workers, log, size_mb)
+    out["builds"] = _builds(folder, workers, log, size_mb, cache_builds)
     return out
 
 
@@ -232,7 +233,8 @@ def _jieba_or_none(folder: Path) -> dict[str, Any] | None:
     return _child("jieba", str(folder))
 
 
-def _builds(folder: Path, workers: list[int], log: Callable[[str], None], size_mb: float) -> list[dict[str, Any]]:
+def _builds(folder: Path, workers: list[int], log: Callable[[str], None], size_mb: float,
+            cache_builds: bool = True) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     if not workers:
         return rows
@@ -244,7 +246,7 @@ def _builds(folder: Path, workers: list[int], log: Callable[[str], None], size_m
             rows.append(result)
             log(f"{size_mb:g} MB: build --workers {n}: {result['wall']:.0f} s")
         n = workers[-1]
-        for label in ("cold", "warm"):
+        for label in ("cold", "warm") if cache_builds else ():
             result = _child("build", str(folder), f"{tmp}/c-{label}", str(n), f"{tmp}/cache")
             result.update(workers=n, cache=label)
             result["identical"] = _same_outputs(Path(tmp) / f"w{workers[0]}", Path(tmp) / f"c-{label}")
@@ -340,6 +342,7 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc run")
     parser.add_argument("--no-jieba", action="store_true", help="skip the jieba.cut reference")
     parser.add_argument("--builds-only", action="store_true", help="only the whole builds (no stage, memory or jieba runs)")
+    parser.add_argument("--no-cache-builds", action="store_true", help="skip the cold- and warm-cache builds")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--child-json", help=argparse.SUPPRESS)
     parser.add_argument("child_args", nargs="*", help=argparse.SUPPRESS)
@@ -355,7 +358,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     load_before = os.getloadavg()[0]
     log = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
     results = [bench_size(size, args.seed, workers, memory=not args.no_memory, jieba=not args.no_jieba, log=log,
-                          archives=Path(args.archives), stages=not args.builds_only) for size in (args.size_mb or [10.0])]
+                          archives=Path(args.archives), stages=not args.builds_only,
+                          cache_builds=not args.no_cache_builds) for size in (args.size_mb or [10.0])]
     report = format_report(results, argv, (load_before, os.getloadavg()[0]))
     print(report)
     if args.out:
