@@ -36,7 +36,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     progress = TerminalProgress(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
     try:
         report = build(args.input or ["seeds"], args.output, strict=args.strict, fail_fast=args.fail_fast,
-                       workers=args.workers or default_workers(), cache=cache, progress=progress)
+                       workers=args.workers or default_workers(), cache=cache, progress=progress,
+                       view_max_nodes=args.view_max_nodes)
     finally:
         if progress is not None:
             progress.close()
@@ -75,8 +76,9 @@ def cmd_view(args: argparse.Namespace) -> int:
     graph_path = Path(args.graph)
     provenance = read_provenance(graph_path.with_name("provenance.jsonl"))
     stats = render_html(load_graph(graph_path), provenance, args.output, focus=args.focus, depth=args.depth,
-                        chain=args.chain)
-    _err(f"wrote {args.output}: {stats.nodes} nodes, {stats.edges} edges")
+                        chain=args.chain, max_nodes=args.view_max_nodes)
+    pages = f" (an overview of {stats.pages - 1} group pages)" if stats.pages > 1 else ""
+    _err(f"wrote {args.output}: {stats.nodes} nodes, {stats.edges} edges{pages}")
     return EXIT_OK
 
 
@@ -124,6 +126,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-cache", action="store_true", help="extract every document again; the cache is neither read nor written")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress line and no summary line")
     p.add_argument("--verbose", "-v", action="store_true", help="print warnings too")
+    _add_view_max_nodes(p)
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("query", help="run a SPARQL SELECT query (a .rq file, a named query, inline text, or - for stdin)")
@@ -138,6 +141,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--focus", help="only the neighbourhood of this node (label or IRI)")
     p.add_argument("--depth", type=int, default=1)
     p.add_argument("--chain", help="only this chain, its committees and their members")
+    _add_view_max_nodes(p)
     p.set_defaults(func=cmd_view)
 
     p = sub.add_parser("check", help="check rules, gazetteers and ontology without building")
@@ -152,6 +156,12 @@ def _parser() -> argparse.ArgumentParser:
 
     _add_eval_serve(sub)
     return parser
+
+
+def _add_view_max_nodes(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--view-max-nodes", type=_positive, metavar="N",
+                   help="node budget of one view page (default 3000): a larger view opens on an overview of "
+                        "provinces and chains, one page per group")
 
 
 def _add_eval_serve(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

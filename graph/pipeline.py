@@ -274,12 +274,13 @@ def resolve_results(results: list[DocumentResult], workers: int = 1
 
 def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = False, fail_fast: bool = False,
           view: bool = True, workers: int = 1, cache: Path | str | None = None,
-          progress: ProgressFn | None = None) -> BuildReport:
+          progress: ProgressFn | None = None, view_max_nodes: int | None = None) -> BuildReport:
     """Build the graph from every document under ``inputs`` into ``output``.
 
     ``workers``: processes for extraction (1: in this process). ``cache``: folder of the
     per-document extraction cache, or None for no cache. ``progress``: called with a
-    ``progress.Step`` as the build advances.
+    ``progress.Step`` as the build advances. ``view_max_nodes``: above it, the view is an
+    overview with a page per group (view.py; None: its default).
     """
     from .cache import DocumentCache
     from .rdf import build_graph
@@ -300,7 +301,8 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
     g = build_graph(table, sorted(triples), load_ontology())
     tell(Step("validate"))
     pending = start_validation(g, background=workers > 1)  # with workers, SHACL runs while outputs are written
-    write_outputs(g, table, records, output, view=view, progress=tell, background=workers > 1)
+    write_outputs(g, table, records, output, view=view, progress=tell, background=workers > 1,
+                  view_max_nodes=view_max_nodes)
     findings = attach_evidence(pending(), records)  # each with the sentence behind its node
     diagnostics += [finding_diagnostic(f, strict=strict) for f in findings]
     return BuildReport(str(output), len(results), sum(1 for d in diagnostics if d.code.startswith("D")),
@@ -359,7 +361,8 @@ def _run_in_child(fn: Callable[..., Any], args: tuple[Any, ...], writer: Any, pa
 
 
 def write_outputs(g: Graph, table: EntityTable, records: list[dict[str, Any]], output: Path, *, view: bool = True,
-                  progress: ProgressFn | None = None, background: bool = False) -> None:
+                  progress: ProgressFn | None = None, background: bool = False,
+                  view_max_nodes: int | None = None) -> None:
     """graph.ttl, provenance.jsonl, merges.tsv, the exports (exports.py) and (``view``) graph.html,
     each written atomically. With ``background``, the exports are written by a forked child
     while this process writes the rest."""
@@ -380,7 +383,7 @@ def write_outputs(g: Graph, table: EntityTable, records: list[dict[str, Any]], o
         from .view import render_html
 
         tell(Step("view"))
-        render_html(g, records, output / "graph.html")
+        render_html(g, records, output / "graph.html", max_nodes=view_max_nodes)
     if exports is not None:
         exports()
 

@@ -5,7 +5,8 @@
         [--search 航空] [--timeout 120]
 
 Waits for ``window.redchainReady`` (set by the page after its first draw), optionally
-types a search and picks the first hit, then saves the PNG. Uses Debian's Chromium
+types a search and picks the first hit (on the overview of a large view, that opens the
+hit's group page, which is waited for too), then saves the PNG. Uses Debian's Chromium
 (``/usr/bin/chromium``; override with ``$CHROMIUM``): Playwright's own browser download
 is not needed. Prints the time to first draw in milliseconds.
 """
@@ -56,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
             page.fill("#search", args.search)
             page.keyboard.press("Enter")
             page.wait_for_timeout(600)
+            page.wait_for_load_state()  # on an overview, the search opens the hit's group page
+            page.wait_for_function("window.redchainReady === true", timeout=args.timeout * 1000)
         page.wait_for_timeout(200)
         args.png.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(args.png))

@@ -17,7 +17,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
-from graph.view import ViewError, ViewStats, _vis_network_js, render_html
+from graph.view import ViewError, ViewStats, render_html
+from graph.view_page import vis_network_js
 from graph.vocab import ID, RC
 
 XSS = "<script>alert(1)</script>有限公司"
@@ -143,7 +144,7 @@ def test_article_text_is_escaped(page: tuple[ViewStats, str]) -> None:
         assert raw not in text, raw
     block = text.split('id="redchain-data">', 1)[1].split("</script>", 1)[0]
     assert not set("<>&\u2028\u2029") & set(block)
-    assert text.replace(_vis_network_js(), "").count("<script") == 3  # the data block, vis-network, the view
+    assert text.replace(vis_network_js(), "").count("<script") == 3  # the data block, vis-network, the view
     assert "<title>测试 &lt;test&gt;</title>" in text
     data = page_data(text)  # and the JSON still holds the exact strings
     xss = next(m for m in data["meta"] if m["zh"] == XSS)

@@ -203,3 +203,93 @@ def test_screenshot_script(built: tuple[Path, ViewStats], tmp_path: Path) -> Non
     assert run.returncode == 0, run.stderr
     assert "first draw after" in run.stdout and run.stderr == ""
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# ── the overview of a graph over the node budget ─────────────────────────────────────
+
+@pytest.fixture(scope="module")
+def overview(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ViewStats]:
+    from .test_view_overview import national_graph
+
+    g, prov = national_graph(500, provinces=4)
+    path = tmp_path_factory.mktemp("overview") / "graph.html"
+    return path, render_html(g, prov, path, max_nodes=50, title="redchain 总览")
+
+
+def _open_group_page(page: Page, action: Any) -> None:
+    with page.page.expect_navigation():
+        action()
+    page.page.wait_for_function("window.redchainReady === true", timeout=30_000)
+
+
+def test_overview_opens_offline_and_a_click_opens_the_group(browser: Any, overview: tuple[Path, ViewStats]) -> None:
+    path, stats = overview
+    page = Page(browser, path)
+    try:
+        data = page.js("redchain.data")
+        assert page.js("redchain.network.body.nodeIndices.length") == len(data["groups"]) == stats.pages - 1
+        assert page.js("document.querySelectorAll('#group-list a').length") == len(data["groups"])
+        k = data["order"][0]  # the largest group
+        page.js("k => redchain.network.moveTo({position: redchain.network.getPositions([k])[k], scale: 1.5})", k)
+        point = page.js("k => redchain.network.canvasToDOM(redchain.network.getPositions([k])[k])", k)
+        box = page.page.locator("#network").bounding_box()
+        _open_group_page(page, lambda: page.page.mouse.click(box["x"] + point["x"], box["y"] + point["y"]))
+        assert page.page.url.endswith(data["groups"][k]["href"])
+        assert page.js("redchain.network.body.nodeIndices.length") == data["groups"][k]["n"] <= 50
+        assert page.page.locator("#overview-link").get_attribute("href") == "../graph.html"
+        _open_group_page(page, lambda: page.page.click("#overview-link"))
+        assert page.page.url == path.resolve().as_uri()
+        assert page.outside() == [] and page.errors == [] and page.dialogs == []
+    finally:
+        page.page.close()
+
+
+def test_overview_search_opens_the_node_in_its_group_page(browser: Any, overview: tuple[Path, ViewStats]) -> None:
+    page = Page(browser, overview[0])
+    try:
+        data = page.js("redchain.data")
+        for query, name in (("shu ji 5", "书记5"), ("Tech 3-2", "第3委第2号科技有限公司")):  # pinyin, English
+            row = next(r for r in data["index"] if r[0] == name)
+            assert page.js("q => redchain.search(q)[0]", query) == {"group": row[5], "node": row[6], "row":
+                                                                    data["index"].index(row)}
+        page.page.fill("#search", "科技3-2")  # another name (skos:altLabel)
+        first = page.page.locator("#search-results button").first
+        assert first.locator("span").first.inner_text() == "第3委第2号科技有限公司"
+        _open_group_page(page, lambda: page.page.press("#search", "Enter"))
+        assert "#n=" in page.page.url
+        page.page.wait_for_function("redchain.network.getSelectedNodes().length === 1")
+        assert page.page.locator("#panel h2").inner_text() == "第3委第2号科技有限公司"
+        assert page.outside() == [] and page.errors == []
+    finally:
+        page.page.close()
+
+
+def test_overview_search_finds_groups_by_name(browser: Any, overview: tuple[Path, ViewStats]) -> None:
+    page = Page(browser, overview[0])
+    try:
+        page.page.fill("#search", "第1省")
+        first = page.page.locator("#search-results button").first
+        assert first.get_attribute("data-node") is None and first.inner_text().startswith("第1省")
+        _open_group_page(page, first.click)
+        assert page.js("redchain.data.title").startswith("redchain 总览 · 第1省")
+        assert page.errors == [] and page.outside() == []
+    finally:
+        page.page.close()
+
+
+def test_group_page_links_a_fact_to_the_page_of_its_other_end(browser: Any, overview: tuple[Path, ViewStats]) -> None:
+    path = overview[0]
+    pages = sorted((path.parent / "graph-view").glob("chain-*.html"))
+    page = Page(browser, pages[0])
+    try:
+        f, inside, name = page.js("""() => { const d = redchain.data, f = Number(Object.keys(d.outside)[0]), fact = d.facts[f];
+            return fact[0] >= 0 ? [f, fact[0], fact[4]] : [f, fact[3], fact[1]]; }""")
+        page.js("id => redchain.selectNode(id, {focus: false})", inside)
+        link = page.page.locator(f'.fact[data-fact="{f}"] a.out-link')
+        assert link.inner_text() == name + " ↗"
+        _open_group_page(page, link.click)
+        page.page.wait_for_function("redchain.network.getSelectedNodes().length === 1")
+        assert page.page.locator("#panel h2").inner_text() == name
+        assert page.errors == [] and page.outside() == []
+    finally:
+        page.page.close()

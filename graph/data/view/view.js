@@ -306,27 +306,9 @@
     results.hidden = false;
   }
   function pick(id) { results.hidden = true; selectNode(id, { focus: true }); }
-  function moveActive(step) {
-    var buttons = results.querySelectorAll("button"), at = -1;
-    buttons.forEach(function (b, i) { if (b.classList.contains("active")) at = i; });
-    if (!buttons.length) return;
-    if (at >= 0) buttons[at].classList.remove("active");
-    at = (at + step + buttons.length) % buttons.length;
-    buttons[at].classList.add("active");
-    buttons[at].scrollIntoView({ block: "nearest" });
-  }
-  input.addEventListener("input", renderResults);
-  input.addEventListener("focus", function () { if (input.value.trim()) renderResults(); });
-  input.addEventListener("keydown", function (event) {
-    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-      event.preventDefault();
-      if (results.hidden) renderResults();
-      moveActive(event.key === "ArrowDown" ? 1 : -1);
-    } else if (event.key === "Enter") {
-      var active = results.hidden ? null : results.querySelector("button.active");
-      var ids = active ? [Number(active.getAttribute("data-node"))] : search(input.value);
-      if (ids.length) pick(ids[0]);
-    } else if (event.key === "Escape") { results.hidden = true; }
+  redchainSearchKeys(input, results, renderResults, function (active) {
+    var ids = active ? [Number(active.getAttribute("data-node"))] : search(input.value);
+    if (ids.length) pick(ids[0]);
   });
   document.addEventListener("mousedown", function (event) {
     if (!document.getElementById("search-box").contains(event.target)) results.hidden = true;

@@ -1,0 +1,236 @@
+"""What the view draws, read from the graph: nodes (class, labels, literal details), edges
+(``rc:Post`` folded into the title of an ``affiliatedWith`` edge), and the subgraphs that
+``redchain view --focus/--chain`` select. No HTML here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+
+from .diagnostics import RedchainError
+from .model import Diagnostic
+from .vocab import RC
+
+__all__ = ["CLASSES", "DETAILS", "RELATIONS", "SYMMETRIC", "ViewEdge", "ViewError", "ViewNode", "adjacency", "local_name",
+           "read_view_graph", "search_key", "select_subgraph"]
+
+RC_NS = str(RC._NS)
+# key: (Chinese, English, vis shape, colour), in order of precedence for multi-typed nodes
+CLASSES: dict[str, tuple[str, str, str, str]] = {
+    "ChainPartyCommittee": ("产业链党组织", "chain party committee", "star", "#c62828"),
+    "PartyOrganization": ("党组织", "party organisation", "diamond", "#ef5350"),
+    "Enterprise": ("企业", "enterprise", "square", "#1e88e5"),
+    "IndustrialChain": ("产业链", "industrial chain", "hexagon", "#f9a825"),
+    "GovernmentBody": ("党政机关", "government body", "square", "#8e24aa"),
+    "ResearchInstitution": ("高校院所", "research institution", "triangleDown", "#00897b"),
+    "Place": ("地点", "place", "triangle", "#43a047"),
+    "Person": ("人物", "person", "dot", "#795548"),
+    "OtherOrganization": ("其他组织", "other organisation", "dot", "#78909c"),
+    "Unclassified": ("未分类", "unclassified", "dot", "#bdbdbd"),
+}
+# key: (Chinese, English, colour); the Chinese and English are the ontology's rdfs:labels
+RELATIONS: dict[str, tuple[str, str, str]] = {
+    "covers": ("覆盖", "covers", "#d32f2f"),
+    "servesChain": ("依托产业链", "serves chain", "#f9a825"),
+    "leadsChain": ("担任链主", "leads chain", "#ef6c00"),
+    "partyOrganizationOf": ("所在单位", "party organisation of", "#1565c0"),
+    "subOrganizationOf": ("隶属于", "sub-organisation of", "#ad1457"),
+    "secretaryOf": ("担任书记", "secretary of", "#6a1b9a"),
+    "affiliatedWith": ("任职于", "affiliated with", "#8d6e63"),
+    "partnersWith": ("结对共建", "partners with", "#2e7d32"),
+    "locatedIn": ("位于", "located in", "#9e9e9e"),
+}
+DETAILS: dict[str, tuple[str, str]] = {
+    "divisionCode": ("行政区划代码", "division code"), "divisionLevel": ("行政区划级别", "division level"),
+    "orgLevel": ("组织层级", "organisation level"), "statedMemberCount": ("所述成员数", "stated member count"),
+    "statedMemberCountText": ("所述成员数原文", "stated member count as written"),
+    "foundingDate": ("成立时间", "founding date"),
+}
+SYMMETRIC = {"partnersWith"}
+POST_LINKS = {str(RC.holder), str(RC.postIn)}
+
+
+class ViewError(RedchainError):
+    """``focus`` or ``chain`` names no node, or several; nothing was written."""
+
+
+@dataclass(slots=True)
+class ViewNode:
+    iri: str
+    cls: str = "Unclassified"
+    zh: str = ""
+    pinyin: str = ""
+    en: str = ""
+    alts: tuple[str, ...] = ()
+    details: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class ViewEdge:
+    s: str
+    rel: str
+    o: str
+    posts: tuple[str, ...] = ()
+
+
+def local_name(iri: str) -> str:
+    return iri[len(RC_NS):] if iri.startswith(RC_NS) else iri
+
+
+# ── read the graph ────────────────────────────────────────────────────────────────────
+
+def read_view_graph(g: Graph) -> tuple[dict[str, ViewNode], list[ViewEdge]]:
+    """Every drawable node by IRI, and the sorted edges between them."""
+    posts = {str(s) for s in g.subjects(RDF.type, RC.Post)}
+    nodes = _read_nodes(g, posts)
+    edges, literals = _read_edges(g, posts)
+    for edge in edges:
+        nodes.setdefault(edge.s, ViewNode(edge.s))
+        nodes.setdefault(edge.o, ViewNode(edge.o))
+    for node in nodes.values():
+        _label_node(g, node, literals.get(node.iri, []))
+    return nodes, edges
+
+
+def _read_nodes(g: Graph, posts: set[str]) -> dict[str, ViewNode]:
+    nodes: dict[str, ViewNode] = {}
+    rank = {name: i for i, name in enumerate(CLASSES)}
+    for s, o in g.subject_objects(RDF.type):
+        cls, iri = local_name(str(o)), str(s)
+        if isinstance(s, URIRef) and iri not in posts and cls in rank:
+            node = nodes.setdefault(iri, ViewNode(iri))
+            if node.cls == "Unclassified" or rank[cls] < rank[node.cls]:
+                node.cls = cls
+    return nodes
+
+
+def _read_edges(g: Graph, posts: set[str]) -> tuple[list[ViewEdge], dict[str, list[tuple[str, str]]]]:
+    edges: set[ViewEdge] = set()
+    literals: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for s, p, o in g:
+        sp, ss = str(p), str(s)
+        if not sp.startswith(RC_NS) or ss in posts or not isinstance(s, URIRef):
+            continue
+        rel = sp[len(RC_NS):]
+        if isinstance(o, URIRef) and sp not in POST_LINKS and str(o) not in posts:
+            a, b = (ss, str(o)) if rel not in SYMMETRIC else sorted((ss, str(o)))
+            edges.add(ViewEdge(a, rel, b))
+        elif isinstance(o, Literal):
+            literals[ss].append((rel, str(o)))
+    return _fold_posts(g, posts, edges), literals
+
+
+def _fold_posts(g: Graph, posts: set[str], edges: set[ViewEdge]) -> list[ViewEdge]:
+    """A post becomes the title on its holder's affiliatedWith edge (added if missing)."""
+    titles: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for post in posts:
+        ref = URIRef(post)
+        for holder in g.objects(ref, RC.holder):
+            for org in g.objects(ref, RC.postIn):
+                titles[(str(holder), str(org))].update(str(t) for t in g.objects(ref, RC.postTitle))
+    for s, o in titles:
+        edges.add(ViewEdge(s, "affiliatedWith", o))
+    return sorted(ViewEdge(e.s, e.rel, e.o, tuple(sorted(titles.get((e.s, e.o), ()))))
+                  if e.rel == "affiliatedWith" else e for e in edges)
+
+
+def _label_node(g: Graph, node: ViewNode, literals: list[tuple[str, str]]) -> None:
+    by_lang: dict[str, list[str]] = defaultdict(list)
+    for label in g.objects(URIRef(node.iri), RDFS.label):
+        by_lang[(getattr(label, "language", None) or "").lower()].append(str(label))
+    pick = {lang: min(values) for lang, values in by_lang.items()}
+    node.zh = pick.get("zh") or pick.get("zh-hans") or pick.get("") or _fallback_name(node.iri)
+    node.pinyin = pick.get("zh-latn-pinyin", "")
+    node.en = pick.get("en", "")
+    node.alts = tuple(sorted({str(a) for a in g.objects(URIRef(node.iri), SKOS.altLabel)} - {node.zh}))
+    node.details = tuple(sorted(set(literals)))
+
+
+def _fallback_name(iri: str) -> str:
+    return re.split(r"[/#]", iri.rstrip("/#"))[-1] or iri
+
+
+# ── subgraphs ─────────────────────────────────────────────────────────────────────────
+
+@cache
+def _t2s() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s.json")
+
+
+def search_key(text: str) -> str:
+    """Search key: Simplified, no tones, no case, no spaces or punctuation (jiāng xī → jiangxi)."""
+    text = unicodedata.normalize("NFD", str(_t2s().convert(text)).replace("ü", "v"))
+    return "".join(ch for ch in text.lower() if ch.isalnum() and not unicodedata.combining(ch))
+
+
+def _resolve(nodes: Mapping[str, ViewNode], name: str, classes: Iterable[str], what: str) -> str:
+    pool = [n for n in nodes.values() if n.cls in set(classes)]
+    key = search_key(name)
+    tiers = [[n for n in pool if n.iri == name], [n for n in pool if search_key(n.zh) == key],
+             [n for n in pool if key in {search_key(x) for x in (*n.alts, n.pinyin, n.en) if x}]]
+    for found in tiers:
+        if len(found) == 1:
+            return found[0].iri
+        if found:
+            names = "、".join(sorted(f"{n.zh} <{n.iri}>" for n in found)[:5])
+            raise ViewError([Diagnostic("redchain view", "C001", f"{what} '{name}' names {len(found)} nodes; "
+                                        "nothing written", hint=f"give one of them by IRI: {names}")])
+    raise ViewError([Diagnostic("redchain view", "C001", f"no node is named '{name}' ({what}); nothing written",
+                                hint="give the Chinese label, pinyin, English label or IRI")])
+
+
+def adjacency(edges: Iterable[ViewEdge]) -> dict[str, set[str]]:
+    adj: dict[str, set[str]] = defaultdict(set)
+    for e in edges:
+        adj[e.s].add(e.o)
+        adj[e.o].add(e.s)
+    return adj
+
+
+def _within(adj: Mapping[str, set[str]], start: set[str], depth: int,
+            allowed: Callable[[str], bool] | None = None) -> set[str]:
+    seen, frontier = set(start), set(start)
+    for _ in range(max(depth, 0)):
+        frontier = {m for n in frontier for m in adj.get(n, ()) if m not in seen and (allowed is None or allowed(m))}
+        seen |= frontier
+    return seen
+
+
+def _chain_nodes(nodes: Mapping[str, ViewNode], edges: Sequence[ViewEdge], chain: str) -> set[str]:
+    """The chain, its committees (and their sub-organisations), what they cover, partner and
+    lead, those party organisations' units, then people and places within 2 hops."""
+    root = _resolve(nodes, chain, ["IndustrialChain"], "chain")
+    committees = {e.s for e in edges if e.rel == "servesChain" and e.o == root}
+    committees |= {e.s for e in edges if e.rel == "subOrganizationOf" and e.o in committees}
+    keep = {root} | committees | {e.s for e in edges if e.rel == "leadsChain" and e.o == root}
+    for e in edges:
+        if e.rel == "covers" and e.s in committees:
+            keep.add(e.o)
+        elif e.rel == "partnersWith" and {e.s, e.o} & committees:
+            keep |= {e.s, e.o}
+    keep |= {e.o for e in edges if e.rel == "partyOrganizationOf" and e.s in keep}
+    return _within(adjacency(edges), keep, 2, lambda n: nodes[n].cls in ("Person", "Place"))
+
+
+def select_subgraph(nodes: dict[str, ViewNode], edges: list[ViewEdge], focus: str | None, depth: int,
+                    chain: str | None) -> tuple[list[str], list[ViewEdge]]:
+    """The sorted IRIs and the edges of the whole graph, or of ``chain``'s part, or of the
+    ``depth``-neighbourhood of ``focus`` (within the chain's part when both are given)."""
+    keep = set(nodes)
+    if chain:
+        keep = _chain_nodes(nodes, edges, chain)
+    if focus:
+        inner = [e for e in edges if e.s in keep and e.o in keep]
+        start = _resolve({i: nodes[i] for i in keep}, focus, CLASSES, "focus")
+        keep = _within(adjacency(inner), {start}, depth)
+    return sorted(keep), [e for e in edges if e.s in keep and e.o in keep]

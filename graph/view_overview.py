@@ -1,0 +1,190 @@
+"""The view of a graph over the node budget: ``graph.html`` becomes an overview of groups
+(provinces, industrial chains, parts of them: ``view_groups.py``) and every group gets its
+own page in the folder ``graph-view/`` next to it, a normal view of at most the budget with
+a link back. A file: page cannot fetch its siblings in Chromium, so each page carries only
+its own data; the overview carries a compact search index of every node's names and the
+page that draws it. Group pages are written first, the overview last, then pages left over
+from an earlier build are removed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+from urllib.parse import quote
+
+from .layout import compute_layout
+from .view_data import CLASSES, ViewEdge, ViewNode
+from .view_facts import FactIndex
+from .view_groups import KINDS, Group, group_of, partition
+from .view_page import page_html, write_atomic
+from .view_payload import FONT, page_payload, pyvis_network_data
+from .vocab import ID
+
+__all__ = ["pages_folder", "remove_group_pages", "write_overview"]
+
+GROUP_LINKS = 6  # the overview draws each group's strongest links to other groups
+_GENERATOR = b'<meta name="generator" content="redchain">'
+
+
+def pages_folder(path: Path) -> Path:
+    """Where the group pages of the view ``path`` go: ``graph.html`` → ``graph-view/``."""
+    return path.with_name(f"{path.stem}-view")
+
+
+def write_overview(order: Sequence[str], nodes: Mapping[str, ViewNode], edges: Sequence[ViewEdge],
+                   facts: FactIndex, path: Path, *, title: str, budget: int) -> int:
+    """Write one page per group and the overview at ``path``; return the number of groups."""
+    groups = partition({iri: nodes[iri] for iri in order}, edges, budget)
+    member = group_of(groups)
+    inner: list[list[ViewEdge]] = [[] for _ in groups]
+    links: Counter[tuple[int, int]] = Counter()
+    for e in edges:
+        a, b = member[e.s], member[e.o]
+        if a == b:
+            inner[a].append(e)
+        else:
+            links[(min(a, b), max(a, b))] += 1
+    folder, names = pages_folder(path), _file_names(groups)
+    local = {iri: i for group in groups for i, iri in enumerate(group.members)}
+
+    def link(iri: str) -> str | None:
+        return f"{names[member[iri]]}#n={local[iri]}" if iri in member else None
+
+    for k, group in enumerate(groups):
+        payload = page_payload(list(group.members), nodes, inner[k], facts, f"{title} · {group.label}", link=link)
+        payload["nav"] = {"overview": "../" + quote(path.name), "overviewTitle": title, "note": group.note}
+        write_atomic(folder / names[k], page_html(payload, payload["title"], app=("search_keys.js", "view.js", "drill.js"),
+                                                  css=("view.css", "drill.css")))
+    hrefs = [f"{quote(folder.name)}/{name}" for name in names]
+    overview = _overview_payload(groups, nodes, links, hrefs, title=title, budget=budget, n_edges=len(edges))
+    write_atomic(path, page_html(overview, title, template="overview.html", app=("search_keys.js", "overview.js"),
+                                 css=("view.css", "overview.css")))
+    remove_group_pages(path, keep=set(names))
+    return len(groups)
+
+
+def remove_group_pages(path: Path, *, keep: set[str] | None = None) -> None:
+    """Remove the group pages next to the view ``path`` that are not in ``keep`` (only pages
+    this program wrote) and temporary files, then their folder once it is empty."""
+    folder = pages_folder(path)
+    if not folder.is_dir():
+        return
+    for page in sorted(folder.glob("*.html")):
+        if page.name not in (keep or set()) and _written_by_us(page):
+            page.unlink()
+    for stale in folder.glob(".*.html.*.tmp"):  # left by a killed build (view_page.write_atomic)
+        stale.unlink(missing_ok=True)
+    if not any(folder.iterdir()):
+        folder.rmdir()
+
+
+def _written_by_us(page: Path) -> bool:
+    with page.open("rb") as f:
+        return _GENERATOR in f.read(2048)
+
+
+def _file_names(groups: Sequence[Group]) -> list[str]:
+    """ASCII file names from the groups' keys (IRIs): place-360000_place-360100.html."""
+    names: list[str] = []
+    used: set[str] = set()
+    for group in groups:
+        base = "_".join(_slug(part) for part in group.key)[:150].strip("_-") or "group"
+        name, n = base, 1
+        while name in used:
+            n += 1
+            name = f"{base}_{n}"
+        used.add(name)
+        names.append(f"{name}.html")
+    return names
+
+
+def _slug(part: str) -> str:
+    tail = part[len(str(ID)):] if part.startswith(str(ID)) else re.split(r"[/#]", part.rstrip("/#"))[-1]
+    return re.sub(r"[^a-z0-9]+", "-", (tail or "other").lower()).strip("-")[:80] or "x"
+
+
+# ── the overview page's data ──────────────────────────────────────────────────────────
+
+def _overview_payload(groups: Sequence[Group], nodes: Mapping[str, ViewNode], links: Counter[tuple[int, int]],
+                      hrefs: Sequence[str], *, title: str, budget: int, n_edges: int) -> dict[str, Any]:
+    kept = _strongest(links, len(groups))
+    top = max((w for _, w in kept), default=1)
+    pairs = [(a, b, 0.3 + 0.7 * math.log1p(w) / math.log1p(top)) for (a, b), w in kept]
+    xy = compute_layout(len(groups), pairs)
+    vis_nodes = [{"id": k, "label": g.label.replace(" · ", "\n", 1), "group": g.kind, "x": x * 2, "y": y * 2,
+                  "value": len(g.members)} for k, (g, (x, y)) in enumerate(zip(groups, xy))]
+    vis_edges = [{"id": i, "from": a, "to": b, "value": w} for i, ((a, b), w) in enumerate(kept)]
+    vis_nodes, vis_edges, options = pyvis_network_data(vis_nodes, vis_edges, _options())
+    total = sum(len(g.members) for g in groups)
+    return {
+        "version": 1, "title": title, "nodes": vis_nodes, "edges": vis_edges, "options": options,
+        "total": {"nodes": total, "edges": n_edges, "budget": budget},
+        "about": (f"{total} 个节点，超过每页 {budget} 个：按省份和产业链分组，点击分组打开它的页面 · "
+                  f"{total} nodes, more than {budget} per page: grouped by province and industrial chain; "
+                  f"click a group to open its page. Lines: facts between groups ({GROUP_LINKS} strongest per group)."),
+        "kinds": _kinds(groups), "classes": [list(v) for v in CLASSES.values()],
+        "groups": [_group_entry(g, nodes, href) for g, href in zip(groups, hrefs)],
+        "order": sorted(range(len(groups)), key=lambda k: (-len(groups[k].members), groups[k].label, k)),
+        "index": _search_rows(groups, nodes),
+    }
+
+
+def _strongest(links: Counter[tuple[int, int]], n: int) -> list[tuple[tuple[int, int], int]]:
+    """The links that are among the ``GROUP_LINKS`` heaviest of either end, sorted by pair."""
+    seen = [0] * n
+    kept = []
+    for (a, b), w in sorted(links.items(), key=lambda kv: (-kv[1], kv[0])):
+        if seen[a] < GROUP_LINKS or seen[b] < GROUP_LINKS:
+            kept.append(((a, b), w))
+            seen[a] += 1
+            seen[b] += 1
+    return sorted(kept)
+
+
+def _kinds(groups: Sequence[Group]) -> list[dict[str, Any]]:
+    out = []
+    for key, (zh, en, shape, color) in KINDS.items():
+        mine = [g for g in groups if g.kind == key]
+        if mine:
+            out.append({"key": key, "zh": zh, "en": en, "shape": shape, "color": color, "count": len(mine),
+                        "nodes": sum(len(g.members) for g in mine)})
+    return out
+
+
+def _group_entry(group: Group, nodes: Mapping[str, ViewNode], href: str) -> dict[str, Any]:
+    rank = {cls: i for i, cls in enumerate(CLASSES)}
+    counts = Counter(rank[nodes[iri].cls] for iri in group.members)
+    classes = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:4]
+    entry: dict[str, Any] = {"label": group.label, "href": href, "kind": group.kind, "n": len(group.members),
+                             "c": [list(c) for c in classes]}
+    if group.note:
+        entry["note"] = group.note
+    return entry
+
+
+def _search_rows(groups: Sequence[Group], nodes: Mapping[str, ViewNode]) -> list[list[Any]]:
+    """[Chinese, pinyin, English, other names joined by |, class, group, index in its page]."""
+    rank = {cls: i for i, cls in enumerate(CLASSES)}
+    return [[n.zh, n.pinyin, n.en, "|".join(n.alts), rank[n.cls], k, i]
+            for k, group in enumerate(groups) for i, n in enumerate(nodes[iri] for iri in group.members)]
+
+
+def _options() -> dict[str, Any]:
+    colors = {k: {"background": color, "border": "#37474f", "highlight": {"background": color, "border": "#000000"},
+                  "hover": {"background": color, "border": "#000000"}} for k, (_, _, _, color) in KINDS.items()}
+    return {
+        "autoResize": True,
+        "physics": {"enabled": False},
+        "layout": {"improvedLayout": False, "randomSeed": 1},
+        "interaction": {"hover": True, "tooltipDelay": 150, "multiselect": False, "navigationButtons": False},
+        "nodes": {"font": {"size": 14, "face": FONT, "color": "#212121", "strokeWidth": 3, "strokeColor": "#ffffff"},
+                  "borderWidth": 1, "scaling": {"min": 10, "max": 60, "label": {
+                      "enabled": True, "min": 14, "max": 30, "drawThreshold": 4, "maxVisible": 40}}},
+        "edges": {"smooth": False, "arrows": {"to": {"enabled": False}}, "scaling": {"min": 1, "max": 10},
+                  "color": {"color": "#b0bec5", "highlight": "#455a64", "hover": "#455a64", "inherit": False}},
+        "groups": {k: {"shape": shape, "color": colors[k]} for k, (_, _, shape, _) in KINDS.items()},
+    }

@@ -1,0 +1,76 @@
+"""One self-contained HTML page from a template in ``data/view/``: vis-network (from pyvis's
+package) and the page's own scripts inlined and allowed by hash in a Content-Security-Policy,
+the data as escaped JSON in a ``<script type="application/json">`` block; written atomically.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import os
+import re
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from .resources import data_path
+
+__all__ = ["json_for_html", "page_html", "vis_network_js", "write_atomic"]
+
+_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def json_for_html(data: Any) -> str:
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return re.sub("[<>&\u2028\u2029]", lambda m: _JSON_ESCAPES[m.group()], text)
+
+
+@cache
+def vis_network_js() -> str:
+    import pyvis
+
+    lib = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js"
+    return re.sub(r"\n//# sourceMappingURL=\S*\s*$", "\n", lib.read_text(encoding="utf-8"))
+
+
+@cache
+def _asset(name: str) -> str:
+    return (data_path("view") / name).read_text(encoding="utf-8")
+
+
+def _csp_hash(script: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def page_html(payload: Mapping[str, Any], title: str, *, template: str = "template.html",
+              app: Sequence[str] = ("search_keys.js", "view.js"), css: Sequence[str] = ("view.css",)) -> str:
+    """The page: ``template`` with the payload, vis-network, the ``app`` scripts (joined into
+    one script) and the ``css`` files from ``data/view/``."""
+    scripts = {"VIS": vis_network_js(), "APP": "\n".join(_asset(name) for name in app)}
+    for name, script in scripts.items():
+        if re.search(r"</script|<!--", script, re.IGNORECASE):
+            raise ValueError(f"{name} script cannot be inlined: it contains '</script' or '<!--'")
+    parts = {
+        "TITLE": html.escape(title, quote=True),
+        "CSP": " ".join(_csp_hash(s) for s in scripts.values()),
+        "CSS": "\n".join(_asset(name) for name in css),
+        "DATA": json_for_html(payload),
+        **scripts,
+    }
+    return re.sub(r"\{\{([A-Z]+)\}\}", lambda m: parts[m.group(1)], _asset(template))
+
+
+def write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,287 @@
+"""The view of a graph over the node budget: an overview of groups (provinces, industrial
+chains) in graph.html and one bounded page per group in graph-view/.
+
+The graphs are synthesised with rdflib in the pipeline's shape (places with division
+levels in a province → prefecture → county tree, national chains with committees per
+county, covered enterprises, party branches, secretaries, government bodies, pairings),
+with one provenance record per fact, so that no build is needed.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+
+from graph.view import ViewStats, render_html
+from graph.view_data import read_view_graph
+from graph.view_groups import partition
+from graph.vocab import ID, RC
+
+from .test_view import page_data, sample_graph, sample_provenance
+
+DATA_BLOCK = re.compile(r'<script type="application/json" id="redchain-data">(.*?)</script>', re.S)
+
+
+class Synth:
+    """A graph and its provenance records, built node by node."""
+
+    def __init__(self) -> None:
+        self.g, self.prov, self.count = Graph(), [], 0
+
+    def node(self, path: str, cls: URIRef, zh: str, pinyin: str = "", en: str = "") -> URIRef:
+        ref = ID[path]
+        if (ref, RDF.type, None) not in self.g:
+            self.count += 1
+            self.g.add((ref, RDF.type, cls))
+            self.g.add((ref, RDFS.label, Literal(zh, lang="zh")))
+            self.g.add((ref, RDFS.label, Literal(pinyin or f"pin yin {path}", lang="zh-Latn-pinyin")))
+            if en:
+                self.g.add((ref, RDFS.label, Literal(en, lang="en")))
+        return ref
+
+    def place(self, code: str, zh: str, level: str, parent: URIRef | None) -> URIRef:
+        ref = self.node(f"place/{code}", RC.Place, zh)
+        self.g.add((ref, RC.divisionLevel, Literal(level)))
+        if parent is not None:
+            self.fact(ref, "locatedIn", parent, 0)
+        return ref
+
+    def fact(self, s: URIRef, p: str, o: URIRef, k: int) -> None:
+        self.g.add((s, RC[p], o))
+        self.prov.append({"s": str(s), "p": str(RC[p]), "o": str(o), "s_label": "", "p_name": p, "o_label": "",
+                          "rule": f"synthetic.{p}", "doc": f"seeds/synthetic-{k % 50:02d}.txt", "article": 0,
+                          "article_title": f"第{k % 50}篇", "sentence": k,
+                          "sentence_text": f"第{k}句：某某产业链党委吸纳某某有限公司，某某任书记。"})
+
+
+def national_graph(n: int, seed: int = 11, provinces: int = 31) -> tuple[Graph, list[dict[str, Any]]]:
+    """About ``n`` nodes across ``provinces`` provinces, with national chains of very
+    different sizes (the first chains are the popular ones) and a few unplaced nodes."""
+    rnd, sy = random.Random(seed), Synth()
+    counties: list[tuple[URIRef, URIRef, URIRef]] = []
+    for p in range(provinces):
+        prov = sy.place(f"{11 + p}0000", f"第{p}省", "province", None)
+        for c in range(rnd.randint(4, 12)):
+            city = sy.place(f"{11 + p}{c + 1:02d}00", f"第{p}省第{c}市", "prefecture", prov)
+            counties += [(sy.place(f"{11 + p}{c + 1:02d}{d + 1:02d}", f"第{p}省第{c}市第{d}县", "county", city), city, prov)
+                         for d in range(rnd.randint(2, 6))]
+    chains = [sy.node(f"chain/c{k}", RC.IndustrialChain, f"第{k}号产业链", en=f"Chain {k}")
+              for k in range(max(4, n // 900))]
+    weights = [1 / (k + 1) for k in range(len(chains))]
+    k = 0
+    while sy.count < n:
+        county, city, prov = rnd.choice(counties)
+        committee(sy, rnd, k, rnd.choices(range(len(chains)), weights)[0], chains, county, city)
+        if k % 8 == 0:
+            body = sy.node(f"org/gov{k}", RC.GovernmentBody, f"第{k}号组织部")
+            sy.fact(body, "locatedIn", city, k)
+            sy.fact(sy.node(f"person/gov{k}", RC.Person, f"部长{k}"), "affiliatedWith", body, k)
+            sy.node(f"person/loose{k}", RC.Person, f"无名{k}")  # no fact: unplaced
+        k += 1
+    return sy.g, sy.prov
+
+
+def committee(sy: Synth, rnd: random.Random, k: int, c: int, chains: list[URIRef], county: URIRef, city: URIRef) -> None:
+    cm = sy.node(f"org/cm{k}", RC.ChainPartyCommittee, f"第{k}号{c}链党委", en=f"Committee {k}")
+    sy.fact(cm, "servesChain", chains[c], k)
+    sy.fact(cm, "locatedIn", county, k)
+    sy.fact(sy.node(f"person/s{k}", RC.Person, f"书记{k}", f"shu ji {k}"), "secretaryOf", cm, k)
+    for j in range(rnd.randint(4, 20)):
+        ent = sy.node(f"org/e{k}-{j}", RC.Enterprise, f"第{k}委第{j}号科技有限公司", en=f"Tech {k}-{j}")
+        sy.g.add((ent, SKOS.altLabel, Literal(f"科技{k}-{j}", lang="zh")))
+        sy.fact(cm, "covers", ent, k * 31 + j)
+        if rnd.random() < 0.9:
+            sy.fact(ent, "locatedIn", rnd.choice([county, city]), k)
+        if j == 0:
+            sy.fact(ent, "leadsChain", chains[c], k)
+        if rnd.random() < 0.3:
+            branch = sy.node(f"org/b{k}-{j}", RC.PartyOrganization, f"第{k}委第{j}号公司党支部")
+            sy.fact(branch, "partyOrganizationOf", ent, k)
+            sy.fact(sy.node(f"person/b{k}-{j}", RC.Person, f"支书{k}-{j}"), "secretaryOf", branch, k)
+    if k and rnd.random() < 0.3:
+        sy.fact(cm, "partnersWith", ID[f"org/cm{rnd.randrange(k)}"], k)
+
+
+def group_pages(html: Path) -> dict[str, Any]:
+    """The overview's data; its links resolved to files."""
+    data = page_data(html.read_text(encoding="utf-8"))
+    assert "groups" in data, "not an overview"
+    return data
+
+
+def page_of(href: str, html: Path) -> Path:
+    return html.parent / unquote(href)
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ViewStats, Graph]:
+    g, prov = national_graph(500, provinces=4)
+    path = tmp_path_factory.mktemp("overview") / "graph.html"
+    return path, render_html(g, prov, path, max_nodes=50), g
+
+
+def test_view_overview_above_the_budget_single_page_below(tmp_path: Path) -> None:
+    g, prov = sample_graph(), sample_provenance()
+    nodes = len(read_view_graph(g)[0])
+    at = render_html(g, prov, tmp_path / "at.html", max_nodes=nodes)
+    assert at.pages == 1 and "groups" not in page_data((tmp_path / "at.html").read_text(encoding="utf-8"))
+    assert not (tmp_path / "at-view").exists()
+    over = render_html(g, prov, tmp_path / "over.html", max_nodes=nodes - 1)
+    assert over.pages > 2 and over.nodes == nodes
+    assert "groups" in page_data((tmp_path / "over.html").read_text(encoding="utf-8"))
+    assert render_html(g, prov, tmp_path / "default.html").pages == 1  # the default budget is far above
+
+
+def test_view_overview_pages_are_bounded_and_hold_every_node_once(big: tuple[Path, ViewStats, Graph]) -> None:
+    path, stats, g = big
+    data = group_pages(path)
+    hrefs = [g["href"] for g in data["groups"]]
+    seen: Counter[str] = Counter()
+    linked = 0
+    for group in data["groups"]:
+        page = page_of(group["href"], path)
+        assert page.is_file(), group["href"]
+        inner = page_data(page.read_text(encoding="utf-8"))
+        assert 0 < len(inner["nodes"]) == group["n"] <= 50
+        assert inner["nav"]["overview"] == "../graph.html"
+        linked += len(inner["outside"])
+        for href in inner["outside"].values():  # a fact's end drawn on another page links there
+            target, n = href.split("#n=")
+            assert int(n) < data["groups"][hrefs.index(f"graph-view/{target}")]["n"], href
+        seen.update(inner["base"] + m["i"] if ":" not in m["i"] else m["i"] for m in inner["meta"])
+    assert set(seen.values()) == {1} and linked > 0
+    assert set(seen) == set(read_view_graph(g)[0]) and len(seen) == stats.nodes == data["total"]["nodes"]
+    assert stats.pages == len(data["groups"]) + 1
+    assert sorted(p.name for p in path.parent.iterdir()) == ["graph-view", "graph.html"]
+    assert len(list((path.parent / "graph-view").iterdir())) == len(data["groups"])
+
+
+def test_view_overview_groups_follow_provinces_and_chains(big: tuple[Path, ViewStats, Graph]) -> None:
+    data = group_pages(big[0])
+    kinds = Counter(g["kind"] for g in data["groups"])
+    assert kinds["province"] >= 4 and kinds["chain"] >= 4 and kinds["unplaced"] >= 1
+    labels = {g["label"] for g in data["groups"]}
+    assert any(re.fullmatch(r"第0号产业链 · 第\d省.*", label) for label in labels), "the big chain is split by province"
+    assert all(len(g["label"]) < 60 for g in data["groups"])
+    index = {row[0]: row for row in data["index"]}
+    assert len(data["index"]) == data["total"]["nodes"]
+    secretary = index["书记0"]  # a committee's secretary is in the committee's chain group
+    committee = next(row for zh, row in index.items() if re.fullmatch(r"第0号\d+链党委", zh))
+    assert secretary[5] == committee[5] and data["groups"][secretary[5]]["kind"] == "chain"
+    gov = index["部长0"]  # a body's official goes with the body, to its province
+    assert data["groups"][gov[5]]["kind"] == "province"
+    assert data["groups"][index["无名0"][5]]["kind"] == "unplaced"
+
+
+def test_view_overview_search_index_points_at_the_node_in_its_page(big: tuple[Path, ViewStats, Graph]) -> None:
+    path = big[0]
+    data = group_pages(path)
+    for row in data["index"][::37]:
+        zh, _py, _en, _alts, _cls, group, local = row
+        inner = page_data(page_of(data["groups"][group]["href"], path).read_text(encoding="utf-8"))
+        assert inner["meta"][local]["zh"] == zh
+
+
+def test_view_overview_is_deterministic_and_removes_stale_pages(tmp_path: Path) -> None:
+    g, prov = national_graph(200, seed=3, provinces=3)
+    a, b = tmp_path / "a" / "graph.html", tmp_path / "b" / "graph.html"
+    render_html(g, prov, a, max_nodes=40)
+    stale = a.parent / "graph-view" / "place-990000.html"
+    stale.write_text('<!DOCTYPE html>\n<meta name="generator" content="redchain">', encoding="utf-8")
+    mine = a.parent / "graph-view" / "notes.html"
+    mine.write_text("my own notes", encoding="utf-8")
+    (a.parent / "graph-view" / ".x.html.1234.tmp").write_text("", encoding="utf-8")  # a killed build's
+    shuffled = list(g)
+    random.Random(1).shuffle(shuffled)
+    g2 = Graph()
+    for triple in shuffled:
+        g2.add(triple)
+    render_html(g2, list(reversed(prov)), a, max_nodes=40)
+    render_html(g, prov, b, max_nodes=40)
+    assert not stale.exists() and mine.exists(), "only pages this program wrote are removed"
+    mine.unlink()
+    files = sorted(p.relative_to(a.parent) for p in a.parent.rglob("*"))
+    assert files == sorted(p.relative_to(b.parent) for p in b.parent.rglob("*"))
+    for name in files:
+        if (a.parent / name).is_file():
+            assert (a.parent / name).read_bytes() == (b.parent / name).read_bytes(), name
+    render_html(g, prov, a, max_nodes=5000)  # small again: one page, the group pages go
+    assert sorted(p.name for p in a.parent.iterdir()) == ["graph.html"]
+
+
+def test_view_overview_pages_are_self_contained_and_escaped(big: tuple[Path, ViewStats, Graph], tmp_path: Path) -> None:
+    path = big[0]
+    data = group_pages(path)
+    pages = [path] + [page_of(g["href"], path) for g in data["groups"][:3]]
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for needle in ('src="http', 'href="http', "//cdn", "sourceMappingURL"):
+            assert needle not in text, (page, needle)
+        assert not set("<>&") & set(DATA_BLOCK.search(text).group(1))  # type: ignore[union-attr]
+    g = sample_graph()
+    render_html(g, sample_provenance(), tmp_path / "x.html", max_nodes=3, title="<b>x</b>")
+    text = (tmp_path / "x.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in text and "<title>&lt;b&gt;x&lt;/b&gt;</title>" in text
+    for f in (tmp_path / "x-view").iterdir():
+        assert "<script>alert" not in f.read_text(encoding="utf-8")
+
+
+def test_view_overview_cuts_a_group_with_no_places_into_connected_pages() -> None:
+    sy = Synth()
+    org = sy.node("org/x", RC.OtherOrganization, "某协会")
+    for i in range(4):
+        sy.fact(sy.node(f"person/a{i}", RC.Person, f"会员{i}"), "affiliatedWith", org, i)
+    for i in range(6):
+        sy.node(f"person/x{i}", RC.Person, f"某{i}")
+    nodes, edges = read_view_graph(sy.g)
+    groups = partition(nodes, edges, 4)
+    assert [len(gr.members) for gr in groups] == [4, 4, 3]
+    assert all(gr.kind == "unplaced" and gr.note and gr.label.startswith("未定位") for gr in groups)
+    assert [gr.label[-5:] for gr in groups] == ["(1/3)", "(2/3)", "(3/3)"]
+    first = {nodes[i].zh for i in groups[0].members}
+    assert first <= {"某协会", "会员0", "会员1", "会员2", "会员3"}, "a connected piece is kept together first"
+    assert len({i for gr in groups for i in gr.members}) == len(nodes) == 11
+    g, _ = national_graph(400, seed=5, provinces=2)
+    nodes, edges = read_view_graph(g)
+    whole = partition(nodes, edges, 10**6)  # no budget pressure: one group per province or chain
+    assert len(whole) == len({(gr.kind, gr.key[0]) for gr in whole}) and not any(gr.note for gr in whole)
+
+
+def test_view_overview_json_is_valid_for_every_page(big: tuple[Path, ViewStats, Graph]) -> None:
+    path = big[0]
+    for page in [path, *sorted((path.parent / "graph-view").iterdir())]:
+        block = DATA_BLOCK.search(page.read_text(encoding="utf-8"))
+        assert block and json.loads(block.group(1))["version"] == 1
+
+
+def test_view_overview_cli_budget_for_view_and_build(seed_build: tuple[Path, Any], tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from graph.cli import main
+    from graph.view import DEFAULT_MAX_NODES
+
+    graph_ttl = seed_build[0] / "graph.ttl"
+    assert main(["view", "--graph", str(graph_ttl), "--output", str(tmp_path / "v.html"), "--view-max-nodes", "60"]) == 0
+    assert "group pages" in capsys.readouterr().err and (tmp_path / "v-view").is_dir()
+    assert main(["view", "--graph", str(graph_ttl), "--output", str(tmp_path / "v.html")]) == 0
+    assert not (tmp_path / "v-view").exists(), "the seeds are under the default budget: one page"
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("景德镇高新区航空产业链党委吸纳江西天一航空装备有限公司等企业，何炳辉任书记。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["build", "--input", str(docs), "--output", str(out), "--view-max-nodes", "2", "-q", "--no-cache",
+                 "--workers", "1"]) == 0
+    assert "groups" in page_data((out / "graph.html").read_text(encoding="utf-8")) and (out / "graph-view").is_dir()
+    with pytest.raises(SystemExit):
+        main(["view", "--view-max-nodes", "0"])
+    with pytest.raises(SystemExit):
+        main(["view", "--help"])
+    assert f"(default {DEFAULT_MAX_NODES})" in " ".join(capsys.readouterr().out.split())
