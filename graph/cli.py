@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from .diagnostics import RedchainError, RuleFileError, format_diagnostic
+from .documents import MAX_BYTES
 from .model import Diagnostic
 
 EXIT_OK, EXIT_UNREAD, EXIT_INVALID, EXIT_STRICT = 0, 1, 2, 3
@@ -37,7 +38,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     try:
         report = build(args.input or ["seeds"], args.output, strict=args.strict, fail_fast=args.fail_fast,
                        workers=args.workers or default_workers(), cache=cache, progress=progress,
-                       view_max_nodes=args.view_max_nodes)
+                       view_max_nodes=args.view_max_nodes, max_bytes=round(args.max_document_mb * 1024 * 1024))
     finally:
         if progress is not None:
             progress.close()
@@ -56,6 +57,16 @@ def _positive(text: str) -> int:
         value = 0
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got '{text}'")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number above 0, got '{text}'")
     return value
 
 
@@ -126,6 +137,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-cache", action="store_true", help="extract every document again; the cache is neither read nor written")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress line and no summary line")
     p.add_argument("--verbose", "-v", action="store_true", help="print warnings too")
+    p.add_argument("--max-document-mb", type=_positive_float, default=MAX_BYTES / 1024 / 1024, metavar="MB",
+                   help="refuse larger files with D006 (default 64 MiB): a build holds a document's text, "
+                        "sentences and mentions in memory at once")
     _add_view_max_nodes(p)
     p.set_defaults(func=cmd_build)
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .model import Diagnostic, Document
 
-MAX_BYTES = 64 * 1024 * 1024
+MAX_BYTES = 64 * 1024 * 1024  # `redchain build --max-document-mb` sets it
 SUFFIXES = (".txt", ".md", ".html", ".htm")
 HTML_SUFFIXES = (".html", ".htm")
 TEXT_SHARE = 0.9  # GB18030 output must be at least this share of CJK, ASCII and whitespace
@@ -147,7 +147,7 @@ def _binary(shown: str, offset: int) -> Diagnostic:
 
 def _too_large(shown: str, size: int, limit: int) -> Diagnostic:
     return Diagnostic(shown, "D006", f"file is {size} bytes, over the limit of {limit} bytes; document refused",
-                      hint="split the file, or raise max_bytes")
+                      hint="split the file, or raise the limit with --max-document-mb")
 
 
 def _shown(path: Path) -> str:

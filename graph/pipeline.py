@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence, TypeVar
 
 from .diagnostics import DocumentError
-from .documents import read_documents
+from .documents import MAX_BYTES, read_documents
 from .entities import EntityTable, resolve_entities
 from .lexicon import Lexicon, load_lexicon
 from .mentions import find_document_mentions
@@ -108,11 +108,13 @@ def extract_document(doc: Document, rules: RuleSet, lexicon: Lexicon) -> Documen
     return DocumentResult(doc, tuple(articles), tuple(sentences), mentions, tuple(facts))
 
 
-def read_all(inputs: Sequence[Path | str], *, fail_fast: bool = False) -> tuple[list[Document], list[Diagnostic]]:
-    """Every readable document, and the diagnostics of the others (DocumentError at the first with fail_fast)."""
+def read_all(inputs: Sequence[Path | str], *, fail_fast: bool = False,
+             max_bytes: int = MAX_BYTES) -> tuple[list[Document], list[Diagnostic]]:
+    """Every readable document, and the diagnostics of the others (DocumentError at the first with fail_fast);
+    a file over ``max_bytes`` is refused (D006)."""
     docs: list[Document] = []
     diagnostics: list[Diagnostic] = []
-    for item in read_documents([Path(p) for p in inputs]):
+    for item in read_documents([Path(p) for p in inputs], max_bytes=max_bytes):
         if isinstance(item, Diagnostic):
             diagnostics.append(item)
             if fail_fast and item.severity == "error":
@@ -274,13 +276,15 @@ def resolve_results(results: list[DocumentResult], workers: int = 1
 
 def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = False, fail_fast: bool = False,
           view: bool = True, workers: int = 1, cache: Path | str | None = None,
-          progress: ProgressFn | None = None, view_max_nodes: int | None = None) -> BuildReport:
+          progress: ProgressFn | None = None, view_max_nodes: int | None = None,
+          max_bytes: int = MAX_BYTES) -> BuildReport:
     """Build the graph from every document under ``inputs`` into ``output``.
 
     ``workers``: processes for extraction (1: in this process). ``cache``: folder of the
     per-document extraction cache, or None for no cache. ``progress``: called with a
     ``progress.Step`` as the build advances. ``view_max_nodes``: above it, the view is an
-    overview with a page per group (view.py; None: its default).
+    overview with a page per group (view.py; None: its default). ``max_bytes``: larger
+    files are refused (D006).
     """
     from .cache import DocumentCache
     from .rdf import build_graph
@@ -289,7 +293,7 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
     output = Path(output)
     tell = progress or _silent
     rules, lexicon = load_resources()
-    docs, diagnostics = read_all(inputs, fail_fast=fail_fast)
+    docs, diagnostics = read_all(inputs, fail_fast=fail_fast, max_bytes=max_bytes)
     store = DocumentCache(cache) if cache is not None else None
     extraction = extract_documents(docs, rules, lexicon, workers=workers, cache=store, progress=progress)
     if store is not None:  # a cache inside the output folder belongs to it: keep only what this build used

@@ -69,6 +69,25 @@ def test_robustness_fail_fast_stops_at_the_first_unreadable_file(tmp_path, capsy
     assert not (tmp_path / "out" / "graph.ttl").exists()
 
 
+def test_robustness_a_file_over_the_size_limit_is_refused_and_the_rest_is_built(tmp_path, capsys):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "a-good.txt").write_text(GOOD, encoding="utf-8")
+    (inputs / "b-big.txt").write_text(GOOD * 100, encoding="utf-8")  # 11 KB, over a limit of 0.005 MiB (5 KiB)
+    code = main(["build", "--max-document-mb", "0.005", "-q", "--input", str(inputs), "--output", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "b-big.txt" in err and "D006" in err and "--max-document-mb" in err and "a-good.txt" not in err
+    facts = (tmp_path / "out" / "provenance.jsonl").read_text(encoding="utf-8")
+    assert "a-good.txt" in facts and "b-big.txt" not in facts
+
+
+def test_robustness_a_size_limit_that_is_not_a_positive_number_is_a_usage_error(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["build", "--max-document-mb", "0", "--output", str(tmp_path / "out")])
+    assert stop.value.code == 2 and "expected a number above 0" in capsys.readouterr().err
+
+
 def test_robustness_missing_input_folder_is_an_error(tmp_path, capsys):
     assert main(["build", "--input", str(tmp_path / "nowhere"), "--output", str(tmp_path / "out")]) == 1
     assert "nowhere" in capsys.readouterr().err
