@@ -22,7 +22,8 @@ of the same files (tests/test_distributed.py checks it). Load them in bulk, for 
 
     oxigraph load --location store/ --file entities.nt shard-*.nt        # Oxigraph server
     tdb2.tdbloader --loc tdb2/ entities.nt shard-*.nt                    # Jena TDB2
-    qlever index … --input-files 'entities.nt shard-*.nt'                # QLever
+    # QLever (qlever-control, in a folder with a Qleverfile):
+    qlever index --format nt --input-files 'entities.nt shard-*.nt' --cat-input-files 'cat entities.nt shard-*.nt'
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .model import Mention, Sentence
+from .model import Mention, OffsetMap, Sentence
 from .normalize import normalize
 from .relations import apply_rules, flatten_mentions
 from .rules import SUBCLASSES, Rule, RuleSet
@@ -23,7 +23,7 @@ def explain_text(text: str) -> str:
 
     rules, lexicon = load_resources()
     norm, offsets = normalize(text)
-    sent = Sentence("<text>", 0, 0, norm, tuple(offsets))
+    sent = Sentence("<text>", 0, 0, norm, OffsetMap.of(offsets))
     mentions = find_document_mentions([sent], lexicon, rules)[0]
     return _explain_sentence(sent, mentions, [], rules)
 

@@ -35,7 +35,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, SKOS, XSD
@@ -72,20 +72,20 @@ def write_exports(g: Graph, records: Sequence[Mapping[str, Any]], folder: Path) 
     facts = set(g)  # iterating an rdflib graph costs ~5 µs a triple: once is enough
     quads = dataset_quads(g, records, facts)
     pgraph = property_graph(g, records, facts)
-    texts: dict[str, str | bytes] = {
-        "graph.nt": "".join(rdf_text.ntriples_lines(facts)),
-        "graph.trig": trig_text(quads),
-        "graph.nq": nquads_text(quads),
-        "graph.jsonld": jsonld_text(g),
-        "graph.graphml": graphml_bytes(pgraph),
-        "graph.gexf": gexf_bytes(pgraph),
-        "neo4j/nodes.csv": neo4j_nodes_text(pgraph),
-        "neo4j/relationships.csv": neo4j_relationships_text(pgraph),
+    texts: dict[str, Callable[[], str | bytes]] = {  # made and written one at a time: one text in memory
+        "graph.nt": lambda: "".join(rdf_text.ntriples_lines(facts)),
+        "graph.trig": lambda: trig_text(quads),
+        "graph.nq": lambda: nquads_text(quads),
+        "graph.jsonld": lambda: jsonld_text(g),
+        "graph.graphml": lambda: graphml_bytes(pgraph),
+        "graph.gexf": lambda: gexf_bytes(pgraph),
+        "neo4j/nodes.csv": lambda: neo4j_nodes_text(pgraph),
+        "neo4j/relationships.csv": lambda: neo4j_relationships_text(pgraph),
     }
     paths = []
-    for name, data in texts.items():
+    for name, make in texts.items():
         path = folder / name
-        write_atomic(path, data)
+        write_atomic(path, make())
         paths.append(path)
     return paths
 

@@ -9,8 +9,10 @@ original document text. Mentions and facts carry normalised offsets; use
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, overload
 
 Severity = Literal["error", "warning", "info"]
 
@@ -33,12 +35,51 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
+class OffsetMap(Sequence[int]):
+    """Increasing positions in the document, one per character of a sentence, kept as runs of
+    consecutive positions: a sentence has a handful of runs (one more where normalising dropped
+    a line break or a space), where a tuple of ints costs about 36 bytes a character."""
+
+    length: int
+    starts: tuple[int, ...]  # index in the sentence where each run begins (0 first, when length > 0)
+    bases: tuple[int, ...]  # the document position of that index
+
+    @classmethod
+    def of(cls, offsets: Sequence[int]) -> OffsetMap:
+        starts = [i for i in range(len(offsets)) if i == 0 or offsets[i] != offsets[i - 1] + 1]
+        return cls(len(offsets), tuple(starts), tuple(offsets[i] for i in starts))
+
+    def __len__(self) -> int:
+        return self.length
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[int, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> int | tuple[int, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(self.length)))
+        i = index + self.length if index < 0 else index
+        if not 0 <= i < self.length:
+            raise IndexError(f"offset {index} outside a sentence of {self.length} characters")
+        run = bisect.bisect_right(self.starts, i) - 1
+        return self.bases[run] + i - self.starts[run]
+
+    def __iter__(self) -> Iterator[int]:
+        ends = (*self.starts[1:], self.length)
+        for start, end, base in zip(self.starts, ends, self.bases):
+            yield from range(base, base + end - start)
+
+
+@dataclass(frozen=True, slots=True)
 class Sentence:
     doc_path: str
     article_index: int
     index: int  # 0-based within the document (stable id: doc + index)
     text: str  # normalised
-    offsets: tuple[int, ...]  # offsets[i] = position of text[i] in Document.text
+    offsets: OffsetMap  # offsets[i] = position of text[i] in Document.text
     kind: Literal["body", "title", "heading", "caption", "byline"] = "body"
 
     def source_span(self, start: int = 0, end: int | None = None) -> tuple[int, int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.model import Sentence
+from graph.model import OffsetMap, Sentence
 from graph.normalize import normalize
 from graph.pipeline import load_resources
 
@@ -20,7 +20,7 @@ def make_sentences(*texts: str) -> list[Sentence]:
     offset = 0
     for index, text in enumerate(texts):
         norm, offsets = normalize(text)
-        sentences.append(Sentence("test.txt", 0, index, norm, tuple(o + offset for o in offsets)))
+        sentences.append(Sentence("test.txt", 0, index, norm, OffsetMap.of([o + offset for o in offsets])))
         offset += len(text) + 1
     return sentences
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graph.documents import read_document, read_documents
-from graph.model import Document, Sentence
+from graph.model import Document, OffsetMap, Sentence
 from graph.normalize import normalize
 from graph.segment import split_articles, split_document, split_sentences
 
@@ -232,3 +232,23 @@ def test_segment_any_text_gives_consistent_sentences(text):
         assert all(a < b for a, b in zip(sent.offsets, sent.offsets[1:]))
         article = articles[sent.article_index]
         assert article.start <= sent.offsets[0] and sent.offsets[-1] < article.end
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=3), max_size=40), st.integers(min_value=0, max_value=10**6))
+def test_segment_offset_map_is_the_sequence_it_compresses(steps, first):
+    offsets = [first + sum(steps[:i]) for i in range(len(steps))]  # increasing, with gaps where a step is > 1
+    mapped = OffsetMap.of(offsets)
+    assert len(mapped) == len(offsets) and list(mapped) == offsets
+    assert [mapped[i] for i in range(-len(offsets), len(offsets))] == offsets + offsets
+    assert mapped[1:-1] == tuple(offsets[1:-1]) and mapped[::2] == tuple(offsets[::2])
+    assert len(mapped.starts) == (1 + sum(1 for step in steps[:-1] if step != 1) if offsets else 0)  # maximal runs
+    with pytest.raises(IndexError):
+        mapped[len(offsets)]
+
+
+def test_segment_a_sentence_keeps_a_run_per_stretch_of_the_source():
+    doc = page("党支部书记何炳辉介绍，在航空产业链党委的牵\n头下，公司发展很快。\n")  # a word broken across lines is joined
+    sentence = split_document(doc)[1][0]
+    assert sentence.text == "党支部书记何炳辉介绍，在航空产业链党委的牵头下，公司发展很快。"
+    assert sentence.offsets.starts == (0, 21) and list(sentence.offsets) == [*range(21), *range(22, 32)]
