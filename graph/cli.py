@@ -71,10 +71,10 @@ def _positive_float(text: str) -> float:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from .query import format_result, load_graph, resolve_query_text, run_query
+    from .query import format_result, load_graph, query_graph_file, resolve_query_text, run_query
 
     source, text = resolve_query_text(sys.stdin.read() if args.query == "-" else args.query)
-    result = run_query(load_graph(args.graph), text, source)
+    result = run_query(load_graph(args.graph or Path("outputs") / query_graph_file(text)), text, source)
     sys.stdout.write(format_result(result, args.format))
     return EXIT_OK
 
@@ -145,7 +145,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("query", help="run a SPARQL SELECT query (a .rq file, a named query, inline text, or - for stdin)")
     p.add_argument("query")
-    p.add_argument("--graph", default="outputs/graph.ttl")
+    p.add_argument("--graph", help="a built graph: .ttl, .nt, .jsonld, or a dataset, .trig or .nq (default "
+                                   "outputs/graph.ttl, or the file a '# runs on: FILE' line of the query names)")
     p.add_argument("--format", choices=["table", "csv", "tsv", "json"], default="table")
     p.set_defaults(func=cmd_query)
 

@@ -156,9 +156,11 @@ def provenance_graphs(g: Graph, records: Iterable[Mapping[str, Any]],
                         (doc, _SOURCE, Literal(record["doc"]))}
             if record.get("article_title"):
                 default.add((article, _TITLE, Literal(record["article_title"], lang="zh")))
-        evidence = evidence_iri(record)
+        evidence = evidence_iri(record)  # the sentence behind one fact, with the fact as an rdf:Statement
         default |= {(evidence, _TYPE, _ENTITY), (evidence, _VALUE, Literal(record["sentence_text"], lang="zh")),
-                    (evidence, _DERIVED, article), (evidence, _DESCRIPTION, Literal(record["rule"]))}
+                    (evidence, _DERIVED, article), (evidence, _DESCRIPTION, Literal(record["rule"])),
+                    (evidence, _TYPE, RDF.Statement), (evidence, RDF.subject, triple[0]),
+                    (evidence, RDF.predicate, triple[1]), (evidence, RDF.object, triple[2])}
     return default, dict(named)
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal as TypingLiteral
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
 from .diagnostics import QueryError, display_width
 from .model import Diagnostic
@@ -18,6 +19,9 @@ from .vocab import bind_prefixes
 Format = TypingLiteral["table", "csv", "tsv", "json"]
 QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
 _CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+SYNTAXES = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".trig": "trig", ".nq": "nquads"}
+DATASETS = ("trig", "nquads")  # loaded with the union of their graphs as the default graph
+_RUNS_ON = re.compile(r"^# runs on: (\S+)$", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,10 +31,20 @@ class Result:
 
 
 def load_graph(path: Path | str) -> Graph:
-    g = Graph()
+    """A built graph by its suffix: Turtle (the default), N-Triples or JSON-LD; TriG or N-Quads
+    as a dataset that queries see as the union of its graphs (GRAPH ?article {…} works too)."""
+    syntax = SYNTAXES.get(Path(path).suffix.lower(), "turtle")
+    g = Dataset(default_union=True) if syntax in DATASETS else Graph()
     bind_prefixes(g)
-    g.parse(str(path), format="turtle")
+    g.parse(str(path), format=syntax)
     return g
+
+
+def query_graph_file(text: str) -> str:
+    """The output file a query is written for: ``graph.ttl``, or what a ``# runs on: FILE`` line names
+    (the evidence of facts is in the datasets, graph.trig and graph.nq, not in graph.ttl)."""
+    declared = _RUNS_ON.search(text)
+    return declared.group(1) if declared else "graph.ttl"
 
 
 def resolve_query_text(spec: str) -> tuple[str, str]:
@@ -80,7 +94,8 @@ def _table(result: Result) -> str:
 
     rule = "  ".join("-" * w for w in widths)
     body = [line(cells[0]), rule] + [line(r) for r in cells[1:]]
-    return "\n".join(body) + f"\n({len(result.rows)} rows)\n"
+    count = len(result.rows)
+    return "\n".join(body) + f"\n({count} row{'' if count == 1 else 's'})\n"
 
 
 def _safe_cell(value: str) -> str:

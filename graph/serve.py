@@ -40,10 +40,12 @@ SELECT ?committee ?chain WHERE {
 
 
 def load_store(graph: Path) -> Any:  # pyoxigraph.Store
+    """graph.ttl, or any built graph or dataset by its suffix (.nt, .jsonld, .trig, .nq)."""
     import pyoxigraph
 
     store = pyoxigraph.Store()
-    store.bulk_load(path=str(graph), format=pyoxigraph.RdfFormat.TURTLE)
+    syntax = pyoxigraph.RdfFormat.from_extension(graph.suffix.lstrip(".").lower()) or pyoxigraph.RdfFormat.TURTLE
+    store.bulk_load(path=str(graph), format=syntax)
     return store
 
 
@@ -88,7 +90,7 @@ def make_handler(store: Any, graph: Path) -> type[BaseHTTPRequestHandler]:
             if not query.strip():
                 return self._send(HTTPStatus.BAD_REQUEST, "text/plain", b"missing 'query'\n")
             try:
-                result = store.query(query)
+                result = store.query(query, use_default_graph_as_union=True)  # a dataset: all its graphs
             except (SyntaxError, ValueError, OSError) as exc:
                 return self._send(HTTPStatus.BAD_REQUEST, "text/plain", f"{exc}\n".encode())
             if fmt == "html":

@@ -74,8 +74,9 @@ def expected_dataset(g: Graph, records: list[dict[str, Any]]) -> dict[str, Any]:
         triple = (r["s"], r["p"], _object_key(g, r))
         facts[key].add(triple)
         evidence.add((r["doc"], r["sentence"], r["rule"], *triple))
-    # article: type, wasDerivedFrom (+ title); document: type, source; evidence: type, value, wasDerivedFrom, description
-    provenance = sum(3 if t else 2 for t in titles.values()) + 2 * len(docs) + 4 * len(evidence)
+    # article: type, wasDerivedFrom (+ title); document: type, source; evidence: type, value, wasDerivedFrom,
+    # description, and the fact as an rdf:Statement (type, subject, predicate, object)
+    provenance = sum(3 if t else 2 for t in titles.values()) + 2 * len(docs) + 8 * len(evidence)
     named = {str(article_iri(doc, article)): len(triples) for (doc, article), triples in facts.items()}
     return {"default": len(g) + provenance, "named": named, "evidence": len(evidence)}
 
@@ -149,16 +150,20 @@ def test_exports_trig_evidence_nodes_point_at_article_graphs(seeds: Exported) ->
     store = _store(seeds.folder / "graph.trig", ox.RdfFormat.TRIG)
     rows = list(store.query("""
         PREFIX prov: <http://www.w3.org/ns/prov#>  PREFIX dcterms: <http://purl.org/dc/terms/>
-        SELECT ?ev ?rule ?text ?source WHERE {
-          ?ev a prov:Entity ; prov:value ?text ; dcterms:description ?rule ; prov:wasDerivedFrom ?article .
+        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        SELECT ?ev ?rule ?text ?source ?s ?p ?o WHERE {
+          ?ev a prov:Entity, rdf:Statement ; prov:value ?text ; dcterms:description ?rule ; prov:wasDerivedFrom ?article ;
+              rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
           ?article prov:wasDerivedFrom ?doc . ?doc dcterms:source ?source .
-          GRAPH ?article { ?s ?p ?o } }"""))
+          GRAPH ?article { ?s ?p ?o } }"""))  # the fact an evidence node states is in its article's graph
     evidence = {r["ev"].value for r in rows}
-    assert len(evidence) == expected_dataset(seeds.g, seeds.records)["evidence"]
+    assert len(evidence) == len(rows) == expected_dataset(seeds.g, seeds.records)["evidence"]
     assert all(re.fullmatch(r"https://w3id\.org/redchain/id/evidence/[0-9a-f]{16}", e) for e in evidence)
-    sample = seeds.records[0]
-    assert any(r["text"].value == sample["sentence_text"] and r["text"].language == "zh"
-               and r["rule"].value == sample["rule"] and r["source"].value == sample["doc"] for r in rows)
+    for sample in seeds.records[:40]:
+        assert any(r["text"].value == sample["sentence_text"] and r["text"].language == "zh"
+                   and r["rule"].value == sample["rule"] and r["source"].value == sample["doc"]
+                   and (r["s"].value, r["p"].value, r["o"].value) == (sample["s"], sample["p"], sample["o"])
+                   for r in rows), sample
 
 
 def test_exports_nquads_equals_trig(seeds: Exported) -> None:

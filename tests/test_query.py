@@ -9,7 +9,7 @@ import json
 import pytest
 from rdflib import Literal
 
-from graph.query import QUERY_DIR, Result, format_result, resolve_query_text, run_query
+from graph.query import QUERY_DIR, Result, format_result, load_graph, query_graph_file, resolve_query_text, run_query
 
 NAMED = sorted(p.stem for p in QUERY_DIR.glob("*.rq"))
 
@@ -22,8 +22,8 @@ def oxigraph_rows(path, text):
     import pyoxigraph
 
     store = pyoxigraph.Store()
-    store.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.TURTLE)
-    solutions = store.query(text)
+    store.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.from_extension(path.suffix[1:]))
+    solutions = store.query(text, use_default_graph_as_union=True)
     names = [v.value for v in solutions.variables]
     return {tuple(s[n].value if s[n] is not None else "" for n in names) for s in solutions}
 
@@ -37,9 +37,21 @@ def test_query_there_are_at_least_twelve_named_questions():
 @pytest.mark.parametrize("name", NAMED)
 def test_query_named_query_runs_identically_on_rdflib_and_oxigraph(name, seed_graph, seed_build):
     source, text = resolve_query_text(name)
-    result = run_query(seed_graph, text, source)
+    path = seed_build[0] / query_graph_file(text)
+    result = run_query(seed_graph if path.name == "graph.ttl" else load_graph(path), text, source)
     assert result.rows, f"{name} returned nothing on the seeds"
-    assert rows(result) == oxigraph_rows(seed_build[0] / "graph.ttl", text)
+    assert rows(result) == oxigraph_rows(path, text)
+
+
+def test_query_fact_evidence_gives_each_fact_its_sentence_article_and_rule(seed_build):
+    text = resolve_query_text("fact-evidence")[1]
+    assert query_graph_file(text) == "graph.trig"
+    found = rows(run_query(load_graph(seed_build[0] / "graph.trig"), text))
+    # from seed 04 as written: 景德镇高新区航空产业链党委书记罗文军举例说
+    assert any(r[:3] == ("罗文军", "secretaryOf", "景德镇高新区航空产业链党委") and "罗文军举例说" in r[3]
+               and r[5].endswith("04-gaoxinqu-jingdezhen-alashan.txt") and r[6].startswith("secretary.") for r in found)
+    records = [json.loads(line) for line in (seed_build[0] / "provenance.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(found) == len({(r["doc"], r["sentence"], r["rule"], r["s"], r["p"], r["o"]) for r in records})
 
 
 def test_query_chain_committees_lists_chain_and_place(seed_graph):
@@ -133,3 +145,14 @@ def test_query_rows_agree_with_the_gold(name, relation, reversed_, seed_graph):
     assert not unmatched, unmatched
     hit = [fact for fact in gold if any(matches(*row, fact) for row in found)]
     assert len(hit) >= 0.8 * len(gold), sorted(set(gold) - set(hit))
+
+
+def test_query_command_reads_the_file_a_query_runs_on(seed_build, tmp_path, monkeypatch, capsys):
+    from graph.cli import main
+
+    (tmp_path / "outputs").symlink_to(seed_build[0], target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    assert main(["query", "fact-evidence", "--format", "csv"]) == 0  # no --graph: outputs/graph.trig
+    assert "罗文军举例说" in capsys.readouterr().out
+    assert main(["query", "secretaries", "--format", "csv"]) == 0  # outputs/graph.ttl
+    assert "罗文军" in capsys.readouterr().out

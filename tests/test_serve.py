@@ -13,9 +13,9 @@ import pytest
 from graph.serve import make_server
 
 
-@pytest.fixture()
-def endpoint(seed_build):
-    server = make_server(seed_build[0] / "graph.ttl", "127.0.0.1", 0)
+@pytest.fixture(params=["graph.ttl", "graph.trig"])
+def endpoint(seed_build, request):
+    server = make_server(seed_build[0] / request.param, "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -56,3 +56,19 @@ def test_serve_refuses_updates(endpoint, how):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=10)
     assert refused.value.code == 403
+
+
+def test_serve_answers_the_fact_evidence_query_from_the_dataset(seed_build):
+    from graph.query import resolve_query_text
+
+    server = make_server(seed_build[0] / "graph.trig", "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/query?"
+        query = urllib.parse.urlencode({"query": resolve_query_text("fact-evidence")[1]})
+        with urllib.request.urlopen(url + query, timeout=10) as reply:
+            rows = json.loads(reply.read())["results"]["bindings"]
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert any(r["subject"]["value"] == "罗文军" and "罗文军举例说" in r["sentence"]["value"] for r in rows)
