@@ -134,6 +134,7 @@ def fact_triple(g: Graph, record: Mapping[str, Any], facts: set[Triple] | None =
 
 _TYPE, _ENTITY, _DERIVED = RDF.type, PROV.Entity, PROV.wasDerivedFrom
 _SOURCE, _TITLE, _VALUE, _DESCRIPTION = DCTERMS.source, DCTERMS.title, PROV.value, DCTERMS.description
+_STATEMENT, _SUBJECT, _PREDICATE, _OBJECT = RDF.Statement, RDF.subject, RDF.predicate, RDF.object
 
 
 def provenance_graphs(g: Graph, records: Iterable[Mapping[str, Any]],
@@ -159,8 +160,8 @@ def provenance_graphs(g: Graph, records: Iterable[Mapping[str, Any]],
         evidence = evidence_iri(record)  # the sentence behind one fact, with the fact as an rdf:Statement
         default |= {(evidence, _TYPE, _ENTITY), (evidence, _VALUE, Literal(record["sentence_text"], lang="zh")),
                     (evidence, _DERIVED, article), (evidence, _DESCRIPTION, Literal(record["rule"])),
-                    (evidence, _TYPE, RDF.Statement), (evidence, RDF.subject, triple[0]),
-                    (evidence, RDF.predicate, triple[1]), (evidence, RDF.object, triple[2])}
+                    (evidence, _TYPE, _STATEMENT), (evidence, _SUBJECT, triple[0]),
+                    (evidence, _PREDICATE, triple[1]), (evidence, _OBJECT, triple[2])}
     return default, dict(named)
 
 
