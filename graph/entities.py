@@ -58,9 +58,9 @@ def _mint(key: Key) -> str:
     kind, value = key
     if kind == "place" and value.isdigit():
         return f"{ID_BASE}place/{value}"
-    from pypinyin import lazy_pinyin
+    from .labels import pinyin_slug
 
-    slug = re.sub(r"[^a-z0-9]+", "-", "-".join(lazy_pinyin(value)).lower()).strip("-")[:48].strip("-")
+    slug = pinyin_slug(value)
     digest = hashlib.sha1(value.encode("utf-8")).hexdigest()[:10]
     return f"{ID_BASE}{kind}/{slug or 'x'}-{digest}"
 

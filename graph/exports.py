@@ -43,7 +43,6 @@ from rdflib.term import Node
 
 from . import rdf_text
 from .export import write_atomic
-from .rdf_text import nquads_lines
 from .rules import DATA_PROPERTIES
 from .vocab import GEO, ID, RC, SCHEMA, WGS84
 
@@ -70,10 +69,13 @@ def write_exports(g: Graph, records: Sequence[Mapping[str, Any]], folder: Path) 
     """Write every export of ``g`` (with provenance ``records``) into ``folder``; returns the paths."""
     folder = Path(folder)
     facts = set(g)  # iterating an rdflib graph costs ~5 µs a triple: once is enough
-    quads = dataset_quads(g, records, facts)
-    pgraph = property_graph(g, records, facts)
+    term = rdf_text.TermWriter()  # shared: each term is written in N-Triples form once
+    fact_lines = {triple: term.line(*triple) for triple in facts}
+    support = supported_records(g, records, facts)
+    quads = dataset_lines(fact_lines, support, term)
+    pgraph = property_graph(g, records, facts, support)
     texts: dict[str, Callable[[], str | bytes]] = {  # made and written one at a time: one text in memory
-        "graph.nt": lambda: "".join(rdf_text.ntriples_lines(facts)),
+        "graph.nt": lambda: "".join(sorted(fact_lines.values())),
         "graph.trig": lambda: trig_text(quads),
         "graph.nq": lambda: nquads_text(quads),
         "graph.jsonld": lambda: jsonld_text(g),
@@ -95,10 +97,10 @@ def write_exports(g: Graph, records: Sequence[Mapping[str, Any]], folder: Path) 
 @functools.lru_cache(maxsize=4096)
 def document_slug(doc: str) -> str:
     """ASCII slug of the file stem (pinyin for Chinese) + a hash of the whole path: collision-free."""
-    from pypinyin import lazy_pinyin
+    from .labels import pinyin_slug
 
     stem = PurePosixPath(doc.replace("\\", "/")).stem
-    slug = re.sub(r"[^a-z0-9]+", "-", "-".join(lazy_pinyin(stem)).lower()).strip("-")[:48].strip("-")
+    slug = pinyin_slug(stem)
     digest = hashlib.sha1(doc.encode("utf-8")).hexdigest()[:10]
     return f"{slug}-{digest}" if slug else digest
 
@@ -132,47 +134,61 @@ def fact_triple(g: Graph, record: Mapping[str, Any], facts: set[Triple] | None =
 
 # ── RDF dataset: N-Triples, TriG, N-Quads ────────────────────────────────────────────
 
-_TYPE, _ENTITY, _DERIVED = RDF.type, PROV.Entity, PROV.wasDerivedFrom
-_SOURCE, _TITLE, _VALUE, _DESCRIPTION = DCTERMS.source, DCTERMS.title, PROV.value, DCTERMS.description
-_STATEMENT, _SUBJECT, _PREDICATE, _OBJECT = RDF.Statement, RDF.subject, RDF.predicate, RDF.object
+_TYPE = RDF.type
+_NT_TYPE, _NT_ENTITY, _NT_DERIVED, _NT_SOURCE, _NT_TITLE, _NT_VALUE, _NT_DESCRIPTION = (
+    f"<{t}>" for t in (RDF.type, PROV.Entity, PROV.wasDerivedFrom, DCTERMS.source, DCTERMS.title, PROV.value,
+                       DCTERMS.description))
+_NT_STATEMENT, _NT_SUBJECT, _NT_PREDICATE, _NT_OBJECT = (
+    f"<{t}>" for t in (RDF.Statement, RDF.subject, RDF.predicate, RDF.object))
 
 
-def provenance_graphs(g: Graph, records: Iterable[Mapping[str, Any]],
-                      facts: set[Triple] | None = None) -> tuple[set[Triple], dict[URIRef, set[Triple]]]:
-    """Provenance triples for the default graph, and the fact triples of each article graph."""
-    default: set[Triple] = set()
-    named: dict[URIRef, set[Triple]] = defaultdict(set)
-    facts = set(g) if facts is None else facts
-    articles: set[tuple[str, int]] = set()
+@dataclass(frozen=True, slots=True)
+class Support:
+    """A provenance record whose fact is in the graph: the fact, and the IRI of its evidence node."""
+    record: Mapping[str, Any]
+    triple: Triple
+    evidence: URIRef
+
+
+def supported_records(g: Graph, records: Iterable[Mapping[str, Any]], facts: set[Triple]) -> list[Support]:
+    found = []
     for record in records:
         triple = fact_triple(g, record, facts)
-        if triple is None:
-            continue
-        article = article_iri(record["doc"], record["article"])
-        named[article].add(triple)
-        if (record["doc"], record["article"]) not in articles:  # once per article
-            articles.add((record["doc"], record["article"]))
-            doc = document_iri(record["doc"])
-            default |= {(article, _TYPE, _ENTITY), (article, _DERIVED, doc), (doc, _TYPE, _ENTITY),
-                        (doc, _SOURCE, Literal(record["doc"]))}
-            if record.get("article_title"):
-                default.add((article, _TITLE, Literal(record["article_title"], lang="zh")))
-        evidence = evidence_iri(record)  # the sentence behind one fact, with the fact as an rdf:Statement
-        default |= {(evidence, _TYPE, _ENTITY), (evidence, _VALUE, Literal(record["sentence_text"], lang="zh")),
-                    (evidence, _DERIVED, article), (evidence, _DESCRIPTION, Literal(record["rule"])),
-                    (evidence, _TYPE, _STATEMENT), (evidence, _SUBJECT, triple[0]),
-                    (evidence, _PREDICATE, triple[1]), (evidence, _OBJECT, triple[2])}
-    return default, dict(named)
+        if triple is not None:
+            found.append(Support(record, triple, evidence_iri(record)))
+    return found
 
 
-def dataset_quads(g: Graph, records: Iterable[Mapping[str, Any]], facts: set[Triple] | None = None) -> list[str]:
-    """N-Quads lines, sorted: the facts graph and the provenance in the default graph, one
-    named graph per article (rdf_text.py)."""
-    facts = set(g) if facts is None else facts
-    default, named = provenance_graphs(g, records, facts)
-    quads: list[tuple[Node, Node, Node, Node | None]] = [(s, p, o, None) for s, p, o in facts | default]
-    quads += [(s, p, o, name) for name, triples in named.items() for s, p, o in triples]
-    return nquads_lines(quads)
+def dataset_lines(fact_lines: Mapping[Triple, str], support: Iterable[Support], term: rdf_text.TermWriter) -> list[str]:
+    """N-Quads lines, sorted: the facts graph and the provenance in the default graph (first),
+    then one named graph per article with the facts it supports. Written straight from the
+    records as text: building ~15 rdflib terms a record and hashing them cost more than the rest."""
+    default = set(fact_lines.values())
+    named: set[tuple[str, str]] = set()
+    for item in support:
+        article = f"<{article_iri(item.record['doc'], item.record['article'])}>"
+        named.add((article, fact_lines[item.triple][:-2] + article + " .\n"))
+        default.update(_provenance_lines(item, article, term))
+    return sorted(default) + [line for _, line in sorted(named)]
+
+
+def _provenance_lines(item: Support, article: str, term: rdf_text.TermWriter) -> list[str]:
+    """The default-graph lines one record adds: its article graph and document (the same for
+    every record of an article; the set drops the repeats), and its evidence node, which
+    states the fact as an rdf:Statement."""
+    record, (s, p, o), evidence = item.record, item.triple, f"<{item.evidence}>"
+    doc = f"<{document_iri(record['doc'])}>"
+    text = rdf_text.LiteralText
+    lines = [f"{article} {_NT_TYPE} {_NT_ENTITY} .\n", f"{article} {_NT_DERIVED} {doc} .\n",
+             f"{doc} {_NT_TYPE} {_NT_ENTITY} .\n", f"{doc} {_NT_SOURCE} {text(record['doc'])} .\n",
+             f"{evidence} {_NT_TYPE} {_NT_ENTITY} .\n",
+             f"{evidence} {_NT_VALUE} {text(record['sentence_text'], 'zh')} .\n",
+             f"{evidence} {_NT_DERIVED} {article} .\n", f"{evidence} {_NT_DESCRIPTION} {text(record['rule'])} .\n",
+             f"{evidence} {_NT_TYPE} {_NT_STATEMENT} .\n", f"{evidence} {_NT_SUBJECT} {term(s)} .\n",
+             f"{evidence} {_NT_PREDICATE} {term(p)} .\n", f"{evidence} {_NT_OBJECT} {term(o)} .\n"]
+    if record.get("article_title"):
+        lines.append(f"{article} {_NT_TITLE} {text(record['article_title'], 'zh')} .\n")
+    return lines
 
 
 def ntriples_text(g: Graph) -> str:
@@ -236,6 +252,12 @@ class PGraph:
     edges: tuple[PEdge, ...]
 
 
+_RC, _ID = str(RC._NS), str(ID)
+_LABEL, _SUBCLASS, _LAT, _LONG = RDFS.label, RDFS.subClassOf, WGS84.lat, WGS84.long
+_POST, _GEOMETRY, _AFFILIATED, _HOLDER, _POST_IN, _POST_TITLE = (
+    RC.Post, GEO.Geometry, RC.affiliatedWith, RC.holder, RC.postIn, RC.postTitle)
+
+
 class _Index:
     """The graph's triples by subject and predicate and by predicate and object: one pass
     over ``g`` instead of one rdflib lookup per node, label and post."""
@@ -245,77 +267,80 @@ class _Index:
         self.backward: dict[tuple[Node, Node], list[Node]] = defaultdict(list)
         for s, p, o in facts:
             self.forward[(s, p)].append(o)
-            self.backward[(p, o)].append(s)
+            if type(o) is URIRef:  # lookups by object are by IRI only; hashing a Literal is slow
+                self.backward[(p, o)].append(s)
 
     def objects(self, subject: Node, predicate: Node) -> list[Node]:
         return self.forward.get((subject, predicate), [])
 
-    def subjects(self, predicate: Node, obj: Node) -> list[Node]:
+    def subjects(self, predicate: Node, obj: URIRef) -> list[Node]:
         return self.backward.get((predicate, obj), [])
 
 
-def property_graph(g: Graph, records: Iterable[Mapping[str, Any]], facts: set[Triple] | None = None) -> PGraph:
-    """Entities (IRIs under id:, except posts and place geometries) and the rc: object properties between them."""
+def property_graph(g: Graph, records: Iterable[Mapping[str, Any]], facts: set[Triple] | None = None,
+                   support: Sequence[Support] | None = None) -> PGraph:
+    """Entities (IRIs under id:, except posts and place geometries) and the rc: object properties
+    between them. ``support``: ``supported_records`` of ``records``, when already made."""
     facts = set(g) if facts is None else facts
     index = _Index(facts)
-    posts = set(index.subjects(RDF.type, RC.Post))
-    geometries = set(index.subjects(RDF.type, GEO.Geometry))  # a place's point: lat/long on the place node
-    iris = {t for s, _, o in facts for t in (s, o) if isinstance(t, URIRef)}
-    entities = sorted(t for t in iris if str(t).startswith(str(ID)) and t not in posts and t not in geometries)
+    posts = set(index.subjects(_TYPE, _POST))
+    geometries = set(index.subjects(_TYPE, _GEOMETRY))  # a place's point: lat/long on the place node
+    iris = {t for s, _, o in facts for t in (s, o) if type(t) is URIRef}
+    entities = sorted(t for t in iris if t.startswith(_ID) and t not in posts and t not in geometries)
     nodes = tuple(_pnode(index, iri) for iri in entities)
     members = set(entities)
-    evidence = _evidence_counts(g, records, facts)
+    evidence = _evidence_counts(supported_records(g, records, facts) if support is None else support)
     edges = [
         PEdge(str(s), str(o), _local(p), _label(index, p, "zh"), evidence.get((s, p, o), 0),
               _post_titles(index, s, p, o))
         for s, p, o in facts
-        if s in members and o in members and str(p).startswith(str(RC._NS))
+        if s in members and o in members and str(p).startswith(_RC)
     ]
     return PGraph(nodes, tuple(sorted(edges, key=lambda e: (e.source, e.relation, e.target))))
 
 
 def _pnode(index: _Index, iri: URIRef) -> PNode:
-    own = sorted(_local(c) for c in index.objects(iri, RDF.type) if str(c).startswith(str(RC._NS)))
+    types = index.objects(iri, _TYPE)
+    own = sorted(_local(c) for c in types if isinstance(c, URIRef) and c.startswith(_RC))
     supers: list[str] = []
-    seen: set[URIRef] = {c for c in index.objects(iri, RDF.type) if isinstance(c, URIRef)}
+    seen: set[URIRef] = {c for c in types if isinstance(c, URIRef)}
     frontier: list[URIRef] = sorted(seen)
     while frontier:  # breadth first, so nearer superclasses come first; a subclass cycle ends
-        parents = sorted({p for c in frontier for p in index.objects(c, RDFS.subClassOf)
-                          if isinstance(p, URIRef) and p not in seen and str(p).startswith(str(RC._NS))})
+        parents = sorted({p for c in frontier for p in index.objects(c, _SUBCLASS)
+                          if isinstance(p, URIRef) and p not in seen and p.startswith(_RC)})
         seen.update(parents)
         supers += [_local(p) for p in parents if _local(p) not in own + supers]
         frontier = parents
     return PNode(str(iri), _label(index, iri, "zh"), _label(index, iri, "en"), ";".join(own), tuple(own + supers),
-                 _degrees(index, iri, WGS84.lat), _degrees(index, iri, WGS84.long))
+                 _degrees(index, iri, _LAT), _degrees(index, iri, _LONG))
 
 
 def _degrees(index: _Index, iri: URIRef, pred: URIRef) -> float | None:
     return min((float(o) for o in index.objects(iri, pred) if isinstance(o, Literal)), default=None)
 
 
+@functools.lru_cache(maxsize=1024)
 def _local(term: Node) -> str:
     return re.split(r"[#/]", str(term))[-1]
 
 
 def _label(index: _Index, term: Node, lang: str) -> str:
-    return min((str(o) for o in index.objects(term, RDFS.label) if isinstance(o, Literal) and o.language == lang),
+    return min((str(o) for o in index.objects(term, _LABEL) if isinstance(o, Literal) and o.language == lang),
                default="")
 
 
 def _post_titles(index: _Index, person: Node, pred: Node, org: Node) -> str:
-    if pred != RC.affiliatedWith:
+    if pred != _AFFILIATED or not isinstance(person, URIRef) or not isinstance(org, URIRef):
         return ""
-    posts = set(index.subjects(RC.holder, person)) & set(index.subjects(RC.postIn, org))
-    return "、".join(sorted({str(t) for post in posts for t in index.objects(post, RC.postTitle)}))
+    posts = set(index.subjects(_HOLDER, person)) & set(index.subjects(_POST_IN, org))
+    return "、".join(sorted({str(t) for post in posts for t in index.objects(post, _POST_TITLE)}))
 
 
-def _evidence_counts(g: Graph, records: Iterable[Mapping[str, Any]], facts: set[Triple]) -> dict[Triple, int]:
+def _evidence_counts(support: Iterable[Support]) -> dict[Triple, int]:
     """Distinct evidence nodes (document, sentence, rule) per fact, as in graph.trig."""
     keys: dict[Triple, set[URIRef]] = defaultdict(set)
-    for record in records:
-        triple = fact_triple(g, record, facts)
-        if triple is not None:
-            keys[triple].add(evidence_iri(record))
+    for item in support:
+        keys[item.triple].add(item.evidence)
     return {triple: len(found) for triple, found in keys.items()}
 
 
@@ -350,11 +375,10 @@ def _keep_carriage_returns(xml: bytes) -> bytes:
 
 
 def graphml_bytes(pgraph: PGraph) -> bytes:
-    """The stdlib ElementTree writer, so the bytes do not depend on whether lxml is installed."""
-    nx = _networkx()
-    buffer = io.BytesIO()
-    nx.write_graphml_xml(networkx_graph(pgraph), buffer, encoding="utf-8")
-    return _keep_carriage_returns(buffer.getvalue())
+    """networkx's GraphML writer on the stdlib ElementTree, so the bytes do not depend on whether lxml is installed."""
+    writer = _networkx().readwrite.graphml.GraphMLWriter(encoding="utf-8", prettyprint=True)
+    writer.add_graph_element(networkx_graph(pgraph))
+    return _xml_bytes(writer)
 
 
 def gexf_bytes(pgraph: PGraph) -> bytes:
@@ -363,9 +387,20 @@ def gexf_bytes(pgraph: PGraph) -> bytes:
     writer.add_graph(networkx_graph(pgraph))
     for meta in writer.xml.iter("meta"):
         meta.attrib.pop("lastmodifieddate", None)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return _keep_carriage_returns(buffer.getvalue())
+    return _xml_bytes(writer)
+
+
+def _xml_bytes(writer: Any) -> bytes:
+    """What ``writer.dump``/``write`` would write, made as text and encoded once: ElementTree writing
+    to a binary stream sends ~2 million small writes through a TextIOWrapper (~2 s at 10 MB)."""
+    from xml.etree.ElementTree import ElementTree
+
+    if writer.prettyprint:
+        writer.indent(writer.xml)
+    buffer = io.StringIO()
+    ElementTree(writer.xml).write(buffer, encoding="unicode")
+    xml = "<?xml version='1.0' encoding='utf-8'?>\n" + buffer.getvalue()
+    return _keep_carriage_returns(xml.encode("utf-8", "xmlcharrefreplace"))
 
 
 def neo4j_type(relation: str) -> str:

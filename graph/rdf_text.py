@@ -13,7 +13,7 @@ SPARQL compare them case-insensitively, and Oxigraph lower-cases them on load an
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Iterable, Self
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -45,31 +45,38 @@ def nt_term(term: Node) -> str:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-class _Writer:
+class LiteralText(str):
+    """A plain or language-tagged literal already in N-Triples form, made without an rdflib
+    Literal (whose construction and hashing dominate when provenance is written as text)."""
+
+    __slots__ = ()
+
+    def __new__(cls, value: str, lang: str | None = None) -> Self:
+        text = '"' + value.translate(_ESCAPES) + '"'
+        return super().__new__(cls, f"{text}@{lang}" if lang else text)
+
+
+class TermWriter:
     """N-Triples forms, each distinct term written once."""
 
     def __init__(self) -> None:
         self.cache: dict[Node, str] = {}
 
-    def __call__(self, term: Node) -> str:
+    def __call__(self, term: Node | LiteralText) -> str:
+        if isinstance(term, LiteralText):
+            return term
         found = self.cache.get(term)
         if found is None:
             found = self.cache[term] = nt_term(term)
         return found
 
+    def line(self, s: Node, p: Node, o: Node | LiteralText) -> str:
+        return f"{self(s)} {self(p)} {self(o)} .\n"
+
 
 def ntriples_lines(triples: Iterable[tuple[Node, Node, Node]]) -> list[str]:
-    term = _Writer()
-    return sorted({f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in triples})
-
-
-def nquads_lines(quads: Iterable[tuple[Node, Node, Node, Node | None]]) -> list[str]:
-    """``None`` as the graph name is the default graph; its lines sort before every named graph's."""
-    term = _Writer()
-    default = sorted({f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o, name in quads if name is None})
-    named = sorted({(term(name), f"{term(s)} {term(p)} {term(o)} {term(name)} .\n")
-                    for s, p, o, name in quads if name is not None})
-    return default + [line for _, line in named]
+    term = TermWriter()
+    return sorted({term.line(s, p, o) for s, p, o in triples})
 
 
 def _prefixes() -> dict[str, str]:
@@ -92,7 +99,7 @@ def turtle_text(g: Graph) -> str:
 
 
 def nquads_text(lines: list[str]) -> str:
-    """``lines`` from ``nquads_lines``."""
+    """``lines``: sorted N-Quads lines, the default graph's first (exports.dataset_lines)."""
     return "".join(lines)
 
 
