@@ -103,10 +103,16 @@ class Mention:
     attrs: tuple[tuple[str, str], ...] = ()  # ("level", "党委"), ("code", "360481")
 
     def part(self, role: str) -> Mention | None:
-        return next((m for r, m in self.parts if r == role), None)
+        for r, m in self.parts:  # a loop, not next(genexpr): called a million times in resolution
+            if r == role:
+                return m
+        return None
 
     def attr(self, key: str) -> str:
-        return next((v for k, v in self.attrs if k == key), "")
+        for k, v in self.attrs:
+            if k == key:
+                return v
+        return ""
 
 
 @dataclass(frozen=True, slots=True)
