@@ -91,12 +91,12 @@ def read_view_graph(g: Graph) -> tuple[dict[str, ViewNode], list[ViewEdge]]:
     """Every drawable node by IRI, and the sorted edges between them."""
     posts = {str(s) for s in g.subjects(RDF.type, RC.Post)}
     nodes = _read_nodes(g, posts)
-    edges, literals = _read_edges(g, posts)
+    edges, values = _read_edges(g, posts)
     for edge in edges:
         nodes.setdefault(edge.s, ViewNode(edge.s))
         nodes.setdefault(edge.o, ViewNode(edge.o))
     for node in nodes.values():
-        _label_node(g, node, literals.get(node.iri, []))
+        _label_node(node, values.get(node.iri, []))
     return nodes, edges
 
 
@@ -112,46 +112,61 @@ def _read_nodes(g: Graph, posts: set[str]) -> dict[str, ViewNode]:
     return nodes
 
 
-def _read_edges(g: Graph, posts: set[str]) -> tuple[list[ViewEdge], dict[str, list[tuple[str, str]]]]:
+_LABEL, _ALT_LABEL = str(RDFS.label), str(SKOS.altLabel)
+_HOLDER, _POST_IN, _POST_TITLE = str(RC.holder), str(RC.postIn), str(RC.postTitle)
+
+
+def _read_edges(g: Graph, posts: set[str]) -> tuple[list[ViewEdge], dict[str, list[tuple[str, Literal]]]]:
+    """The edges, and each subject's literals by predicate IRI (rc: details, labels), in one pass
+    over ``g``: an rdflib lookup per node costs more than reading every triple once."""
     edges: set[ViewEdge] = set()
-    literals: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    values: dict[str, list[tuple[str, Literal]]] = defaultdict(list)
+    post_parts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for s, p, o in g:
         sp, ss = str(p), str(s)
-        if not sp.startswith(RC_NS) or ss in posts or not isinstance(s, URIRef):
+        if not isinstance(s, URIRef):
             continue
-        rel = sp[len(RC_NS):]
-        if isinstance(o, URIRef) and sp not in POST_LINKS and str(o) not in posts:
+        if ss in posts:
+            post_parts[ss][sp].append(str(o))
+        elif isinstance(o, Literal):
+            if sp.startswith(RC_NS) or sp in (_LABEL, _ALT_LABEL):
+                values[ss].append((sp, o))
+        elif isinstance(o, URIRef) and sp.startswith(RC_NS) and sp not in POST_LINKS and str(o) not in posts:
+            rel = sp[len(RC_NS):]
             a, b = (ss, str(o)) if rel not in SYMMETRIC else sorted((ss, str(o)))
             edges.add(ViewEdge(a, rel, b))
-        elif isinstance(o, Literal):
-            literals[ss].append((rel, str(o)))
-    return _fold_posts(g, posts, edges), literals
+    return _fold_posts(post_parts, edges), values
 
 
-def _fold_posts(g: Graph, posts: set[str], edges: set[ViewEdge]) -> list[ViewEdge]:
+def _fold_posts(post_parts: Mapping[str, Mapping[str, list[str]]], edges: set[ViewEdge]) -> list[ViewEdge]:
     """A post becomes the title on its holder's affiliatedWith edge (added if missing)."""
     titles: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for post in posts:
-        ref = URIRef(post)
-        for holder in g.objects(ref, RC.holder):
-            for org in g.objects(ref, RC.postIn):
-                titles[(str(holder), str(org))].update(str(t) for t in g.objects(ref, RC.postTitle))
+    for parts in post_parts.values():
+        for holder in parts.get(_HOLDER, ()):
+            for org in parts.get(_POST_IN, ()):
+                titles[(holder, org)].update(parts.get(_POST_TITLE, ()))
     for s, o in titles:
         edges.add(ViewEdge(s, "affiliatedWith", o))
     return sorted(ViewEdge(e.s, e.rel, e.o, tuple(sorted(titles.get((e.s, e.o), ()))))
                   if e.rel == "affiliatedWith" else e for e in edges)
 
 
-def _label_node(g: Graph, node: ViewNode, literals: list[tuple[str, str]]) -> None:
+def _label_node(node: ViewNode, values: list[tuple[str, Literal]]) -> None:
     by_lang: dict[str, list[str]] = defaultdict(list)
-    for label in g.objects(URIRef(node.iri), RDFS.label):
-        by_lang[(getattr(label, "language", None) or "").lower()].append(str(label))
-    pick = {lang: min(values) for lang, values in by_lang.items()}
+    alts, details = set(), set()
+    for pred, value in values:
+        if pred == _LABEL:
+            by_lang[(value.language or "").lower()].append(str(value))
+        elif pred == _ALT_LABEL:
+            alts.add(str(value))
+        else:
+            details.add((pred[len(RC_NS):], str(value)))
+    pick = {lang: min(found) for lang, found in by_lang.items()}
     node.zh = pick.get("zh") or pick.get("zh-hans") or pick.get("") or _fallback_name(node.iri)
     node.pinyin = pick.get("zh-latn-pinyin", "")
     node.en = pick.get("en", "")
-    node.alts = tuple(sorted({str(a) for a in g.objects(URIRef(node.iri), SKOS.altLabel)} - {node.zh}))
-    node.details = tuple(sorted(set(literals)))
+    node.alts = tuple(sorted(alts - {node.zh}))
+    node.details = tuple(sorted(details))
 
 
 def _fallback_name(iri: str) -> str:
