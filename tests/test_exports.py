@@ -367,3 +367,14 @@ def test_exports_article_iris_are_ascii_deterministic_and_collision_free() -> No
     for iri in (article_iri("新闻 稿/第一篇 (1).txt", 3), document_iri("C:\\docs\\x y.md")):
         assert iri.isascii() and re.fullmatch(r"https://w3id\.org/redchain/id/[a-z]+/[a-z0-9-]+", iri), iri
     assert "bao-dao" in article_iri("a/报道.txt", 0)
+
+
+@pytest.mark.parametrize("lang", [None, "zh"])
+def test_exports_literal_text_is_the_ntriples_form_of_the_literal(lang: str | None) -> None:
+    from graph.rdf_text import LiteralText, nt_term
+
+    for text in HOSTILE + ["", "普通的句子。"]:
+        assert LiteralText(text, lang) == nt_term(Literal(text, lang=lang))
+        parsed = next(iter(ox.parse(f"<http://x/s> <http://x/p> {LiteralText(text, lang)} .\n",
+                                    format=ox.RdfFormat.N_TRIPLES)))
+        assert parsed.object == ox.Literal(text, language=lang)
