@@ -14,7 +14,6 @@ IRIs are a pure function of the kind and canonical name (or division code).
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -73,7 +73,7 @@ def write_exports(g: Graph, records: Sequence[Mapping[str, Any]], folder: Path) 
     fact_lines = {triple: term.line(*triple) for triple in facts}
     support = supported_records(g, records, facts)
     quads = dataset_lines(fact_lines, support, term)
-    pgraph = property_graph(g, records, facts, support)
+    pgraph = property_graph(facts, support)
     texts: dict[str, Callable[[], str | bytes]] = {  # made and written one at a time: one text in memory
         "graph.nt": lambda: "".join(sorted(fact_lines.values())),
         "graph.trig": lambda: trig_text(quads),
@@ -136,10 +136,10 @@ def fact_triple(g: Graph, record: Mapping[str, Any], facts: set[Triple] | None =
 
 _TYPE = RDF.type
 _NT_TYPE, _NT_ENTITY, _NT_DERIVED, _NT_SOURCE, _NT_TITLE, _NT_VALUE, _NT_DESCRIPTION = (
-    f"<{t}>" for t in (RDF.type, PROV.Entity, PROV.wasDerivedFrom, DCTERMS.source, DCTERMS.title, PROV.value,
-                       DCTERMS.description))
+    rdf_text.nt_term(t) for t in (RDF.type, PROV.Entity, PROV.wasDerivedFrom, DCTERMS.source, DCTERMS.title,
+                                  PROV.value, DCTERMS.description))
 _NT_STATEMENT, _NT_SUBJECT, _NT_PREDICATE, _NT_OBJECT = (
-    f"<{t}>" for t in (RDF.Statement, RDF.subject, RDF.predicate, RDF.object))
+    rdf_text.nt_term(t) for t in (RDF.Statement, RDF.subject, RDF.predicate, RDF.object))
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +151,7 @@ class Support:
 
 
 def supported_records(g: Graph, records: Iterable[Mapping[str, Any]], facts: set[Triple]) -> list[Support]:
+    """The records whose fact is in ``g`` (``facts``: its triples), each with its evidence IRI made once."""
     found = []
     for record in records:
         triple = fact_triple(g, record, facts)
@@ -166,8 +167,9 @@ def dataset_lines(fact_lines: Mapping[Triple, str], support: Iterable[Support], 
     default = set(fact_lines.values())
     named: set[tuple[str, str]] = set()
     for item in support:
-        article = f"<{article_iri(item.record['doc'], item.record['article'])}>"
-        named.add((article, fact_lines[item.triple][:-2] + article + " .\n"))
+        article = term(article_iri(item.record["doc"], item.record["article"]))
+        s, p, o = item.triple
+        named.add((article, f"{term(s)} {term(p)} {term(o)} {article} .\n"))
         default.update(_provenance_lines(item, article, term))
     return sorted(default) + [line for _, line in sorted(named)]
 
@@ -176,8 +178,8 @@ def _provenance_lines(item: Support, article: str, term: rdf_text.TermWriter) ->
     """The default-graph lines one record adds: its article graph and document (the same for
     every record of an article; the set drops the repeats), and its evidence node, which
     states the fact as an rdf:Statement."""
-    record, (s, p, o), evidence = item.record, item.triple, f"<{item.evidence}>"
-    doc = f"<{document_iri(record['doc'])}>"
+    record, (s, p, o), evidence = item.record, item.triple, term(item.evidence)
+    doc = term(document_iri(record["doc"]))
     text = rdf_text.LiteralText
     lines = [f"{article} {_NT_TYPE} {_NT_ENTITY} .\n", f"{article} {_NT_DERIVED} {doc} .\n",
              f"{doc} {_NT_TYPE} {_NT_ENTITY} .\n", f"{doc} {_NT_SOURCE} {text(record['doc'])} .\n",
@@ -277,11 +279,9 @@ class _Index:
         return self.backward.get((predicate, obj), [])
 
 
-def property_graph(g: Graph, records: Iterable[Mapping[str, Any]], facts: set[Triple] | None = None,
-                   support: Sequence[Support] | None = None) -> PGraph:
+def property_graph(facts: set[Triple], support: Iterable[Support]) -> PGraph:
     """Entities (IRIs under id:, except posts and place geometries) and the rc: object properties
-    between them. ``support``: ``supported_records`` of ``records``, when already made."""
-    facts = set(g) if facts is None else facts
+    between them; ``support`` (``supported_records``) gives each edge its evidence count."""
     index = _Index(facts)
     posts = set(index.subjects(_TYPE, _POST))
     geometries = set(index.subjects(_TYPE, _GEOMETRY))  # a place's point: lat/long on the place node
@@ -289,7 +289,7 @@ def property_graph(g: Graph, records: Iterable[Mapping[str, Any]], facts: set[Tr
     entities = sorted(t for t in iris if t.startswith(_ID) and t not in posts and t not in geometries)
     nodes = tuple(_pnode(index, iri) for iri in entities)
     members = set(entities)
-    evidence = _evidence_counts(supported_records(g, records, facts) if support is None else support)
+    evidence = _evidence_counts(support)
     edges = [
         PEdge(str(s), str(o), _local(p), _label(index, p, "zh"), evidence.get((s, p, o), 0),
               _post_titles(index, s, p, o))

@@ -19,7 +19,6 @@ from .vocab import bind_prefixes
 Format = TypingLiteral["table", "csv", "tsv", "json"]
 QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
 _CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-SYNTAXES = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".trig": "trig", ".nq": "nquads"}
 DATASETS = ("trig", "nquads")  # loaded with the union of their graphs as the default graph
 _RUNS_ON = re.compile(r"^# runs on: (\S+)$", re.MULTILINE)
 
@@ -33,7 +32,9 @@ class Result:
 def load_graph(path: Path | str) -> Graph:
     """A built graph by its suffix: Turtle (the default), N-Triples or JSON-LD; TriG or N-Quads
     as a dataset that queries see as the union of its graphs (GRAPH ?article {…} works too)."""
-    syntax = SYNTAXES.get(Path(path).suffix.lower(), "turtle")
+    from rdflib.util import guess_format
+
+    syntax = guess_format(str(path)) or "turtle"
     g = Dataset(default_union=True) if syntax in DATASETS else Graph()
     bind_prefixes(g)
     g.parse(str(path), format=syntax)

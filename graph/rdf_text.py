@@ -34,12 +34,9 @@ def nt_term(term: Node) -> str:
     if isinstance(term, URIRef):
         return f"<{term}>"
     if isinstance(term, Literal):
-        text = '"' + str(term).translate(_ESCAPES) + '"'
-        if term.language:
-            return f"{text}@{term.language}"
-        if term.datatype is not None:
-            return f"{text}^^<{term.datatype}>"
-        return text
+        if term.language or term.datatype is None:
+            return LiteralText(str(term), term.language)
+        return f"{LiteralText(str(term))}^^<{term.datatype}>"
     if isinstance(term, BNode):
         return f"_:{term}"
     raise TypeError(f"not an RDF term: {term!r}")

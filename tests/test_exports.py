@@ -378,3 +378,5 @@ def test_exports_literal_text_is_the_ntriples_form_of_the_literal(lang: str | No
         parsed = next(iter(ox.parse(f"<http://x/s> <http://x/p> {LiteralText(text, lang)} .\n",
                                     format=ox.RdfFormat.N_TRIPLES)))
         assert parsed.object == ox.Literal(text, language=lang)
+        reread = Graph().parse(data=f"<http://x/s> <http://x/p> {LiteralText(text, lang)} .\n", format="nt")
+        assert next(iter(reread.objects())) == Literal(text, lang=lang)  # rdflib reads it back the same
