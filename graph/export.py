@@ -9,9 +9,8 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from rdflib import Graph
-
 from .entities import Merge
+from .rdf_text import Triple
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
@@ -47,14 +46,14 @@ def remove_stale_temporaries(folder: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
-def turtle_text(g: Graph) -> str:
+def turtle_text(g: Iterable[Triple]) -> str:
     """Deterministic Turtle, written by Oxigraph from the sorted triples (rdf_text.py)."""
     from .rdf_text import turtle_text as oxigraph_turtle
 
     return oxigraph_turtle(g)
 
 
-def write_turtle(g: Graph, path: Path) -> None:
+def write_turtle(g: Iterable[Triple], path: Path) -> None:
     write_atomic(path, turtle_text(g))
 
 

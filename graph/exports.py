@@ -43,12 +43,11 @@ from rdflib.term import Node
 
 from . import rdf_text
 from .export import write_atomic
+from .rdf_text import Triple, nt_term
 from .rules import DATA_PROPERTIES
 from .vocab import GEO, ID, RC, SCHEMA, WGS84
 
 __all__ = ["JSONLD_CONTEXT", "article_iri", "document_iri", "evidence_iri", "write_exports"]
-
-Triple = tuple[Node, Node, Node]
 
 # Compact JSON-LD context. Prefixes for every namespace the graph uses, ``rcid:`` for the
 # redchain entity IRIs, and two language maps: ``"label": {"zh": …, "en": …,
@@ -65,20 +64,20 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP CSV injection list
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def write_exports(g: Graph, records: Sequence[Mapping[str, Any]], folder: Path) -> list[Path]:
-    """Write every export of ``g`` (with provenance ``records``) into ``folder``; returns the paths."""
+def write_exports(g: Iterable[Triple], records: Sequence[Mapping[str, Any]], folder: Path) -> list[Path]:
+    """Write every export of the graph ``g`` (its triples: an rdflib Graph or ``rdf.graph_triples``)
+    with provenance ``records`` into ``folder``; returns the paths."""
     folder = Path(folder)
     facts = set(g)  # iterating an rdflib graph costs ~5 µs a triple: once is enough
-    term = rdf_text.TermWriter()  # shared: each term is written in N-Triples form once
-    fact_lines = {triple: term.line(*triple) for triple in facts}
-    support = supported_records(g, records, facts)
-    quads = dataset_lines(fact_lines, support, term)
+    fact_lines = {triple: rdf_text.nt_line(*triple) for triple in facts}
+    support = supported_records(records, facts)
+    quads = dataset_lines(fact_lines, support)
     pgraph = property_graph(facts, support)
     texts: dict[str, Callable[[], str | bytes]] = {  # made and written one at a time: one text in memory
         "graph.nt": lambda: "".join(sorted(fact_lines.values())),
         "graph.trig": lambda: trig_text(quads),
         "graph.nq": lambda: nquads_text(quads),
-        "graph.jsonld": lambda: jsonld_text(g),
+        "graph.jsonld": lambda: jsonld_text(facts),
         "graph.graphml": lambda: graphml_bytes(pgraph),
         "graph.gexf": lambda: gexf_bytes(pgraph),
         "neo4j/nodes.csv": lambda: neo4j_nodes_text(pgraph),
@@ -119,17 +118,18 @@ def evidence_iri(record: Mapping[str, Any]) -> URIRef:
     return ID[f"evidence/{digest}"]
 
 
-def fact_triple(g: Graph, record: Mapping[str, Any], facts: set[Triple] | None = None) -> Triple | None:
-    """The triple of ``g`` a record supports (data properties: the literal whose lexical form is ``o``).
-    ``facts``: the triples of ``g`` as a set, when many records are looked up."""
+def fact_triple(record: Mapping[str, Any], facts: set[Triple],
+                literals: Mapping[tuple[Node, Node], Sequence[Node]]) -> Triple | None:
+    """The triple of ``facts`` a record supports. ``literals``: the objects of the data properties
+    by (subject, predicate); a data property's record names the literal by its lexical form."""
     subj, pred = URIRef(record["s"]), URIRef(record["p"])
     if record.get("p_name") in DATA_PROPERTIES:
-        obj: Node | None = next((o for o in g.objects(subj, pred) if str(o) == str(record["o"])), None)
+        obj: Node | None = next((o for o in literals.get((subj, pred), ()) if str(o) == str(record["o"])), None)
     else:
         obj = URIRef(record["o"])
     if obj is None:
         return None
-    return (subj, pred, obj) if ((subj, pred, obj) in facts if facts is not None else (subj, pred, obj) in g) else None
+    return (subj, pred, obj) if (subj, pred, obj) in facts else None
 
 
 # ── RDF dataset: N-Triples, TriG, N-Quads ────────────────────────────────────────────
@@ -150,44 +150,51 @@ class Support:
     evidence: URIRef
 
 
-def supported_records(g: Graph, records: Iterable[Mapping[str, Any]], facts: set[Triple]) -> list[Support]:
-    """The records whose fact is in ``g`` (``facts``: its triples), each with its evidence IRI made once."""
+_DATA_PREDICATES = frozenset(RC[name] for name in DATA_PROPERTIES)
+
+
+def supported_records(records: Iterable[Mapping[str, Any]], facts: set[Triple]) -> list[Support]:
+    """The records whose fact is in ``facts``, each with its evidence IRI made once."""
+    literals: dict[tuple[Node, Node], list[Node]] = defaultdict(list)
+    for s, p, o in facts:
+        if p in _DATA_PREDICATES:
+            literals[(s, p)].append(o)
     found = []
     for record in records:
-        triple = fact_triple(g, record, facts)
+        triple = fact_triple(record, facts, literals)
         if triple is not None:
             found.append(Support(record, triple, evidence_iri(record)))
     return found
 
 
-def dataset_lines(fact_lines: Mapping[Triple, str], support: Iterable[Support], term: rdf_text.TermWriter) -> list[str]:
+def dataset_lines(fact_lines: Mapping[Triple, str], support: Iterable[Support]) -> list[str]:
     """N-Quads lines, sorted: the facts graph and the provenance in the default graph (first),
     then one named graph per article with the facts it supports. Written straight from the
     records as text: building ~15 rdflib terms a record and hashing them cost more than the rest."""
     default = set(fact_lines.values())
     named: set[tuple[str, str]] = set()
     for item in support:
-        article = term(article_iri(item.record["doc"], item.record["article"]))
+        article = nt_term(article_iri(item.record["doc"], item.record["article"]))
         s, p, o = item.triple
-        named.add((article, f"{term(s)} {term(p)} {term(o)} {article} .\n"))
-        default.update(_provenance_lines(item, article, term))
+        named.add((article, f"{nt_term(s)} {nt_term(p)} {nt_term(o)} {article} .\n"))
+        default.update(_provenance_lines(item, article))
     return sorted(default) + [line for _, line in sorted(named)]
 
 
-def _provenance_lines(item: Support, article: str, term: rdf_text.TermWriter) -> list[str]:
+def _provenance_lines(item: Support, article: str) -> list[str]:
     """The default-graph lines one record adds: its article graph and document (the same for
     every record of an article; the set drops the repeats), and its evidence node, which
     states the fact as an rdf:Statement."""
-    record, (s, p, o), evidence = item.record, item.triple, term(item.evidence)
-    doc = term(document_iri(record["doc"]))
+    record, (s, p, o), evidence = item.record, item.triple, nt_term(item.evidence)
+    doc = nt_term(document_iri(record["doc"]))
     text = rdf_text.LiteralText
     lines = [f"{article} {_NT_TYPE} {_NT_ENTITY} .\n", f"{article} {_NT_DERIVED} {doc} .\n",
              f"{doc} {_NT_TYPE} {_NT_ENTITY} .\n", f"{doc} {_NT_SOURCE} {text(record['doc'])} .\n",
              f"{evidence} {_NT_TYPE} {_NT_ENTITY} .\n",
              f"{evidence} {_NT_VALUE} {text(record['sentence_text'], 'zh')} .\n",
              f"{evidence} {_NT_DERIVED} {article} .\n", f"{evidence} {_NT_DESCRIPTION} {text(record['rule'])} .\n",
-             f"{evidence} {_NT_TYPE} {_NT_STATEMENT} .\n", f"{evidence} {_NT_SUBJECT} {term(s)} .\n",
-             f"{evidence} {_NT_PREDICATE} {term(p)} .\n", f"{evidence} {_NT_OBJECT} {term(o)} .\n"]
+             f"{evidence} {_NT_TYPE} {_NT_STATEMENT} .\n", f"{evidence} {_NT_SUBJECT} {nt_term(s)} .\n",
+             f"{evidence} {_NT_PREDICATE} {nt_term(p)} .\n", f"{evidence} {_NT_OBJECT} {nt_term(o)} .\n"]
     if record.get("article_title"):
         lines.append(f"{article} {_NT_TITLE} {text(record['article_title'], 'zh')} .\n")
     return lines
@@ -207,12 +214,41 @@ def nquads_text(lines: list[str]) -> str:
 
 # ── JSON-LD ──────────────────────────────────────────────────────────────────────────
 
-def jsonld_text(g: Graph) -> str:
-    """rdflib's JSON-LD, then nodes sorted by @id and every value array sorted (JSON-LD
-    arrays outside @list are unordered, so sorting them changes nothing)."""
-    raw = json.loads(g.serialize(format="json-ld", context=JSONLD_CONTEXT, auto_compact=True))
-    document = {"@context": raw.pop("@context", JSONLD_CONTEXT), **_sorted_json(raw)}
+def jsonld_text(facts: Iterable[Triple]) -> str:
+    """Compact JSON-LD with ``JSONLD_CONTEXT``: the node objects in ``@graph`` sorted by @id, every
+    value array sorted (arrays outside @list are unordered in JSON-LD, so sorting changes nothing).
+
+    Each triple is compacted by rdflib's own converter (term selection, language maps, CURIEs).
+    rdflib's serializer around it looks every subject and object up in the store to find RDF
+    lists, ~20 µs a triple; the graph has no lists and no blank nodes, so the triples are grouped
+    here and handed to the converter directly."""
+    from rdflib.plugins.serializers.jsonld import Converter
+    from rdflib.plugins.shared.jsonld.context import Context
+
+    converter = Converter(Context(JSONLD_CONTEXT), use_native_types=False, use_rdf_type=False)
+    by_subject: dict[Any, list[tuple[Any, Any]]] = defaultdict(list)  # rdflib's converter is typed for its own terms
+    for s, p, o in facts:
+        by_subject[s].append((p, o))
+    nodes: dict[str, dict[str, Any]] = {}
+    for subject, pairs in by_subject.items():
+        node = {"@id": converter.context.shrink_iri(subject)}
+        for p, o in pairs:
+            converter.add_to_node(_NO_LISTS, subject, p, o, node, nodes)
+        nodes[node["@id"]] = node
+    document = {"@context": JSONLD_CONTEXT, **_sorted_json({"@graph": list(nodes.values())})}
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+class _NoLists:
+    """What rdflib's JSON-LD converter asks of the graph, for a graph without RDF lists:
+    ``value(node, rdf:first)`` is always None."""
+
+    @staticmethod
+    def value(*_args: Any, **_kwargs: Any) -> None:
+        return None
+
+
+_NO_LISTS: Any = _NoLists()
 
 
 def _sorted_json(value: Any) -> Any:

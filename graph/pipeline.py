@@ -14,7 +14,7 @@ import re
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 from .diagnostics import DocumentError
 from .documents import MAX_BYTES, read_documents
@@ -28,9 +28,8 @@ from .resources import aliases_file, gazetteer_dir, rule_dirs
 from .rules import RuleSet, load_rules
 
 if TYPE_CHECKING:
-    from rdflib import Graph
-
     from .cache import DocumentCache
+    from .rdf_text import Triple
     from .validation import Finding
 
 T = TypeVar("T")
@@ -287,7 +286,7 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
     files are refused (D006).
     """
     from .cache import DocumentCache
-    from .rdf import build_graph
+    from .rdf import graph_triples
     from .validation import attach_evidence, finding_diagnostic, load_ontology
 
     output = Path(output)
@@ -302,24 +301,34 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
     tell(Step("resolve"))
     table, triples, records = resolve_results(results, workers)
     tell(Step("rdf"))
-    g = build_graph(table, sorted(triples), load_ontology())
+    facts = graph_triples(table, triples, load_ontology())
     tell(Step("validate"))
-    pending = start_validation(g, background=workers > 1)  # with workers, SHACL runs while outputs are written
-    write_outputs(g, table, records, output, view=view, progress=tell, background=workers > 1,
+    pending = start_validation(facts, background=workers > 1)  # with workers, SHACL runs while outputs are written
+    write_outputs(facts, table, records, output, view=view, progress=tell, background=workers > 1,
                   view_max_nodes=view_max_nodes)
     findings = attach_evidence(pending(), records)  # each with the sentence behind its node
     diagnostics += [finding_diagnostic(f, strict=strict) for f in findings]
     return BuildReport(str(output), len(results), sum(1 for d in diagnostics if d.code.startswith("D")),
-                       sum(len(r.sentences) for r in results), len(records), len(table.entities), len(g),
+                       sum(len(r.sentences) for r in results), len(records), len(table.entities), len(facts),
                        len(findings), tuple(diagnostics), extraction.extracted, extraction.cached)
 
 
-def start_validation(g: Graph, *, background: bool) -> Callable[[], list[Finding]]:
-    """SHACL validation of ``g``; returns a function that gives the findings. With ``background``
-    (and where processes can fork), it runs in a forked child that shares ``g`` copy-on-write."""
+def start_validation(facts: Iterable[Triple], *, background: bool) -> Callable[[], list[Finding]]:
+    """SHACL validation of the graph ``facts``; returns a function that gives the findings. With
+    ``background`` (and where processes can fork), it runs in a forked child that shares ``facts``
+    copy-on-write."""
+    return in_background(validate_triples, facts) if background else _done(validate_triples(facts))
+
+
+def validate_triples(facts: Iterable[Triple]) -> list[Finding]:
+    """``validation.validate_graph`` of the graph ``facts``."""
+    from rdflib import Graph
+
     from .validation import validate_graph
 
-    return in_background(validate_graph, g) if background else _done(validate_graph(g))
+    g = Graph()
+    g += facts
+    return validate_graph(g)
 
 
 def in_background(fn: Callable[..., T], *args: Any) -> Callable[[], T]:
@@ -364,11 +373,11 @@ def _run_in_child(fn: Callable[..., Any], args: tuple[Any, ...], writer: Any, pa
     writer.close()
 
 
-def write_outputs(g: Graph, table: EntityTable, records: list[dict[str, Any]], output: Path, *, view: bool = True,
+def write_outputs(g: Iterable[Triple], table: EntityTable, records: list[dict[str, Any]], output: Path, *, view: bool = True,
                   progress: ProgressFn | None = None, background: bool = False,
                   view_max_nodes: int | None = None) -> None:
-    """graph.ttl, provenance.jsonl, merges.tsv, the exports (exports.py) and (``view``) graph.html,
-    each written atomically. With ``background``, the exports are written by a forked child
+    """graph.ttl, provenance.jsonl, merges.tsv, the exports (exports.py) and (``view``) graph.html
+    of the graph ``g`` (its triples), each written atomically. With ``background``, the exports are written by a forked child
     while this process writes the rest."""
     from .export import remove_stale_temporaries, write_merges, write_provenance, write_turtle
     from .exports import write_exports

@@ -13,12 +13,13 @@ copied in with their labels, so a reader of graph.ttl alone can follow it.
 from __future__ import annotations
 
 import hashlib
-from typing import Iterable
+from typing import Callable, Iterable
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 
 from .coordinates import place_point
 from .entities import ID_BASE, EntityTable
+from .rdf_text import Triple
 from .rules import DATA_PROPERTIES
 from .vocab import GEO, RC, WGS84, bind_prefixes
 
@@ -32,53 +33,67 @@ def post_iri(person: str, org: str, title: str) -> str:
     return f"{ID_BASE}post/{digest}"
 
 
+_Add = Callable[[Triple], None]
+
+
 def build_graph(table: EntityTable, triples: Iterable[tuple[str, str, str, str]], ontology: Graph | None = None) -> Graph:
-    """``triples``: (subject iri, relation local name, object iri, post title or "")."""
+    """The triples of ``graph_triples`` as an rdflib Graph, for code that queries the graph in process."""
     g = Graph()
     bind_prefixes(g)
-    for entity in table.entities.values():
-        node = URIRef(entity.iri)
-        g.add((node, RDF.type, RC[entity.cls]))
-        g.add((node, RDFS.label, Literal(entity.label, lang="zh")))
-        if entity.en_label:
-            g.add((node, RDFS.label, Literal(entity.en_label, lang="en")))
-        for alt in entity.alt_labels:
-            g.add((node, SKOS.altLabel, Literal(alt, lang="zh")))
-        for key, value in entity.attrs:
-            _add_attr(g, node, key, value)
-    for child, parent in table.place_facts:
-        g.add((URIRef(child), RC.locatedIn, URIRef(parent)))
-    for subj, relation, obj, detail in triples:
-        if relation in DATA_PROPERTIES:
-            _add_data_fact(g, URIRef(subj), relation, obj, detail)
-            continue
-        g.add((URIRef(subj), RC[relation], URIRef(obj)))
-        if relation == "affiliatedWith" and detail:
-            _add_post(g, subj, obj, detail)
-    if ontology is not None:
-        _add_used_terms(g, ontology)
+    g += graph_triples(table, triples, ontology)
     return g
 
 
-def _add_data_fact(g: Graph, node: URIRef, relation: str, value: str, wording: str) -> None:
+def graph_triples(table: EntityTable, triples: Iterable[tuple[str, str, str, str]],
+                  ontology: Graph | None = None) -> set[Triple]:
+    """The graph as a set of triples. ``triples``: (subject iri, relation local name, object iri,
+    post title or ""). A build writes every output from this set: adding 10^5 triples to an
+    rdflib Graph costs seconds, and the outputs only need to read each triple once."""
+    facts: set[Triple] = set()
+    add = facts.add
+    for entity in table.entities.values():
+        node = URIRef(entity.iri)
+        add((node, RDF.type, RC[entity.cls]))
+        add((node, RDFS.label, Literal(entity.label, lang="zh")))
+        if entity.en_label:
+            add((node, RDFS.label, Literal(entity.en_label, lang="en")))
+        for alt in entity.alt_labels:
+            add((node, SKOS.altLabel, Literal(alt, lang="zh")))
+        for key, value in entity.attrs:
+            _add_attr(add, node, key, value)
+    for child, parent in table.place_facts:
+        add((URIRef(child), RC.locatedIn, URIRef(parent)))
+    for subj, relation, obj, detail in triples:
+        if relation in DATA_PROPERTIES:
+            _add_data_fact(add, URIRef(subj), relation, obj, detail)
+            continue
+        add((URIRef(subj), RC[relation], URIRef(obj)))
+        if relation == "affiliatedWith" and detail:
+            _add_post(add, subj, obj, detail)
+    if ontology is not None:
+        _add_used_terms(facts, ontology)
+    return facts
+
+
+def _add_data_fact(add: _Add, node: URIRef, relation: str, value: str, wording: str) -> None:
     """statedMemberCount (+ the wording, 20多家) or foundingDate as gYear, gYearMonth or date."""
     if relation == "statedMemberCount":
-        g.add((node, RC.statedMemberCount, Literal(int(value), datatype=XSD.integer)))
-        g.add((node, RC.statedMemberCountText, Literal(wording, lang="zh")))
+        add((node, RC.statedMemberCount, Literal(int(value), datatype=XSD.integer)))
+        add((node, RC.statedMemberCountText, Literal(wording, lang="zh")))
     else:
         datatype = {1: XSD.gYear, 2: XSD.gYearMonth, 3: XSD.date}[value.count("-") + 1]
-        g.add((node, RC.foundingDate, Literal(value, datatype=datatype)))
+        add((node, RC.foundingDate, Literal(value, datatype=datatype)))
 
 
-def _add_attr(g: Graph, node: URIRef, key: str, value: str) -> None:
+def _add_attr(add: _Add, node: URIRef, key: str, value: str) -> None:
     if key == "pinyin":
-        g.add((node, RDFS.label, Literal(value, lang="zh-Latn-pinyin")))
+        add((node, RDFS.label, Literal(value, lang="zh-Latn-pinyin")))
     elif key in _DATA_PROPERTIES:
-        g.add((node, RC[key], Literal(value)))
+        add((node, RC[key], Literal(value)))
         if key == "divisionCode":
-            _add_point(g, node, value)
+            _add_point(add, node, value)
     elif key == "orgLevel":
-        g.add((node, RC.orgLevel, Literal(value, lang="zh")))
+        add((node, RC.orgLevel, Literal(value, lang="zh")))
 
 
 def geometry_iri(place: str) -> str:
@@ -86,32 +101,32 @@ def geometry_iri(place: str) -> str:
     return f"{place}/geometry"
 
 
-def _add_point(g: Graph, node: URIRef, code: str) -> None:
+def _add_point(add: _Add, node: URIRef, code: str) -> None:
     """WGS84 lat/long and a GeoSPARQL point of a division; nothing when the dataset has no point."""
     point = place_point(code)
     if point is None:
         return
-    g.add((node, WGS84.lat, Literal(point.lat, datatype=XSD.decimal)))
-    g.add((node, WGS84.long, Literal(point.long, datatype=XSD.decimal)))
+    add((node, WGS84.lat, Literal(point.lat, datatype=XSD.decimal)))
+    add((node, WGS84.long, Literal(point.long, datatype=XSD.decimal)))
     geometry = URIRef(geometry_iri(node))
-    g.add((node, GEO.hasGeometry, geometry))
-    g.add((geometry, RDF.type, GEO.Geometry))
-    g.add((geometry, GEO.asWKT, Literal(point.wkt, datatype=GEO.wktLiteral)))
+    add((node, GEO.hasGeometry, geometry))
+    add((geometry, RDF.type, GEO.Geometry))
+    add((geometry, GEO.asWKT, Literal(point.wkt, datatype=GEO.wktLiteral)))
 
 
-def _add_post(g: Graph, person: str, org: str, title: str) -> None:
+def _add_post(add: _Add, person: str, org: str, title: str) -> None:
     post = URIRef(post_iri(person, org, title))
-    g.add((post, RDF.type, RC.Post))
-    g.add((post, RC.holder, URIRef(person)))
-    g.add((post, RC.postIn, URIRef(org)))
-    g.add((post, RC.postTitle, Literal(title, lang="zh")))
+    add((post, RDF.type, RC.Post))
+    add((post, RC.holder, URIRef(person)))
+    add((post, RC.postIn, URIRef(org)))
+    add((post, RC.postTitle, Literal(title, lang="zh")))
 
 
-def _add_used_terms(g: Graph, ontology: Graph) -> None:
+def _add_used_terms(facts: set[Triple], ontology: Graph) -> None:
     """Declarations and labels of the classes and properties the graph uses."""
-    used = {o for o in g.objects(None, RDF.type)} | set(g.predicates())
+    used = {o for _, p, o in facts if p == RDF.type} | {p for _, p, _ in facts}
     for term in sorted((t for t in used if str(t).startswith(str(RC))), key=str):
         for pred, obj in ontology.predicate_objects(term):
             keep = isinstance(obj, URIRef) or (isinstance(obj, Literal) and obj.language in (None, "zh", "en"))
             if keep and pred in (RDF.type, RDFS.label, RDFS.subClassOf, RDFS.subPropertyOf, RDFS.comment):
-                g.add((term, pred, obj))
+                facts.add((term, pred, obj))

@@ -21,6 +21,8 @@ from rdflib.term import Node
 
 from .vocab import prefix_map
 
+Triple = tuple[Node, Node, Node]
+
 # Entity IRIs end in kind/slug (id/org/…); as prefixed names their "/" would need escaping.
 _UNPREFIXED = {"id"}
 # RDF 1.1 N-Triples, canonical form: ECHAR for these, UCHAR for the other controls.
@@ -31,12 +33,14 @@ _ESCAPES.update({c: f"\\u{c:04X}" for c in [*range(0x20), 0x7F] if c not in _ESC
 
 def nt_term(term: Node) -> str:
     """The N-Triples form of an rdflib term."""
-    if isinstance(term, URIRef):
+    if type(term) is URIRef:
         return f"<{term}>"
     if isinstance(term, Literal):
         if term.language or term.datatype is None:
             return LiteralText(str(term), term.language)
         return f"{LiteralText(str(term))}^^<{term.datatype}>"
+    if isinstance(term, URIRef):  # a subclass
+        return f"<{term}>"
     if isinstance(term, BNode):
         return f"_:{term}"
     raise TypeError(f"not an RDF term: {term!r}")
@@ -53,27 +57,14 @@ class LiteralText(str):
         return super().__new__(cls, f"{text}@{lang}" if lang else text)
 
 
-class TermWriter:
-    """N-Triples forms, each distinct term written once."""
-
-    def __init__(self) -> None:
-        self.cache: dict[Node, str] = {}
-
-    def __call__(self, term: Node | LiteralText) -> str:
-        if isinstance(term, LiteralText):
-            return term
-        found = self.cache.get(term)
-        if found is None:
-            found = self.cache[term] = nt_term(term)
-        return found
-
-    def line(self, s: Node, p: Node, o: Node | LiteralText) -> str:
-        return f"{self(s)} {self(p)} {self(o)} .\n"
+def nt_line(s: Node, p: Node, o: Node) -> str:
+    """One N-Triples line. Terms are written each time: looking an rdflib term up in a cache
+    (its hash and equality are Python code) costs more than writing it."""
+    return f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n"
 
 
-def ntriples_lines(triples: Iterable[tuple[Node, Node, Node]]) -> list[str]:
-    term = TermWriter()
-    return sorted({term.line(s, p, o) for s, p, o in triples})
+def ntriples_lines(triples: Iterable[Triple]) -> list[str]:
+    return sorted({nt_line(s, p, o) for s, p, o in triples})
 
 
 def _prefixes() -> dict[str, str]:
@@ -87,11 +78,11 @@ def _convert(lines: list[str], source: Any, target: Any, prefixes: dict[str, str
     return data.decode("utf-8")
 
 
-def ntriples_text(g: Graph) -> str:
+def ntriples_text(g: Iterable[Triple]) -> str:
     return "".join(ntriples_lines(g))
 
 
-def turtle_text(g: Graph) -> str:
+def turtle_text(g: Iterable[Triple]) -> str:
     return _convert(ntriples_lines(g), ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE, _prefixes())
 
 

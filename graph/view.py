@@ -16,10 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
-from rdflib import Graph
-
+from .rdf_text import Triple
 from .view_data import ViewError, read_view_graph, select_subgraph
 from .view_facts import FactIndex
 from .view_overview import remove_group_pages, write_overview
@@ -39,10 +38,10 @@ class ViewStats:
     pages: int = 1  # with an overview: the overview and one page per group
 
 
-def render_html(g: Graph, provenance: Sequence[Mapping[str, Any]], path: Path | str, *,
+def render_html(g: Iterable[Triple], provenance: Sequence[Mapping[str, Any]], path: Path | str, *,
                 focus: str | None = None, depth: int = 1, chain: str | None = None,
                 title: str = "redchain", max_nodes: int | None = None) -> ViewStats:
-    """Write the interactive view of ``g`` (or of the subgraph ``focus``/``depth``, ``chain``)
+    """Write the interactive view of the graph ``g`` (its triples; or of the subgraph ``focus``/``depth``, ``chain``)
     to ``path``: one self-contained page, or, over ``max_nodes`` nodes (default
     ``DEFAULT_MAX_NODES``), an overview with one page per group. The same input gives
     the same bytes."""
