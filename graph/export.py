@@ -6,20 +6,31 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, BinaryIO, Iterable, Iterator, Mapping
 
 from .entities import Merge
 from .rdf_text import Triple
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
+    with atomic_file(path) as handle:
+        _write_all(handle, raw)
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A binary file that takes the place of ``path`` when the block ends, and is removed if it
+    raises: for outputs written in pieces rather than made whole in memory first."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            _write_all(handle, raw)
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes files private; outputs are for sharing
         os.replace(tmp, path)
     except BaseException:
@@ -35,8 +46,6 @@ def _umask() -> int:
 
 def _write_all(handle: Any, raw: bytes) -> None:
     handle.write(raw)
-    handle.flush()
-    os.fsync(handle.fileno())
 
 
 def remove_stale_temporaries(folder: Path) -> None:

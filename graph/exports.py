@@ -3,7 +3,7 @@
 ``write_exports(g, records, folder)`` writes, byte-identically for the same input:
 
 - ``graph.nt``: N-Triples of the facts graph, lines sorted.
-- ``graph.trig`` and ``graph.nq``: a dataset. The default graph holds the facts graph and
+- ``graph.nq`` and ``graph.trig``: a dataset (TriG streamed by Oxigraph from the N-Quads file). The default graph holds the facts graph and
   the provenance; each article gets a named graph (``id:article/<doc-slug>-<index>``) with
   the fact triples that article supports. Provenance is plain RDF 1.1 (no RDF-star, no
   reification): the article graph ``prov:wasDerivedFrom`` a document node that carries the
@@ -11,7 +11,7 @@
   one evidence node per supporting sentence, rule and fact (``id:evidence/<sha1[:16]>``) is
   a ``prov:Entity`` with ``prov:value`` = the sentence@zh, ``dcterms:description`` = the
   rule id, and ``prov:wasDerivedFrom`` the article graph, which contains the fact.
-- ``graph.jsonld``: rdflib's JSON-LD with the compact context ``JSONLD_CONTEXT``.
+- ``graph.jsonld``: JSON-LD compacted by rdflib's converter with the context ``JSONLD_CONTEXT``.
 - ``graph.graphml`` and ``graph.gexf``: a networkx MultiDiGraph of the entities; posts
   become the ``title`` of the affiliatedWith edge, and a place's WGS84 point its ``lat``
   and ``long`` attributes (its geometry node is not a node here).
@@ -35,14 +35,14 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, BinaryIO, Callable, Iterable, Mapping, Sequence
 
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, SKOS, XSD
 from rdflib.term import Node
 
 from . import rdf_text
-from .export import write_atomic
+from .export import atomic_file
 from .rdf_text import Triple, nt_term
 from .rules import DATA_PROPERTIES
 from .vocab import GEO, ID, RC, SCHEMA, WGS84
@@ -71,22 +71,22 @@ def write_exports(g: Iterable[Triple], records: Sequence[Mapping[str, Any]], fol
     facts = set(g)  # iterating an rdflib graph costs ~5 µs a triple: once is enough
     fact_lines = {triple: rdf_text.nt_line(*triple) for triple in facts}
     support = supported_records(records, facts)
-    quads = dataset_lines(fact_lines, support)
     pgraph = property_graph(facts, support)
-    texts: dict[str, Callable[[], str | bytes]] = {  # made and written one at a time: one text in memory
-        "graph.nt": lambda: "".join(sorted(fact_lines.values())),
-        "graph.trig": lambda: trig_text(quads),
-        "graph.nq": lambda: nquads_text(quads),
-        "graph.jsonld": lambda: jsonld_text(facts),
-        "graph.graphml": lambda: graphml_bytes(pgraph),
-        "graph.gexf": lambda: gexf_bytes(pgraph),
-        "neo4j/nodes.csv": lambda: neo4j_nodes_text(pgraph),
-        "neo4j/relationships.csv": lambda: neo4j_relationships_text(pgraph),
+    writers: dict[str, Callable[[BinaryIO], object]] = {  # made and written one at a time: one text in memory
+        "graph.nt": lambda out: rdf_text.write_lines(out, sorted(fact_lines.values())),
+        "graph.nq": lambda out: rdf_text.write_lines(out, dataset_lines(fact_lines, support)),
+        "graph.trig": lambda out: rdf_text.nquads_to_trig(folder / "graph.nq", out, {"dcterms": str(DCTERMS)}),
+        "graph.jsonld": lambda out: out.write(jsonld_text(facts).encode("utf-8")),
+        "graph.graphml": lambda out: out.write(graphml_bytes(pgraph)),
+        "graph.gexf": lambda out: out.write(gexf_bytes(pgraph)),
+        "neo4j/nodes.csv": lambda out: out.write(neo4j_nodes_text(pgraph).encode("utf-8")),
+        "neo4j/relationships.csv": lambda out: out.write(neo4j_relationships_text(pgraph).encode("utf-8")),
     }
     paths = []
-    for name, make in texts.items():
+    for name, write in writers.items():  # graph.trig is made from graph.nq, written just before it
         path = folder / name
-        write_atomic(path, make())
+        with atomic_file(path) as out:
+            write(out)
         paths.append(path)
     return paths
 
@@ -198,18 +198,6 @@ def _provenance_lines(item: Support, article: str) -> list[str]:
     if record.get("article_title"):
         lines.append(f"{article} {_NT_TITLE} {text(record['article_title'], 'zh')} .\n")
     return lines
-
-
-def ntriples_text(g: Graph) -> str:
-    return rdf_text.ntriples_text(g)
-
-
-def trig_text(lines: list[str]) -> str:
-    return rdf_text.trig_text(lines, {"dcterms": str(DCTERMS)})
-
-
-def nquads_text(lines: list[str]) -> str:
-    return rdf_text.nquads_text(lines)
 
 
 # ── JSON-LD ──────────────────────────────────────────────────────────────────────────

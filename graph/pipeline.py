@@ -297,9 +297,11 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
     extraction = extract_documents(docs, rules, lexicon, workers=workers, cache=store, progress=progress)
     if store is not None:  # a cache inside the output folder belongs to it: keep only what this build used
         store.prune(unused=_is_inside(store.root, output))
-    results = extraction.results
+    counts = (len(extraction.results), sum(len(r.sentences) for r in extraction.results),
+              extraction.extracted, extraction.cached)
     tell(Step("resolve"))
-    table, triples, records = resolve_results(results, workers)
+    table, triples, records = resolve_results(extraction.results, workers)
+    del docs, extraction  # texts, sentences and mentions: not needed past this point, freed before children fork
     tell(Step("rdf"))
     facts = graph_triples(table, triples, load_ontology())
     tell(Step("validate"))
@@ -308,9 +310,10 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
                   view_max_nodes=view_max_nodes)
     findings = attach_evidence(pending(), records)  # each with the sentence behind its node
     diagnostics += [finding_diagnostic(f, strict=strict) for f in findings]
-    return BuildReport(str(output), len(results), sum(1 for d in diagnostics if d.code.startswith("D")),
-                       sum(len(r.sentences) for r in results), len(records), len(table.entities), len(facts),
-                       len(findings), tuple(diagnostics), extraction.extracted, extraction.cached)
+    documents, sentences, extracted, cached = counts
+    return BuildReport(str(output), documents, sum(1 for d in diagnostics if d.code.startswith("D")),
+                       sentences, len(records), len(table.entities), len(facts),
+                       len(findings), tuple(diagnostics), extracted, cached)
 
 
 def start_validation(facts: Iterable[Triple], *, background: bool) -> Callable[[], list[Finding]]:

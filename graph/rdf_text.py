@@ -1,11 +1,11 @@
 """RDF as text: N-Triples and N-Quads lines written here, Turtle and TriG by Oxigraph.
 
-rdflib stays the in-process graph; its serialisers do not scale (FIELD-NOTES:
-Turtle at 10^6 triples takes 46 s in rdflib and ~1 s in Oxigraph, and grows
-faster than linearly), and converting every term to an Oxigraph object costs more
-than the writing. So each distinct term is written once in N-Triples form, the
-lines are sorted (the same graph always gives the same bytes), and Oxigraph parses
-them back, in that order, to write Turtle and TriG with prefixes.
+A build's graph is a set of triples of rdflib terms (``rdf.graph_triples``). rdflib's
+serialisers do not scale (FIELD-NOTES: Turtle at 10^6 triples takes 46 s in rdflib and
+~1 s in Oxigraph, and grows faster than linearly), and converting every term to an
+Oxigraph object costs more than the writing. So each triple is written as an N-Triples
+line, the lines are sorted (the same graph always gives the same bytes), and Oxigraph
+parses them back, in that order, to write Turtle, and TriG from the N-Quads file.
 
 Oxigraph writes language tags in lower case (``@zh-latn-pinyin``); RDF 1.1 and
 SPARQL compare them case-insensitively, and Oxigraph lower-cases them on load anyway.
@@ -13,7 +13,8 @@ SPARQL compare them case-insensitively, and Oxigraph lower-cases them on load an
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Self
+from pathlib import Path
+from typing import Any, BinaryIO, Iterable, Self, Sequence
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -86,13 +87,17 @@ def turtle_text(g: Iterable[Triple]) -> str:
     return _convert(ntriples_lines(g), ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE, _prefixes())
 
 
-def nquads_text(lines: list[str]) -> str:
-    """``lines``: sorted N-Quads lines, the default graph's first (exports.dataset_lines)."""
-    return "".join(lines)
+def write_lines(out: BinaryIO, lines: Sequence[str], chunk: int = 10_000) -> None:
+    """``lines`` as UTF-8, a chunk at a time (never the whole text in memory twice)."""
+    for start in range(0, len(lines), chunk):
+        out.write("".join(lines[start:start + chunk]).encode("utf-8"))
 
 
-def trig_text(lines: list[str], extra_prefixes: dict[str, str] | None = None) -> str:
-    return _convert(lines, ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, {**_prefixes(), **(extra_prefixes or {})})
+def nquads_to_trig(source: Path, out: BinaryIO, extra_prefixes: dict[str, str] | None = None) -> None:
+    """The N-Quads file ``source`` as TriG, streamed through Oxigraph: it writes a graph's and a
+    subject's triples together as long as they come together, which sorted lines make sure of."""
+    quads = ox.parse(path=source, format=ox.RdfFormat.N_QUADS)
+    ox.serialize(quads, out, ox.RdfFormat.TRIG, prefixes={**_prefixes(), **(extra_prefixes or {})})
 
 
 def oxigraph_triples(graphs: Iterable[Graph]) -> Any:

@@ -26,7 +26,7 @@ from graph.exports import article_iri, document_iri, write_exports
 from graph.vocab import GEO, RC, WGS84
 
 ROOT = Path(__file__).resolve().parent.parent
-NAMES = ["graph.nt", "graph.trig", "graph.nq", "graph.jsonld", "graph.graphml", "graph.gexf",
+NAMES = ["graph.nt", "graph.nq", "graph.trig", "graph.jsonld", "graph.graphml", "graph.gexf",  # TriG is made from graph.nq
          "neo4j/nodes.csv", "neo4j/relationships.csv"]
 DATA_PROPERTIES = {"statedMemberCount", "foundingDate"}
 
