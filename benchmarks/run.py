@@ -114,7 +114,8 @@ def measure_stages(folder: Path, *, memory: bool) -> dict[str, Any]:
         articles, sentences = st.run("segment", lambda: segment_document(doc))
         mentions = st.run("mentions", lambda: find_document_mentions(sentences, lexicon, rules))
         facts = st.run("relations", lambda: relate_sentences(sentences, mentions, rules))
-        results.append(DocumentResult(doc, tuple(articles), tuple(sentences), mentions, tuple(facts)))
+        results.append(DocumentResult(doc, tuple(articles), tuple(sentences), mentions, tuple(facts),
+                                      len(sentences)).for_build())
     table, triples, records = st.run("resolve", lambda: resolve_results(results))
     g = st.run("rdf", lambda: graph_triples(table, triples, load_ontology()))
     findings = st.run("validate", lambda: validate_triples(g))
@@ -125,7 +126,7 @@ def measure_stages(folder: Path, *, memory: bool) -> dict[str, Any]:
         st.run("view", lambda: render_html(g, records, Path(tmp) / "graph.html"))
     return {
         "stages": st.rows, "documents": len(docs), "bytes": sum(len(d.text.encode("utf-8")) for d in docs),
-        "sentences": sum(len(r.sentences) for r in results), "facts": len(records),
+        "sentences": sum(r.sentence_count for r in results), "facts": len(records),
         "entities": len(table.entities), "triples": len(g), "violations": len(findings),
         "turtle_bytes": len(ttl.encode("utf-8")),
     }

@@ -40,7 +40,7 @@ from graph.documents import SUFFIXES, read_document
 from graph.export import provenance_text, write_atomic
 from graph.model import Diagnostic
 from graph.pipeline import DocumentResult, extract_document, fact_records, load_resources, resolve_results
-from graph.rdf import build_graph
+from graph.rdf import graph_triples
 from graph.rdf_text import ntriples_lines
 from graph.validation import load_ontology
 
@@ -73,14 +73,14 @@ def extract_shard(paths: list[str]) -> tuple[list[tuple[str, DocumentResult]], l
         if isinstance(item, Diagnostic):
             problems.append(item)
         else:
-            results.append((path, extract_document(item, rules, lexicon)))
+            results.append((path, extract_document(item, rules, lexicon).for_build()))
     return results, problems
 
 
 def write_shard(table: Any, results: list[DocumentResult], output: str, index: int) -> int:
     """Step 3, on a worker: the shard's facts (no entity declarations) as N-Triples, and their provenance."""
     triples, records = fact_records(table, results)
-    g = build_graph(_facts_only(), sorted(triples))
+    g = graph_triples(_facts_only(), triples)
     lines = ntriples_lines(g)
     write_atomic(Path(output) / f"shard-{index:04d}.nt", "".join(lines))
     write_atomic(Path(output) / f"shard-{index:04d}.jsonl", provenance_text(records))
@@ -88,7 +88,7 @@ def write_shard(table: Any, results: list[DocumentResult], output: str, index: i
 
 
 def _facts_only() -> Any:
-    """An entity table with no entities: build_graph then writes only the fact triples."""
+    """An entity table with no entities: graph_triples then gives only the fact triples."""
     return SimpleNamespace(entities={}, place_facts=[])
 
 
@@ -104,7 +104,7 @@ def run(client: Any, folder: Path, output: Path, shard_count: int) -> dict[str, 
     table, triples, _records = resolve_results(results)
     # Entity declarations, labels, places and the ontology terms the facts use: the whole
     # graph less the fact triples, which the shards write.
-    entities = build_graph(table, sorted(triples), load_ontology()) - build_graph(_facts_only(), sorted(triples))
+    entities = graph_triples(table, triples, load_ontology()) - graph_triples(_facts_only(), triples)
     write_atomic(output / "entities.nt", "".join(ntriples_lines(entities)))
     shared = client.scatter(table, broadcast=True)
     counts = client.gather([client.submit(write_shard, shared, [r for _, r in shard], str(output), i, pure=False)

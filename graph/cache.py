@@ -104,7 +104,8 @@ class DocumentCache:
             return None
         except Exception:  # noqa: BLE001 - truncated, garbage or from other code: rebuild it
             return None
-        return result if getattr(result, "doc", None) == doc else None
+        stored = getattr(result, "doc", None)  # the text is in the key; a build's result keeps no text
+        return result if (getattr(stored, "path", None), getattr(stored, "encoding", None)) == (doc.path, doc.encoding) else None
 
     def put(self, doc: Document, result: Any) -> bool:
         """Store ``result`` for ``doc``; False when the cache folder cannot be written (the build goes on)."""

@@ -45,6 +45,16 @@ class DocumentResult:
     sentences: tuple[Sentence, ...]
     mentions: dict[int, list[Mention]]
     facts: tuple[Fact, ...]
+    sentence_count: int  # sentences read (``sentences`` may keep fewer: see ``for_build``)
+
+    def for_build(self) -> DocumentResult:
+        """What a build keeps of the document once it is extracted: the mentions, the facts and the
+        sentences they come from, the articles; not the text nor the other sentences (about half
+        the memory of an archive's extraction)."""
+        stated = {fact.sentence.index for fact in self.facts}
+        return DocumentResult(Document(self.doc.path, "", self.doc.encoding), self.articles,
+                              tuple(s for s in self.sentences if s.index in stated),
+                              {i: found for i, found in self.mentions.items() if found}, self.facts, self.sentence_count)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +114,7 @@ def extract_document(doc: Document, rules: RuleSet, lexicon: Lexicon) -> Documen
     articles, sentences = segment_document(doc)
     mentions = find_document_mentions(sentences, lexicon, rules)
     facts = relate_sentences(sentences, mentions, rules)
-    return DocumentResult(doc, tuple(articles), tuple(sentences), mentions, tuple(facts))
+    return DocumentResult(doc, tuple(articles), tuple(sentences), mentions, tuple(facts), len(sentences))
 
 
 def read_all(inputs: Sequence[Path | str], *, fail_fast: bool = False,
@@ -176,7 +186,7 @@ def _extract_many(docs: list[Document], rules: RuleSet, lexicon: Lexicon, worker
     """Results in the order of ``docs``; a process pool only when it has two documents or more to share."""
     workers = min(workers, len(docs))
     if workers <= 1:
-        yield from (extract_document(doc, rules, lexicon) for doc in docs)
+        yield from (extract_document(doc, rules, lexicon).for_build() for doc in docs)
         return
     from concurrent.futures import ProcessPoolExecutor
 
@@ -214,7 +224,7 @@ def _exit_with_parent(parent: int) -> None:
 def _extract_in_worker(doc: Document) -> DocumentResult:
     assert _WORKER_RESOURCES is not None, "worker started without _init_worker"
     rules, lexicon = _WORKER_RESOURCES
-    return extract_document(doc, rules, lexicon)
+    return extract_document(doc, rules, lexicon).for_build()
 
 
 def fact_records(table: EntityTable, results: list[DocumentResult]) -> tuple[set[tuple[str, str, str, str]], list[dict[str, Any]]]:
@@ -297,7 +307,7 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
     extraction = extract_documents(docs, rules, lexicon, workers=workers, cache=store, progress=progress)
     if store is not None:  # a cache inside the output folder belongs to it: keep only what this build used
         store.prune(unused=_is_inside(store.root, output))
-    counts = (len(extraction.results), sum(len(r.sentences) for r in extraction.results),
+    counts = (len(extraction.results), sum(r.sentence_count for r in extraction.results),
               extraction.extracted, extraction.cached)
     tell(Step("resolve"))
     table, triples, records = resolve_results(extraction.results, workers)
