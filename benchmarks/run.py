@@ -329,7 +329,28 @@ def format_report(results: list[dict[str, Any]], argv: Sequence[str], load: tupl
             "heap figures come from a separate tracemalloc run; max RSS is the process peak so far.",
             ""]
     body = [line for result in results for line in format_size(result)]
-    return "\n".join(head + body)
+    return "\n".join(head + body + format_scaling(results))
+
+
+def format_scaling(results: list[dict[str, Any]]) -> list[str]:
+    """Each stage's seconds at the smallest and the largest size, and their ratio next to the
+    ratio of the inputs: a stage whose ratio is well above the input's grows faster than linearly."""
+    timed = sorted((r for r in results if "stages" in r), key=lambda r: r["stages"]["bytes"])
+    if len(timed) < 2:
+        return []
+    small, large = timed[0]["stages"], timed[-1]["stages"]
+    grow = large["bytes"] / small["bytes"]
+    a, b = _mb(small["bytes"]), _mb(large["bytes"])
+    lines = [f"### Scaling: {a} MB → {b} MB (input ×{grow:.1f})", "",
+             f"| stage | {a} MB s | {b} MB s | × |", "|---|---:|---:|---:|"]
+    totals = [0.0, 0.0]
+    for name in STAGE_ORDER:
+        if name in small["stages"] and name in large["stages"]:
+            x, y = small["stages"][name]["seconds"], large["stages"][name]["seconds"]
+            totals = [totals[0] + x, totals[1] + y]
+            lines.append(f"| {name} | {x:.2f} | {y:.2f} | {y / x:.1f} |" if x > 0 else f"| {name} | {x:.2f} | {y:.2f} | – |")
+    lines.append(f"| **all stages** | **{totals[0]:.1f}** | **{totals[1]:.1f}** | **{totals[1] / totals[0]:.1f}** |")
+    return lines + [""]
 
 
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:

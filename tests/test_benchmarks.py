@@ -106,3 +106,16 @@ def test_benchmark_main_writes_the_report(tmp_path, capsys):
 @pytest.mark.parametrize("seconds,expected", [(0.0, "–"), (2.0, "0.50"), (0.05, "20.0"), (0.001, "1,000")])
 def test_benchmark_rates(seconds, expected):
     assert load("run")._rate(1.0, seconds) == expected
+
+
+def test_benchmark_scaling_table_compares_the_smallest_and_largest_size():
+    run = load("run")
+
+    def sized(megabytes: float, seconds: dict[str, float]) -> dict:
+        return {"stages": {"bytes": megabytes * run.MB, "stages": {k: {"seconds": v} for k, v in seconds.items()}}}
+
+    lines = run.format_scaling([sized(100, {"segment": 40.0, "view": 130.0}), sized(10, {"segment": 4.0, "view": 10.0})])
+    assert lines[0] == "### Scaling: 10.0 MB → 100.0 MB (input ×10.0)"
+    assert "| segment | 4.00 | 40.00 | 10.0 |" in lines and "| view | 10.00 | 130.00 | 13.0 |" in lines
+    assert "| **all stages** | **14.0** | **170.0** | **12.1** |" in lines
+    assert run.format_scaling([sized(10, {"segment": 4.0})]) == []
