@@ -102,9 +102,3 @@ def nquads_text(lines: list[str]) -> str:
 
 def trig_text(lines: list[str], extra_prefixes: dict[str, str] | None = None) -> str:
     return _convert(lines, ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, {**_prefixes(), **(extra_prefixes or {})})
-
-
-def oxigraph_triples(graphs: Iterable[Graph]) -> Any:
-    """The triples of ``graphs`` as Oxigraph Triples (for loading a store)."""
-    lines = [line for g in graphs for line in ntriples_lines(g)]
-    return ox.parse("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
