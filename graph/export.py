@@ -55,15 +55,16 @@ def remove_stale_temporaries(folder: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
-def turtle_text(g: Iterable[Triple]) -> str:
-    """Deterministic Turtle, written by Oxigraph from the sorted triples (rdf_text.py)."""
+def turtle_text(g: Iterable[Triple], lines: list[str] | None = None) -> str:
+    """Deterministic Turtle, written by Oxigraph from the sorted triples (rdf_text.py); ``lines``:
+    the sorted N-Triples lines of ``g``, when the caller has them already."""
     from .rdf_text import turtle_text as oxigraph_turtle
 
-    return oxigraph_turtle(g)
+    return oxigraph_turtle(g, lines)
 
 
-def write_turtle(g: Iterable[Triple], path: Path) -> None:
-    write_atomic(path, turtle_text(g))
+def write_turtle(g: Iterable[Triple], path: Path, lines: list[str] | None = None) -> None:
+    write_atomic(path, turtle_text(g, lines))
 
 
 def provenance_text(records: Iterable[Mapping[str, Any]]) -> str:

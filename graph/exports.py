@@ -64,16 +64,18 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP CSV injection list
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def write_exports(g: Iterable[Triple], records: Sequence[Mapping[str, Any]], folder: Path) -> list[Path]:
+def write_exports(g: Iterable[Triple], records: Sequence[Mapping[str, Any]], folder: Path,
+                  nt_lines: Sequence[str] | None = None) -> list[Path]:
     """Write every export of the graph ``g`` (its triples: an rdflib Graph or ``rdf.graph_triples``)
-    with provenance ``records`` into ``folder``; returns the paths."""
+    with provenance ``records`` into ``folder``; returns the paths. ``nt_lines``: the graph's
+    sorted N-Triples lines, when the caller has them already (``rdf_text.ntriples_lines(g)``)."""
     folder = Path(folder)
     facts = set(g)  # iterating an rdflib graph costs ~5 µs a triple: once is enough
-    fact_lines = {triple: rdf_text.nt_line(*triple) for triple in facts}
+    fact_lines = rdf_text.ntriples_lines(facts) if nt_lines is None else nt_lines
     support = supported_records(records, facts)
     pgraph = property_graph(facts, support)
     writers: dict[str, Callable[[BinaryIO], object]] = {  # made and written one at a time: one text in memory
-        "graph.nt": lambda out: rdf_text.write_lines(out, sorted(fact_lines.values())),
+        "graph.nt": lambda out: rdf_text.write_lines(out, fact_lines),
         "graph.nq": lambda out: rdf_text.write_lines(out, dataset_lines(fact_lines, support)),
         "graph.trig": lambda out: rdf_text.nquads_to_trig(folder / "graph.nq", out, {"dcterms": str(DCTERMS)}),
         "graph.jsonld": lambda out: out.write(jsonld_text(facts).encode("utf-8")),
@@ -167,11 +169,11 @@ def supported_records(records: Iterable[Mapping[str, Any]], facts: set[Triple]) 
     return found
 
 
-def dataset_lines(fact_lines: Mapping[Triple, str], support: Iterable[Support]) -> list[str]:
+def dataset_lines(fact_lines: Iterable[str], support: Iterable[Support]) -> list[str]:
     """N-Quads lines, sorted: the facts graph and the provenance in the default graph (first),
     then one named graph per article with the facts it supports. Written straight from the
     records as text: building ~15 rdflib terms a record and hashing them cost more than the rest."""
-    default = set(fact_lines.values())
+    default = set(fact_lines)
     named: set[tuple[str, str]] = set()
     for item in support:
         article = nt_term(article_iri(item.record["doc"], item.record["article"]))

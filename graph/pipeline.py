@@ -297,6 +297,7 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
     """
     from .cache import DocumentCache
     from .rdf import graph_triples
+    from .rdf_text import ntriples_lines
     from .validation import attach_evidence, finding_diagnostic, load_ontology
 
     output = Path(output)
@@ -314,10 +315,11 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
     del docs, extraction  # texts, sentences and mentions: not needed past this point, freed before children fork
     tell(Step("rdf"))
     facts = graph_triples(table, triples, load_ontology())
+    lines = ntriples_lines(facts)  # written once, read by validation, Turtle and the exports
     tell(Step("validate"))
-    pending = start_validation(facts, background=workers > 1)  # with workers, SHACL runs while outputs are written
+    pending = start_validation(lines, background=workers > 1)  # with workers, SHACL runs while outputs are written
     write_outputs(facts, table, records, output, view=view, progress=tell, background=workers > 1,
-                  view_max_nodes=view_max_nodes)
+                  view_max_nodes=view_max_nodes, lines=lines)
     findings = attach_evidence(pending(), records)  # each with the sentence behind its node
     diagnostics += [finding_diagnostic(f, strict=strict) for f in findings]
     documents, sentences, extracted, cached = counts
@@ -326,22 +328,17 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
                        len(findings), tuple(diagnostics), extracted, cached)
 
 
-def start_validation(facts: Iterable[Triple], *, background: bool) -> Callable[[], list[Finding]]:
-    """SHACL validation of the graph ``facts``; returns a function that gives the findings. With
-    ``background`` (and where processes can fork), it runs in a forked child that shares ``facts``
-    copy-on-write."""
-    return in_background(validate_triples, facts) if background else _done(validate_triples(facts))
+def start_validation(lines: Sequence[str], *, background: bool) -> Callable[[], list[Finding]]:
+    """SHACL validation of the graph whose N-Triples ``lines`` are given; returns a function that gives
+    the findings. With ``background`` (and where processes can fork), it runs in a forked child that
+    shares ``lines`` copy-on-write."""
+    return in_background(validate_lines, lines) if background else _done(validate_lines(lines))
 
 
-def validate_triples(facts: Iterable[Triple]) -> list[Finding]:
-    """``validation.validate_graph`` of the graph ``facts``."""
-    from rdflib import Graph
+def validate_lines(lines: Sequence[str]) -> list[Finding]:
+    from .validation import validate_ntriples
 
-    from .validation import validate_graph
-
-    g = Graph()
-    g += facts
-    return validate_graph(g)
+    return validate_ntriples("".join(lines))
 
 
 def in_background(fn: Callable[..., T], *args: Any) -> Callable[[], T]:
@@ -388,23 +385,24 @@ def _run_in_child(fn: Callable[..., Any], args: tuple[Any, ...], writer: Any, pa
 
 def write_outputs(g: Iterable[Triple], table: EntityTable, records: list[dict[str, Any]], output: Path, *, view: bool = True,
                   progress: ProgressFn | None = None, background: bool = False,
-                  view_max_nodes: int | None = None) -> None:
+                  view_max_nodes: int | None = None, lines: list[str] | None = None) -> None:
     """graph.ttl, provenance.jsonl, merges.tsv, the exports (exports.py) and (``view``) graph.html
-    of the graph ``g`` (its triples), each written atomically. With ``background``, the exports are written by a forked child
-    while this process writes the rest."""
+    of the graph ``g`` (its triples), each written atomically; ``lines``: the sorted N-Triples lines
+    of ``g``, when the caller has them. With ``background``, the exports are written by a forked
+    child while this process writes the rest."""
     from .export import remove_stale_temporaries, write_merges, write_provenance, write_turtle
     from .exports import write_exports
 
     tell = progress or _silent
     tell(Step("write"))
     remove_stale_temporaries(output)
-    exports = in_background(write_exports, g, records, output) if background else None
-    write_turtle(g, output / "graph.ttl")
+    exports = in_background(write_exports, g, records, output, lines) if background else None
+    write_turtle(g, output / "graph.ttl", lines)
     write_provenance(records, output / "provenance.jsonl")
     write_merges(table.merges, output / "merges.tsv")
     tell(Step("export"))
     if exports is None:
-        write_exports(g, records, output)
+        write_exports(g, records, output, lines)
     if view:
         from .view import render_html
 

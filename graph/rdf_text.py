@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Self, Sequence
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from .vocab import prefix_map
@@ -83,8 +83,10 @@ def ntriples_text(g: Iterable[Triple]) -> str:
     return "".join(ntriples_lines(g))
 
 
-def turtle_text(g: Iterable[Triple]) -> str:
-    return _convert(ntriples_lines(g), ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE, _prefixes())
+def turtle_text(g: Iterable[Triple], lines: list[str] | None = None) -> str:
+    """Turtle of ``g``; ``lines``: its sorted N-Triples lines, when the caller has them already."""
+    return _convert(ntriples_lines(g) if lines is None else lines, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE,
+                    _prefixes())
 
 
 def write_lines(out: BinaryIO, lines: Sequence[str], chunk: int = 10_000) -> None:
@@ -98,9 +100,3 @@ def nquads_to_trig(source: Path, out: BinaryIO, extra_prefixes: dict[str, str] |
     subject's triples together as long as they come together, which sorted lines make sure of."""
     quads = ox.parse(path=source, format=ox.RdfFormat.N_QUADS)
     ox.serialize(quads, out, ox.RdfFormat.TRIG, prefixes={**_prefixes(), **(extra_prefixes or {})})
-
-
-def oxigraph_triples(graphs: Iterable[Graph]) -> Any:
-    """The triples of ``graphs`` as Oxigraph Triples (for loading a store)."""
-    lines = [line for g in graphs for line in ntriples_lines(g)]
-    return ox.parse("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)

@@ -133,25 +133,24 @@ def test_parallel_background_validation_gives_the_same_findings(monkeypatch):
     from rdflib import Graph
 
     from graph.pipeline import start_validation
+    from graph.rdf_text import ntriples_lines
     from graph.validation import validate_graph
 
     g = Graph().parse(data=VIOLATING, format="turtle")
     expected = validate_graph(g)
     assert len(expected) == 1 and expected[0].focus_label == "何炳辉"
-    assert start_validation(g, background=True)() == expected
-    assert start_validation(g, background=False)() == expected
+    assert start_validation(ntriples_lines(g), background=True)() == expected
+    assert start_validation(ntriples_lines(g), background=False)() == expected
 
 
 def test_parallel_background_validation_failure_is_raised_in_the_parent(monkeypatch):
-    from rdflib import Graph
-
     from graph.pipeline import start_validation
 
     def broken(*args, **kwargs):
         raise RuntimeError("shapes broken")
 
-    monkeypatch.setattr("graph.validation.validate_graph", broken)
-    pending = start_validation(Graph(), background=True)
+    monkeypatch.setattr("graph.validation.validate_ntriples", broken)
+    pending = start_validation([], background=True)
     with pytest.raises(RuntimeError, match="shapes broken"):
         pending()
 
