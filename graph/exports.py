@@ -205,8 +205,9 @@ def _provenance_lines(item: Support, article: str) -> list[str]:
 # ── JSON-LD ──────────────────────────────────────────────────────────────────────────
 
 def jsonld_text(facts: Iterable[Triple]) -> str:
-    """Compact JSON-LD with ``JSONLD_CONTEXT``: the node objects in ``@graph`` sorted by @id, every
-    value array sorted (arrays outside @list are unordered in JSON-LD, so sorting changes nothing).
+    """Compact JSON-LD with ``JSONLD_CONTEXT``: the node objects in ``@graph`` sorted by @id, one
+    a line (a reader can grep or stream the file by line), every value array sorted (arrays
+    outside @list are unordered in JSON-LD, so sorting changes nothing).
 
     Each triple is compacted by rdflib's own converter (term selection, language maps, CURIEs).
     rdflib's serializer around it looks every subject and object up in the store to find RDF
@@ -225,8 +226,9 @@ def jsonld_text(facts: Iterable[Triple]) -> str:
         for p, o in pairs:
             converter.add_to_node(_NO_LISTS, subject, p, o, node, nodes)
         nodes[node["@id"]] = node
-    document = {"@context": JSONLD_CONTEXT, **_sorted_json({"@graph": list(nodes.values())})}
-    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    lines = ["    " + json.dumps(_sorted_json(nodes[key]), ensure_ascii=False, sort_keys=True) for key in sorted(nodes)]
+    context = json.dumps(JSONLD_CONTEXT, ensure_ascii=False, indent=2, sort_keys=True).replace("\n", "\n  ")
+    return "".join(['{\n  "@context": ', context, ',\n  "@graph": [\n', ",\n".join(lines), "\n  ]\n}\n"])
 
 
 class _NoLists:
