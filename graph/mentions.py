@@ -22,7 +22,6 @@ from .encoding import Encoded, encode, place_all
 from .lexicon import LexEntry, Lexicon
 from .model import Mention, Sentence
 from .places import ancestors, load_divisions
-from .prefilter import still_possible
 from .rules import CLASS_CHARS, Rule, RuleSet
 
 _PLACE_CHAR = CLASS_CHARS["Place"]
@@ -172,15 +171,18 @@ def _sentence_mentions(sent: Sentence, lexicon: Lexicon, rules: RuleSet, names: 
                        codes: set[str]) -> list[Mention]:
     mentions = _gazetteer_mentions(sent, lexicon, names, codes)
     enc = encode(sent.text, mentions)
-    for i, marked in rules.name_filter.candidates(sent.text):
-        if not still_possible(marked, enc.text):
-            continue
+    todo = rules.name_filter.possible(enc.text)
+    k = 0
+    while k < len(todo):
+        i = todo[k]
+        k += 1
         rule = rules.names[i]
         new = [m for match in rule.regex.finditer(enc.text)
                for m in _mentions_from_match(rule, match, enc, sent.text, rules.macros)]
-        if new:  # new mentions absorb the ones inside them; re-encode only then
+        if new:  # new mentions absorb the ones inside them; re-encode (and re-filter the rules after i) only then
             mentions = place_all(mentions, new)
             enc = encode(sent.text, mentions)
+            todo, k = [j for j in rules.name_filter.possible(enc.text) if j > i], 0
     return _attach_abbreviations(sent.text, mentions)
 
 

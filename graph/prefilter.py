@@ -128,47 +128,33 @@ def may_match(literals: Literals | None, text: str) -> bool:
 
 
 class RuleFilter:
-    """The prefilter of a family of rules, one automaton pass per sentence.
+    """The prefilter of a family of rules: one automaton pass over the text a regex will run on.
 
     Rules run over the encoded sentence, where each mention is one private-use
-    character (``encoded``). A literal without such characters can only be in the
-    encoded text if it is in the sentence as written, so those are looked up once per
-    sentence with Aho-Corasick; literals with a mention character are looked up
-    in the encoded text as it grows.
+    character. Every match holds one of its rule's literals, so a rule none of whose
+    literals is in the encoded text cannot match it: one Aho-Corasick pass over the
+    encoded text, repeated only when the encoding changes, tells which rules to run.
     """
 
-    def __init__(self, needs: Sequence[Literals | None], encoded: str) -> None:
-        marks = set(encoded)
+    def __init__(self, needs: Sequence[Literals | None]) -> None:
         self.size = len(needs)
-        self._unfiltered = tuple(i for i, literals in enumerate(needs) if literals is None)
-        self._marked: dict[int, tuple[str, ...]] = {}
+        self._unfiltered = frozenset(i for i, literals in enumerate(needs) if literals is None)
         by_word: dict[str, set[int]] = {}
         for i, literals in enumerate(needs):
-            for literal in sorted(literals or ()):
-                if marks.isdisjoint(literal):
-                    by_word.setdefault(literal, set()).add(i)
-                else:
-                    self._marked.setdefault(i, ())
-                    self._marked[i] += (literal,)
+            for literal in literals or ():
+                by_word.setdefault(literal, set()).add(i)
         self._words = sorted(by_word)
         self._rules_of = [frozenset(by_word[w]) for w in self._words]
         self._automaton: Any = None
 
-    def candidates(self, text: str) -> list[tuple[int, tuple[str, ...]]]:
-        """The rules, in order, that may match the sentence ``text`` (as written): (index, literals
-        to look for in the encoded text before running it, or () when it must run)."""
+    def possible(self, text: str) -> list[int]:
+        """The rules, in order, that may match ``text`` (the encoded sentence)."""
         hit: set[int] = set(self._unfiltered)
         if self._words:
             if self._automaton is None:
                 import ahocorasick_rs
 
                 self._automaton = ahocorasick_rs.AhoCorasick(self._words)
-            for i, _, _ in self._automaton.find_matches_as_indexes(text, overlapping=True):
+            for i in {i for i, _, _ in self._automaton.find_matches_as_indexes(text, overlapping=True)}:
                 hit |= self._rules_of[i]
-        out = [(i, ()) for i in hit] + [(i, marked) for i, marked in self._marked.items() if i not in hit]
-        return sorted(out)
-
-
-def still_possible(marked: tuple[str, ...], encoded_text: str) -> bool:
-    """A candidate from ``RuleFilter.candidates``: whether it can match the encoded text as it is now."""
-    return not marked or any(literal in encoded_text for literal in marked)
+        return sorted(hit)

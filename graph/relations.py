@@ -13,7 +13,6 @@ import re
 
 from .encoding import Encoded, encode
 from .model import Fact, Mention, Sentence
-from .prefilter import still_possible
 from .rules import DATA_PROPERTIES, SIGNATURES, Rule, RuleSet
 
 _DATE = re.compile(r"((?:19|20)[0-9]{2})年(?:([0-9]{1,2})月(?:([0-9]{1,2})日)?)?")
@@ -26,9 +25,7 @@ def apply_rules(sent: Sentence, mentions: list[Mention], rules: RuleSet,
     """Facts of one sentence. ``context``: mentions of the preceding sentences, oldest first."""
     enc = encode(sent.text, mentions)
     facts: list[Fact] = []
-    for i, marked in rules.relation_filter.candidates(sent.text):
-        if not still_possible(marked, enc.text):
-            continue
+    for i in rules.relation_filter.possible(enc.text):
         rule = rules.relations[i]
         for match in _all_matches(rule.regex, enc.text):
             facts.extend(_facts_from_match(rule, match, enc, sent, context or []))

@@ -166,9 +166,8 @@ def load_rules(rule_dir: Path, name_dir: Path, macro_file: Path) -> RuleSet:
     if problems:
         raise RuleFileError(problems)
     files = tuple(str(p) for p in [macro_file, *sorted(name_dir.glob("*.toml")), *sorted(rule_dir.glob("*.toml"))])
-    encoded = "".join(CLASS_CHARS.values())
-    return RuleSet(tuple(names), tuple(relations), macros, files, RuleFilter([r.needs for r in names], encoded),
-                   RuleFilter([r.needs for r in relations], encoded))
+    return RuleSet(tuple(names), tuple(relations), macros, files, RuleFilter([r.needs for r in names]),
+                   RuleFilter([r.needs for r in relations]))
 
 
 def _load_macros(path: Path, problems: list[Diagnostic]) -> dict[str, str]:
