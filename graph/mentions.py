@@ -14,8 +14,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import replace
 
 from .canonical import canonical_name
 from .encoding import Encoded, encode, place_all
@@ -32,77 +31,77 @@ _LEGAL_FORMS = re.compile(r"(?:集团股份有限公司|集团有限责任公司
 ANAPHOR_WINDOW = 4  # sentences back within the article
 
 
-@dataclass(slots=True)
 class DocumentNames:
-    """Names a document introduces: surface → (canonical name, class, how it was learned)."""
+    """Names a document introduces: surface → (canonical name, class, how it was learned),
+    and where each of them occurs in the document's sentences.
 
-    learned: dict[str, tuple[str, str, str]] = field(default_factory=dict)
-    templates: dict[str, Mention] = field(default_factory=dict)  # full name → the mention that named it
-    changed: dict[str, int] = field(default_factory=dict)  # surface → last sentence whose learning changed it
-    _matcher: tuple[int, list[str], Any] | None = None  # (size it was built for, surfaces, automaton)
+    A surface is looked for once, when it is learned, in all the sentences joined: the
+    sentences after it then know it without a search of their own, and the second pass
+    asks which sentences hold a name learned at or after them."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.learned: dict[str, tuple[str, str, str]] = {}
+        self.templates: dict[str, Mention] = {}  # full name → the mention that named it
+        self.changed: dict[str, int] = {}  # surface → last sentence whose learning changed it
+        self._texts = texts
+        self._joined = "\n".join(texts)
+        self._bases = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+        self._hits: list[list[tuple[int, int, str]]] = [[] for _ in texts]  # per sentence: (start, end, surface)
 
     def add(self, surface: str, name: str, cls: str, how: str, index: int, template: Mention | None = None) -> None:
         if len(surface) >= 2 and surface not in self.learned:
             self.learned[surface] = (name, cls, how)
             self.changed[surface] = index
+            self._locate(surface)
         if template is not None and name not in self.templates:
             self.templates[name] = template
             for known, (canonical, _, _) in self.learned.items():  # a template changes how these are read
                 if canonical == name:
                     self.changed[known] = index
 
-    def find(self, text: str) -> list[tuple[int, int, str]]:
-        """Every occurrence of every learned surface (overlapping). The automaton is rebuilt only
-        when the names learned since its build outnumber those in it; those are found with str.find."""
-        if not self.learned:
-            return []
-        built = self._matcher[0] if self._matcher else 0
-        if len(self.learned) - built > max(8, built):
-            import ahocorasick_rs
+    def _locate(self, surface: str) -> None:
+        """Every occurrence (overlapping) of ``surface`` inside one sentence."""
+        at = self._joined.find(surface)
+        while at >= 0:
+            k = bisect.bisect_right(self._bases, at) - 1
+            start = at - self._bases[k]
+            if start + len(surface) <= len(self._texts[k]):  # not across the joint of two sentences
+                self._hits[k].append((start, start + len(surface), surface))
+            at = self._joined.find(surface, at + 1)
 
-            surfaces = list(self.learned)
-            self._matcher = (len(surfaces), surfaces, ahocorasick_rs.AhoCorasick(surfaces))
-            built = len(surfaces)
-        hits: list[tuple[int, int, str]] = []
-        if self._matcher is not None:
-            _, surfaces, automaton = self._matcher
-            hits = [(start, end, surfaces[i]) for i, start, end in automaton.find_matches_as_indexes(text, overlapping=True)]
-        for surface in itertools.islice(self.learned, built, None):
-            at = text.find(surface)
-            while at >= 0:
-                hits.append((at, at + len(surface), surface))
-                at = text.find(surface, at + 1)
-        return hits
+    def find(self, k: int) -> list[tuple[int, int, str]]:
+        """Occurrences of the names learned so far in sentence ``k`` (position in the document's list)."""
+        return self._hits[k]
 
-    def learned_since(self, sent: Sentence) -> bool:
-        """Whether a name learned at this sentence or after it occurs in it: only then can a
-        second look find more than the first did."""
-        return any(self.changed[surface] >= sent.index for _, _, surface in self.find(sent.text))
+    def learned_since(self, k: int, index: int) -> bool:
+        """Whether a name learned at sentence ``index`` or after it occurs in sentence ``k``: only
+        then can a second look find more than the first did."""
+        return any(self.changed[surface] >= index for _, _, surface in self._hits[k])
 
 
 def find_document_mentions(sentences: list[Sentence], lexicon: Lexicon, rules: RuleSet) -> dict[int, list[Mention]]:
     """Mentions of every sentence of one document, keyed by Sentence.index."""
-    codes = _document_place_codes(sentences, lexicon)
-    names = DocumentNames()
-    first = {}
-    for sent in sentences:
-        first[sent.index] = _sentence_mentions(sent, lexicon, rules, names, codes)
-        _learn(sent, first[sent.index], names)
+    places = [lexicon.find(s.text) for s in sentences]  # gazetteer matches, the same in both passes
+    codes = _document_place_codes(places, lexicon)
+    names = DocumentNames([s.text for s in sentences])
+    first = []
+    for k, sent in enumerate(sentences):
+        first.append(_sentence_mentions(sent, places[k] + names.find(k), lexicon, rules, names, codes))
+        _learn(sent, first[k], names)
     # The first pass already knew every name learned before a sentence; look again only
     # where a name learned later occurs.
-    found = {s.index: _sentence_mentions(s, lexicon, rules, names, codes) if names.learned_since(s) else first[s.index]
-             for s in sentences}
+    found = {s.index: _sentence_mentions(s, places[k] + names.find(k), lexicon, rules, names, codes)
+             if names.learned_since(k, s.index) else first[k] for k, s in enumerate(sentences)}
     return _resolve_anaphors(sentences, found)
 
 
 # -- gazetteer ---------------------------------------------------------------
 
-def _document_place_codes(sentences: list[Sentence], lexicon: Lexicon) -> set[str]:
+def _document_place_codes(places: list[list[tuple[int, int, str]]], lexicon: Lexicon) -> set[str]:
     """Division codes the document names in full or by an unambiguous short name."""
     codes: set[str] = set()
-    for sent in sentences:
-        for _, _, surface in lexicon.find(sent.text):
-            codes.update(e.code for e in lexicon.entries[surface] if e.code and (not e.short or e.level != "county"))
+    for surface in {surface for hits in places for _, _, surface in hits}:
+        codes.update(e.code for e in lexicon.entries[surface] if e.code and (not e.short or e.level != "county"))
     return codes
 
 
@@ -121,18 +120,18 @@ def _choose_place(entries: list[LexEntry], codes: set[str], previous: Mention | 
     return in_doc[0] if len(in_doc) == 1 else None
 
 
-def _gazetteer_mentions(sent: Sentence, lexicon: Lexicon, names: DocumentNames, codes: set[str]) -> list[Mention]:
+def _gazetteer_mentions(text: str, hits: list[tuple[int, int, str]], lexicon: Lexicon, names: DocumentNames,
+                        codes: set[str]) -> list[Mention]:
     mentions: list[Mention] = []
-    for start, end, surface in _merged_matches(sent.text, lexicon, names):
-        mention = _lexicon_mention(sent.text, start, end, surface, lexicon, names, codes, mentions)
+    for start, end, surface in _longest_first(hits):
+        mention = _lexicon_mention(text, start, end, surface, lexicon, names, codes, mentions)
         if mention is not None:  # matches come sorted and never overlap
             mentions.append(mention)
     return mentions
 
 
-def _merged_matches(text: str, lexicon: Lexicon, names: DocumentNames) -> list[tuple[int, int, str]]:
+def _longest_first(hits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Gazetteer and learned-name matches, longest first where they overlap."""
-    hits = lexicon.find(text) + names.find(text)
     chosen: list[tuple[int, int, str]] = []  # sorted, non-overlapping
     for hit in sorted(hits, key=lambda h: (-(h[1] - h[0]), h[0])):
         i = bisect.bisect_left(chosen, (hit[0],))
@@ -167,9 +166,10 @@ def _lexicon_mention(text: str, start: int, end: int, surface: str, lexicon: Lex
 
 # -- name rules ----------------------------------------------------------------
 
-def _sentence_mentions(sent: Sentence, lexicon: Lexicon, rules: RuleSet, names: DocumentNames,
-                       codes: set[str]) -> list[Mention]:
-    mentions = _gazetteer_mentions(sent, lexicon, names, codes)
+def _sentence_mentions(sent: Sentence, hits: list[tuple[int, int, str]], lexicon: Lexicon, rules: RuleSet,
+                       names: DocumentNames, codes: set[str]) -> list[Mention]:
+    """``hits``: the gazetteer and learned-name matches in the sentence."""
+    mentions = _gazetteer_mentions(sent.text, hits, lexicon, names, codes)
     enc = encode(sent.text, mentions)
     todo = rules.name_filter.possible(enc.text)
     k = 0
