@@ -182,7 +182,7 @@ def _sentence_mentions(sent: Sentence, hits: list[tuple[int, int, str]], lexicon
         if new:  # new mentions absorb the ones inside them; re-encode (and re-filter the rules after i) only then
             mentions = place_all(mentions, new)
             enc = encode(sent.text, mentions)
-            todo, k = [j for j in rules.name_filter.possible(enc.text) if j > i], 0
+            todo, k = tuple(j for j in rules.name_filter.possible(enc.text) if j > i), 0
     return _attach_abbreviations(sent.text, mentions)
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from .diagnostics import RuleFileError
 from .model import Diagnostic
-from .prefilter import RuleFilter, may_match, required_literals
+from .prefilter import Literals, RuleFilter, may_match, required_all
 
 # One private-use character per class; a slot compiles to the characters of its
 # class and subclasses.
@@ -110,10 +110,10 @@ class Rule:
     symmetric: bool = False
     scope: str = "article"  # where a context role may be found: "sentence" or the recent "article" text
     examples: tuple[Example, ...] = ()
-    needs: frozenset[str] | None = None  # text without any of these cannot match (prefilter.py)
+    needs: tuple[Literals, ...] = ()  # text without one literal of each set cannot match (prefilter.py)
 
     def may_match(self, text: str) -> bool:
-        return may_match(self.needs, text)
+        return all(may_match(literals, text) for literals in self.needs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,5 +310,5 @@ def _make_rule(raw: dict[str, Any], kind: str, path: str, line: int, pattern: st
         anaphor=bool(raw.get("anaphor", False)), split=bool(raw.get("split", False)),
         reject=re.compile(compile_pattern(raw["reject"], macros)[0]) if raw.get("reject") else None,
         symmetric=bool(raw.get("symmetric", False)), scope=str(raw.get("scope", "article")), examples=examples,
-        needs=required_literals(regex.pattern, regex.flags),
+        needs=required_all(regex.pattern, regex.flags),
     )
