@@ -169,17 +169,31 @@ def _t2s() -> opencc.OpenCC:
 
 
 def _fold_traditional(text: str) -> str:
+    """Every Han run converted on its own, but in one call to OpenCC: the runs are joined by
+    line breaks, which no dictionary entry holds, so no phrase reaches across two runs."""
+    runs = _HAN_RUN.findall(text)
+    if not runs:
+        return text
     converter = _t2s()
-
-    def fold(match: re.Match[str]) -> str:
+    joined = "\n".join(runs)
+    folded: str = converter.convert(joined)
+    if folded == joined:  # nothing Traditional: the common case
+        return text
+    simplified = folded.split("\n")
+    if len(simplified) != len(runs):  # cannot happen with t2s; stay exact if a dictionary ever does it
+        simplified = [str(converter.convert(run)) for run in runs]
+    pieces: list[str] = []
+    done = 0
+    for match, new in zip(_HAN_RUN.finditer(text), simplified):
         run = match.group()
-        simplified: str = converter.convert(run)
-        if len(simplified) == len(run):
-            return simplified
-        # A phrase rule changed the length; per character every output is checked.
-        return "".join(c if len(c := str(converter.convert(ch))) == 1 else ch for ch in run)
-
-    return _HAN_RUN.sub(fold, text)
+        if new == run:
+            continue
+        if len(new) != len(run):  # a phrase rule changed the length; per character every output is checked
+            new = "".join(c if len(c := str(converter.convert(ch))) == 1 else ch for ch in run)
+        pieces += (text[done:match.start()], new)
+        done = match.end()
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 def _neighbour(text: str, i: int, step: int) -> str:
