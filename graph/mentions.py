@@ -24,6 +24,7 @@ from .places import ancestors, load_divisions
 from .rules import CLASS_CHARS, Rule, RuleSet
 
 _PLACE_CHAR = CLASS_CHARS["Place"]
+_MENTION_CHARS = frozenset(CLASS_CHARS.values())  # a set: ``in dict.values()`` is a scan
 _KEEP_IN_NAMES = {CLASS_CHARS[c] for c in ("Place", "Enterprise", "PartyOrganization", "ChainPartyCommittee",
                                             "GovernmentBody", "ResearchInstitution", "IndustrialChain")}
 _ABBREVIATION = re.compile(r"^[（(](?:以下简称|下称|简称|以下称)[“\"‘]([^”\"’]{1,16})[”\"’][）)]")
@@ -239,7 +240,7 @@ def _make_mention(rule: Rule, enc: Encoded, text: str, start: int, end: int,
         name = canonical_name(name, "IndustrialChain")
     if rule.reject is not None and (rule.reject.fullmatch(name) or rule.reject.fullmatch(surface)):
         return None
-    if not any(ch not in CLASS_CHARS.values() for ch in enc.text[start:end]) and len(parts) <= 1 and rule.trim:
+    if rule.trim and len(parts) <= 1 and _MENTION_CHARS.issuperset(enc.text[start:end]):
         return None  # only existing mentions: nothing new was named
     return Mention(surface, cls or rule.cls, nstart, nend, name, f"name:{rule.id}", parts, attrs)
 
@@ -247,8 +248,9 @@ def _make_mention(rule: Rule, enc: Encoded, text: str, start: int, end: int,
 def canonical_from(enc: Encoded, start: int, end: int) -> str:
     """Name of an encoded span: inner mentions by their canonical names, places as written."""
     out = []
+    mentions = enc.mentions
     for i in range(start, end):
-        mention = enc.mentions[i]
+        mention = mentions[i]
         if mention is None:
             out.append(enc.text[i])
         elif mention.cls == "Place":
@@ -266,12 +268,12 @@ def _trim_left(enc: Encoded, start: int, end: int, macros: dict[str, str]) -> tu
     """
     body = enc.text[start:end]
     for i, ch in enumerate(body):
-        if ch in CLASS_CHARS.values() and ch not in _KEEP_IN_NAMES:
+        if ch in _MENTION_CHARS and ch not in _KEEP_IN_NAMES:
             start, body = start + i + 1, body[i + 1:]
     cut = _last_boundary(body, macros, strict=body.startswith(_PLACE_CHAR))
     start, body = start + cut, body[cut:]
     run = len(body) - len(body.lstrip(_PLACE_CHAR))
-    if run >= 2 and run < len(body) and body[run] not in CLASS_CHARS.values():
+    if run >= 2 and run < len(body) and body[run] not in _MENTION_CHARS:
         return start + run, enc.mentions[start + run - 1]  # 南通市海门区希诺股份有限公司: places, then the name
     if run >= 1:
         return start, enc.mentions[start]
