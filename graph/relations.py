@@ -109,7 +109,8 @@ def flatten_mentions(mentions: list[Mention]) -> list[Mention]:
     """Mentions with their parts, in text order (a committee's chain counts as named)."""
     out: list[Mention] = []
     for mention in mentions:
-        out.extend(flatten_mentions([p for _, p in mention.parts]))
+        if mention.parts:  # most mentions have none: no recursion for them
+            out.extend(flatten_mentions([p for _, p in mention.parts]))
         out.append(mention)
     return out
 
@@ -157,8 +158,7 @@ def implied_facts(mention: Mention, sent: Sentence, rules: RuleSet, span: tuple[
 def _name_rule(mention: Mention, rules: RuleSet) -> Rule | None:
     if not mention.found_by.startswith("name:"):
         return None
-    rule_id = mention.found_by[5:]
-    return next((r for r in rules.names if r.id == rule_id), None)
+    return rules.name_rule(mention.found_by[5:])
 
 
 def _unique(facts: list[Fact]) -> list[Fact]:

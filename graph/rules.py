@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -124,9 +124,13 @@ class RuleSet:
     files: tuple[str, ...]
     name_filter: RuleFilter
     relation_filter: RuleFilter
+    names_by_id: dict[str, Rule] = field(default_factory=dict)  # the first name rule of each id
 
     def all(self) -> tuple[Rule, ...]:
         return self.names + self.relations
+
+    def name_rule(self, rule_id: str) -> Rule | None:
+        return self.names_by_id.get(rule_id)
 
 
 def compile_pattern(pattern: str, macros: dict[str, str]) -> tuple[str, tuple[tuple[str, str, bool], ...]]:
@@ -166,8 +170,11 @@ def load_rules(rule_dir: Path, name_dir: Path, macro_file: Path) -> RuleSet:
     if problems:
         raise RuleFileError(problems)
     files = tuple(str(p) for p in [macro_file, *sorted(name_dir.glob("*.toml")), *sorted(rule_dir.glob("*.toml"))])
+    by_id: dict[str, Rule] = {}
+    for rule in names:
+        by_id.setdefault(rule.id, rule)
     return RuleSet(tuple(names), tuple(relations), macros, files, RuleFilter([r.needs for r in names]),
-                   RuleFilter([r.needs for r in relations]))
+                   RuleFilter([r.needs for r in relations]), by_id)
 
 
 def _load_macros(path: Path, problems: list[Diagnostic]) -> dict[str, str]:
