@@ -12,6 +12,7 @@ as 产业链党委 resolve to the nearest committee mentioned before them.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 from dataclasses import replace
@@ -106,6 +107,11 @@ def _document_place_codes(places: list[list[tuple[int, int, str]]], lexicon: Lex
     return codes
 
 
+@functools.lru_cache(maxsize=1 << 14)  # a few thousand divisions, looked up for every place mention
+def _ancestor_codes(code: str) -> frozenset[str]:
+    return frozenset(a.code for a in ancestors(code))
+
+
 def _choose_place(entries: list[LexEntry], codes: set[str], previous: Mention | None) -> LexEntry | None:
     """Pick the division a name denotes; county short names need an ancestor in the document."""
     places = [e for e in entries if e.code]
@@ -113,9 +119,9 @@ def _choose_place(entries: list[LexEntry], codes: set[str], previous: Mention | 
         return None
     prev_code = previous.attr("code") if previous is not None else ""
     for entry in places:  # composed with the place right before it: 南昌市西湖区
-        if prev_code and prev_code in {a.code for a in ancestors(entry.code)}:
+        if prev_code and prev_code in _ancestor_codes(entry.code):
             return entry
-    in_doc = [e for e in places if codes & {a.code for a in ancestors(e.code)}]
+    in_doc = [e for e in places if not codes.isdisjoint(_ancestor_codes(e.code))]
     if len(places) == 1 and (not places[0].short or places[0].level != "county" or in_doc):
         return places[0]
     return in_doc[0] if len(in_doc) == 1 else None
