@@ -3,11 +3,12 @@
 A sentence meets ~70 rules and most of them have nothing to match: a company rule
 needs 公司 or 集团, a secretary rule needs 书记. Running every regex over every
 sentence costs more than all the rest of extraction (FIELD-NOTES: one regex per
-rule runs at ~1.6 MB/s). ``required_literals`` reads the pattern's parse tree and
-returns strings of which every match must contain at least one; ``str.__contains__``
-checks them far faster than the regex engine can fail. The analysis is
-conservative: where it cannot tell (optional parts, negated classes, wide ranges),
-it asks for nothing rather than for too much.
+rule runs at ~1.6 MB/s). ``required_all`` reads the pattern's parse tree and
+returns its requirements: sets of strings such that every match contains one string
+of each set (a company-list rule needs 等 and one of 企业, 单位). One Aho-Corasick pass
+over the encoded sentence checks them for all rules at once, far faster than the
+regex engine can fail. The analysis is conservative: where it cannot tell (optional
+parts, negated classes, wide ranges), it asks for nothing rather than for too much.
 
 It reads ``re._parser``, the standard library's own parser: no package offers
 this (RE2's prefilter does the same for C++), and the tests check it against the
