@@ -12,20 +12,20 @@ as 产业链党委 resolve to the nearest committee mentioned before them.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import replace
 
 from .canonical import canonical_name
 from .encoding import Encoded, encode, place_all
 from .lexicon import LexEntry, Lexicon
 from .model import Mention, Sentence
 from .places import ancestors, load_divisions
-from .prefilter import still_possible
 from .rules import CLASS_CHARS, Rule, RuleSet
 
 _PLACE_CHAR = CLASS_CHARS["Place"]
+_MENTION_CHARS = frozenset(CLASS_CHARS.values())  # a set: ``in dict.values()`` is a scan
 _KEEP_IN_NAMES = {CLASS_CHARS[c] for c in ("Place", "Enterprise", "PartyOrganization", "ChainPartyCommittee",
                                             "GovernmentBody", "ResearchInstitution", "IndustrialChain")}
 _ABBREVIATION = re.compile(r"^[（(](?:以下简称|下称|简称|以下称)[“\"‘]([^”\"’]{1,16})[”\"’][）)]")
@@ -33,78 +33,83 @@ _LEGAL_FORMS = re.compile(r"(?:集团股份有限公司|集团有限责任公司
 ANAPHOR_WINDOW = 4  # sentences back within the article
 
 
-@dataclass(slots=True)
 class DocumentNames:
-    """Names a document introduces: surface → (canonical name, class, how it was learned)."""
+    """Names a document introduces: surface → (canonical name, class, how it was learned),
+    and where each of them occurs in the document's sentences.
 
-    learned: dict[str, tuple[str, str, str]] = field(default_factory=dict)
-    templates: dict[str, Mention] = field(default_factory=dict)  # full name → the mention that named it
-    changed: dict[str, int] = field(default_factory=dict)  # surface → last sentence whose learning changed it
-    _matcher: tuple[int, list[str], Any] | None = None  # (size it was built for, surfaces, automaton)
+    A surface is looked for once, when it is learned, in all the sentences joined: the
+    sentences after it then know it without a search of their own, and the second pass
+    asks which sentences hold a name learned at or after them."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.learned: dict[str, tuple[str, str, str]] = {}
+        self.templates: dict[str, Mention] = {}  # full name → the mention that named it
+        self.changed: dict[str, int] = {}  # surface → last sentence whose learning changed it
+        self._texts = texts
+        self._joined = "\n".join(texts)
+        self._bases = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+        self._hits: list[list[tuple[int, int, str]]] = [[] for _ in texts]  # per sentence: (start, end, surface)
 
     def add(self, surface: str, name: str, cls: str, how: str, index: int, template: Mention | None = None) -> None:
         if len(surface) >= 2 and surface not in self.learned:
             self.learned[surface] = (name, cls, how)
             self.changed[surface] = index
+            self._locate(surface)
         if template is not None and name not in self.templates:
             self.templates[name] = template
             for known, (canonical, _, _) in self.learned.items():  # a template changes how these are read
                 if canonical == name:
                     self.changed[known] = index
 
-    def find(self, text: str) -> list[tuple[int, int, str]]:
-        """Every occurrence of every learned surface (overlapping). The automaton is rebuilt only
-        when the names learned since its build outnumber those in it; those are found with str.find."""
-        if not self.learned:
-            return []
-        built = self._matcher[0] if self._matcher else 0
-        if len(self.learned) - built > max(8, built):
-            import ahocorasick_rs
+    def _locate(self, surface: str) -> None:
+        """Every occurrence (overlapping) of ``surface`` inside one sentence."""
+        at = self._joined.find(surface)
+        while at >= 0:
+            k = bisect.bisect_right(self._bases, at) - 1
+            start = at - self._bases[k]
+            if start + len(surface) <= len(self._texts[k]):  # not across the joint of two sentences
+                self._hits[k].append((start, start + len(surface), surface))
+            at = self._joined.find(surface, at + 1)
 
-            surfaces = list(self.learned)
-            self._matcher = (len(surfaces), surfaces, ahocorasick_rs.AhoCorasick(surfaces))
-            built = len(surfaces)
-        hits: list[tuple[int, int, str]] = []
-        if self._matcher is not None:
-            _, surfaces, automaton = self._matcher
-            hits = [(start, end, surfaces[i]) for i, start, end in automaton.find_matches_as_indexes(text, overlapping=True)]
-        for surface in itertools.islice(self.learned, built, None):
-            at = text.find(surface)
-            while at >= 0:
-                hits.append((at, at + len(surface), surface))
-                at = text.find(surface, at + 1)
-        return hits
+    def find(self, k: int) -> list[tuple[int, int, str]]:
+        """Occurrences of the names learned so far in sentence ``k`` (position in the document's list)."""
+        return self._hits[k]
 
-    def learned_since(self, sent: Sentence) -> bool:
-        """Whether a name learned at this sentence or after it occurs in it: only then can a
-        second look find more than the first did."""
-        return any(self.changed[surface] >= sent.index for _, _, surface in self.find(sent.text))
+    def learned_since(self, k: int, index: int) -> bool:
+        """Whether a name learned at sentence ``index`` or after it occurs in sentence ``k``: only
+        then can a second look find more than the first did."""
+        return any(self.changed[surface] >= index for _, _, surface in self._hits[k])
 
 
 def find_document_mentions(sentences: list[Sentence], lexicon: Lexicon, rules: RuleSet) -> dict[int, list[Mention]]:
     """Mentions of every sentence of one document, keyed by Sentence.index."""
-    codes = _document_place_codes(sentences, lexicon)
-    names = DocumentNames()
-    first = {}
-    for sent in sentences:
-        first[sent.index] = _sentence_mentions(sent, lexicon, rules, names, codes)
-        _learn(sent, first[sent.index], names)
+    places = [lexicon.find(s.text) for s in sentences]  # gazetteer matches, the same in both passes
+    codes = _document_place_codes(places, lexicon)
+    names = DocumentNames([s.text for s in sentences])
+    first = []
+    for k, sent in enumerate(sentences):
+        first.append(_sentence_mentions(sent, places[k] + names.find(k), lexicon, rules, names, codes))
+        _learn(sent, first[k], names)
     # The first pass already knew every name learned before a sentence; look again only
     # where a name learned later occurs.
-    found = {s.index: _sentence_mentions(s, lexicon, rules, names, codes) if names.learned_since(s) else first[s.index]
-             for s in sentences}
+    found = {s.index: _sentence_mentions(s, places[k] + names.find(k), lexicon, rules, names, codes)
+             if names.learned_since(k, s.index) else first[k] for k, s in enumerate(sentences)}
     return _resolve_anaphors(sentences, found)
 
 
 # -- gazetteer ---------------------------------------------------------------
 
-def _document_place_codes(sentences: list[Sentence], lexicon: Lexicon) -> set[str]:
+def _document_place_codes(places: list[list[tuple[int, int, str]]], lexicon: Lexicon) -> set[str]:
     """Division codes the document names in full or by an unambiguous short name."""
     codes: set[str] = set()
-    for sent in sentences:
-        for _, _, surface in lexicon.find(sent.text):
-            codes.update(e.code for e in lexicon.entries[surface] if e.code and (not e.short or e.level != "county"))
+    for surface in {surface for hits in places for _, _, surface in hits}:
+        codes.update(e.code for e in lexicon.entries[surface] if e.code and (not e.short or e.level != "county"))
     return codes
+
+
+@functools.lru_cache(maxsize=1 << 14)  # a few thousand divisions, looked up for every place mention
+def _ancestor_codes(code: str) -> frozenset[str]:
+    return frozenset(a.code for a in ancestors(code))
 
 
 def _choose_place(entries: list[LexEntry], codes: set[str], previous: Mention | None) -> LexEntry | None:
@@ -114,26 +119,26 @@ def _choose_place(entries: list[LexEntry], codes: set[str], previous: Mention | 
         return None
     prev_code = previous.attr("code") if previous is not None else ""
     for entry in places:  # composed with the place right before it: 南昌市西湖区
-        if prev_code and prev_code in {a.code for a in ancestors(entry.code)}:
+        if prev_code and prev_code in _ancestor_codes(entry.code):
             return entry
-    in_doc = [e for e in places if codes & {a.code for a in ancestors(e.code)}]
+    in_doc = [e for e in places if not codes.isdisjoint(_ancestor_codes(e.code))]
     if len(places) == 1 and (not places[0].short or places[0].level != "county" or in_doc):
         return places[0]
     return in_doc[0] if len(in_doc) == 1 else None
 
 
-def _gazetteer_mentions(sent: Sentence, lexicon: Lexicon, names: DocumentNames, codes: set[str]) -> list[Mention]:
+def _gazetteer_mentions(text: str, hits: list[tuple[int, int, str]], lexicon: Lexicon, names: DocumentNames,
+                        codes: set[str]) -> list[Mention]:
     mentions: list[Mention] = []
-    for start, end, surface in _merged_matches(sent.text, lexicon, names):
-        mention = _lexicon_mention(sent.text, start, end, surface, lexicon, names, codes, mentions)
+    for start, end, surface in _longest_first(hits):
+        mention = _lexicon_mention(text, start, end, surface, lexicon, names, codes, mentions)
         if mention is not None:  # matches come sorted and never overlap
             mentions.append(mention)
     return mentions
 
 
-def _merged_matches(text: str, lexicon: Lexicon, names: DocumentNames) -> list[tuple[int, int, str]]:
+def _longest_first(hits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Gazetteer and learned-name matches, longest first where they overlap."""
-    hits = lexicon.find(text) + names.find(text)
     chosen: list[tuple[int, int, str]] = []  # sorted, non-overlapping
     for hit in sorted(hits, key=lambda h: (-(h[1] - h[0]), h[0])):
         i = bisect.bisect_left(chosen, (hit[0],))
@@ -168,19 +173,23 @@ def _lexicon_mention(text: str, start: int, end: int, surface: str, lexicon: Lex
 
 # -- name rules ----------------------------------------------------------------
 
-def _sentence_mentions(sent: Sentence, lexicon: Lexicon, rules: RuleSet, names: DocumentNames,
-                       codes: set[str]) -> list[Mention]:
-    mentions = _gazetteer_mentions(sent, lexicon, names, codes)
+def _sentence_mentions(sent: Sentence, hits: list[tuple[int, int, str]], lexicon: Lexicon, rules: RuleSet,
+                       names: DocumentNames, codes: set[str]) -> list[Mention]:
+    """``hits``: the gazetteer and learned-name matches in the sentence."""
+    mentions = _gazetteer_mentions(sent.text, hits, lexicon, names, codes)
     enc = encode(sent.text, mentions)
-    for i, marked in rules.name_filter.candidates(sent.text):
-        if not still_possible(marked, enc.text):
-            continue
+    todo = rules.name_filter.possible(enc.text)
+    k = 0
+    while k < len(todo):
+        i = todo[k]
+        k += 1
         rule = rules.names[i]
         new = [m for match in rule.regex.finditer(enc.text)
                for m in _mentions_from_match(rule, match, enc, sent.text, rules.macros)]
-        if new:  # new mentions absorb the ones inside them; re-encode only then
+        if new:  # new mentions absorb the ones inside them; re-encode (and re-filter the rules after i) only then
             mentions = place_all(mentions, new)
             enc = encode(sent.text, mentions)
+            todo, k = tuple(j for j in rules.name_filter.possible(enc.text) if j > i), 0
     return _attach_abbreviations(sent.text, mentions)
 
 
@@ -237,7 +246,7 @@ def _make_mention(rule: Rule, enc: Encoded, text: str, start: int, end: int,
         name = canonical_name(name, "IndustrialChain")
     if rule.reject is not None and (rule.reject.fullmatch(name) or rule.reject.fullmatch(surface)):
         return None
-    if not any(ch not in CLASS_CHARS.values() for ch in enc.text[start:end]) and len(parts) <= 1 and rule.trim:
+    if rule.trim and len(parts) <= 1 and _MENTION_CHARS.issuperset(enc.text[start:end]):
         return None  # only existing mentions: nothing new was named
     return Mention(surface, cls or rule.cls, nstart, nend, name, f"name:{rule.id}", parts, attrs)
 
@@ -245,8 +254,9 @@ def _make_mention(rule: Rule, enc: Encoded, text: str, start: int, end: int,
 def canonical_from(enc: Encoded, start: int, end: int) -> str:
     """Name of an encoded span: inner mentions by their canonical names, places as written."""
     out = []
+    mentions = enc.mentions
     for i in range(start, end):
-        mention = enc.mentions[i]
+        mention = mentions[i]
         if mention is None:
             out.append(enc.text[i])
         elif mention.cls == "Place":
@@ -264,12 +274,12 @@ def _trim_left(enc: Encoded, start: int, end: int, macros: dict[str, str]) -> tu
     """
     body = enc.text[start:end]
     for i, ch in enumerate(body):
-        if ch in CLASS_CHARS.values() and ch not in _KEEP_IN_NAMES:
+        if ch in _MENTION_CHARS and ch not in _KEEP_IN_NAMES:
             start, body = start + i + 1, body[i + 1:]
     cut = _last_boundary(body, macros, strict=body.startswith(_PLACE_CHAR))
     start, body = start + cut, body[cut:]
     run = len(body) - len(body.lstrip(_PLACE_CHAR))
-    if run >= 2 and run < len(body) and body[run] not in CLASS_CHARS.values():
+    if run >= 2 and run < len(body) and body[run] not in _MENTION_CHARS:
         return start + run, enc.mentions[start + run - 1]  # 南通市海门区希诺股份有限公司: places, then the name
     if run >= 1:
         return start, enc.mentions[start]

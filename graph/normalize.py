@@ -48,6 +48,11 @@ _LINE_BREAKS = "\r\x0b\x0c\x85\u2028\u2029"
 # Han and full-width forms (none of which is a space, a control or a format character).
 _MAYBE_SPECIAL = re.compile("[^\n\x20-\x7e\u3001-\u303f\u4e00-\u9fff\uff01-\uffef]")
 _FULL_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+# Half-width punctuation right after a CJK character, after spaces, or before (spaces and) a CJK character.
+# (The lookbehinds come after the punctuation so that the regex engine scans for punctuation first.)
+_AFTER_CJK = re.compile(f"[,:;?!()](?<=[{HAN}{CJK_PUNCT}].)")
+_AFTER_SPACE = re.compile("[,:;?!()](?<= .)")
+_BEFORE_CJK = re.compile(f"[,:;?!()](?= *[{HAN}{CJK_PUNCT}])")
 
 # A line ending in one of these is complete; "——" ends a deck line (江西省探索以…——).
 FINAL = ("。", "！", "？", "；", "…", "”", "’", "』", "」", "）", "】", "》", "!", "?", ";", ")", "——")
@@ -169,25 +174,39 @@ def _t2s() -> opencc.OpenCC:
 
 
 def _fold_traditional(text: str) -> str:
+    """Every Han run converted on its own, but in one call to OpenCC: the runs are joined by
+    line breaks, which no dictionary entry holds, so no phrase reaches across two runs."""
+    runs = _HAN_RUN.findall(text)
+    if not runs:
+        return text
     converter = _t2s()
-
-    def fold(match: re.Match[str]) -> str:
+    joined = "\n".join(runs)
+    folded: str = converter.convert(joined)
+    if folded == joined:  # nothing Traditional: the common case
+        return text
+    simplified = folded.split("\n")
+    if len(simplified) != len(runs):  # cannot happen with t2s; stay exact if a dictionary ever does it
+        simplified = [str(converter.convert(run)) for run in runs]
+    pieces: list[str] = []
+    done = 0
+    for match, new in zip(_HAN_RUN.finditer(text), simplified):
         run = match.group()
-        simplified: str = converter.convert(run)
-        if len(simplified) == len(run):
-            return simplified
-        # A phrase rule changed the length; per character every output is checked.
-        return "".join(c if len(c := str(converter.convert(ch))) == 1 else ch for ch in run)
+        if new == run:
+            continue
+        if len(new) != len(run):  # a phrase rule changed the length; per character every output is checked
+            new = "".join(c if len(c := str(converter.convert(ch))) == 1 else ch for ch in run)
+        pieces += (text[done:match.start()], new)
+        done = match.end()
+    pieces.append(text[done:])
+    return "".join(pieces)
 
-    return _HAN_RUN.sub(fold, text)
 
-
-def _neighbour(text: str, i: int, step: int) -> str:
-    """Nearest non-space character on the same line, "" at a line edge."""
-    i += step
-    while 0 <= i < len(text) and text[i] == " ":
-        i += step
-    return text[i] if 0 <= i < len(text) and text[i] != "\n" else ""
+def _char_before(text: str, i: int) -> str:
+    """Nearest character before ``i`` that is not a space ("" at the start)."""
+    i -= 1
+    while i >= 0 and text[i] == " ":
+        i -= 1
+    return text[i] if i >= 0 else ""
 
 
 def _bracket_pairs(text: str) -> list[tuple[int, int]]:
@@ -205,17 +224,22 @@ def _bracket_pairs(text: str) -> list[tuple[int, int]]:
 
 
 def _widen_punctuation(text: str) -> str:
-    widen = {m.start() for m in re.finditer(r"[,:;?!()]", text)
-             if is_cjk(_neighbour(text, m.start(), -1)) or is_cjk(_neighbour(text, m.start(), 1))}
+    """Half-width punctuation whose nearest non-space neighbour on its line is CJK, on either side."""
+    widen = {m.start() for m in _AFTER_CJK.finditer(text)} | {m.start() for m in _BEFORE_CJK.finditer(text)}
+    widen.update(m.start() for m in _AFTER_SPACE.finditer(text) if is_cjk(_char_before(text, m.start())))
     if not widen:
         return text
-    for left, right in _bracket_pairs(text):
+    brackets = [] if all(text[i] not in "()" for i in widen) else _bracket_pairs(text)
+    for left, right in brackets:
         if left in widen or right in widen:
             widen |= {left, right}  # keep a pair consistent: 南康区(2023) → 南康区（2023）
-    chars = list(text)
-    for i in widen:
-        chars[i] = chars[i].translate(_WIDE)
-    return "".join(chars)
+    pieces: list[str] = []
+    done = 0
+    for i in sorted(widen):
+        pieces += (text[done:i], text[i].translate(_WIDE))
+        done = i + 1
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 def _opens_continuation(line: str) -> bool:

@@ -3,11 +3,12 @@
 A sentence meets ~70 rules and most of them have nothing to match: a company rule
 needs 公司 or 集团, a secretary rule needs 书记. Running every regex over every
 sentence costs more than all the rest of extraction (FIELD-NOTES: one regex per
-rule runs at ~1.6 MB/s). ``required_literals`` reads the pattern's parse tree and
-returns strings of which every match must contain at least one; ``str.__contains__``
-checks them far faster than the regex engine can fail. The analysis is
-conservative: where it cannot tell (optional parts, negated classes, wide ranges),
-it asks for nothing rather than for too much.
+rule runs at ~1.6 MB/s). ``required_all`` reads the pattern's parse tree and
+returns its requirements: sets of strings such that every match contains one string
+of each set (a company-list rule needs 等 and one of 企业, 单位). One Aho-Corasick pass
+over the encoded sentence checks them for all rules at once, far faster than the
+regex engine can fail. The analysis is conservative: where it cannot tell (optional
+parts, negated classes, wide ranges), it asks for nothing rather than for too much.
 
 It reads ``re._parser``, the standard library's own parser: no package offers
 this (RE2's prefilter does the same for C++), and the tests check it against the
@@ -24,20 +25,32 @@ from typing import Any, Sequence
 Literals = frozenset[str]
 MAX_CLASS = 64  # a character class wider than this tells nothing useful
 MAX_ALTERNATIVES = 256  # nor does a union of more alternatives than this
+MAX_REMEMBERED = 1 << 16  # combinations of requirements met whose rules RuleFilter keeps
 
 
 def required_literals(pattern: str, flags: int = 0) -> Literals | None:
     """Strings of which every match of ``pattern`` contains one, or None when nothing is required."""
+    return max(required_all(pattern, flags), key=_selectivity, default=None)
+
+
+def required_all(pattern: str, flags: int = 0) -> tuple[Literals, ...]:
+    """Every requirement of ``pattern``: each match contains one string of each set (党委书记 and
+    a surname, 等 and 企业). Empty when nothing is required."""
     if flags & re.IGNORECASE:
-        return None
+        return ()
     tree = _parser.parse(pattern, flags)
     if tree.state.flags & re.IGNORECASE:
-        return None
-    return _sequence(list(tree))
+        return ()
+    return tuple(dict.fromkeys(_requirements(list(tree))))
 
 
 def _sequence(items: list[tuple[Any, Any]]) -> Literals | None:
-    """All items of a sequence must match: the most selective requirement among them.
+    """The most selective requirement of a sequence."""
+    return max(_requirements(items), key=_selectivity, default=None)
+
+
+def _requirements(items: list[tuple[Any, Any]]) -> list[Literals]:
+    """All items of a sequence must match, so every requirement of every item holds.
     Neighbouring items that match only a few fixed strings are joined (党(?:委|总支) → 党委, 党总支)."""
     candidates: list[Literals] = []
     run: Literals = frozenset({""})
@@ -49,12 +62,11 @@ def _sequence(items: list[tuple[Any, Any]]) -> Literals | None:
         if run != {""}:
             candidates.append(run)
         run = exact if exact is not None else frozenset({""})
-        found = _item(op, av) if exact is None else None
-        if found is not None:
-            candidates.append(found)
+        if exact is None:
+            candidates += _item(op, av)
     if run != {""}:
         candidates.append(run)
-    return max(candidates, key=_selectivity, default=None)
+    return candidates
 
 
 def _exact(op: Any, av: Any) -> Literals | None:
@@ -85,22 +97,23 @@ def _selectivity(options: Literals) -> tuple[int, int]:
     return min(map(len, options)), -len(options)
 
 
-def _item(op: Any, av: Any) -> Literals | None:
+def _item(op: Any, av: Any) -> list[Literals]:
     if op is C.SUBPATTERN:
         _group, add_flags, _del_flags, sub = av
-        return None if add_flags & re.IGNORECASE else _sequence(list(sub))
+        return [] if add_flags & re.IGNORECASE else _requirements(list(sub))
     if op is C.ATOMIC_GROUP:
-        return _sequence(list(av))
+        return _requirements(list(av))
     if op is C.ASSERT:  # a lookaround's text is in the sentence too, just outside the match
-        return _sequence(list(av[1]))
+        return _requirements(list(av[1]))
     if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
         low, _high, sub = av
-        return _sequence(list(sub)) if low >= 1 else None
+        return _requirements(list(sub)) if low >= 1 else []
+    found = None
     if op is C.BRANCH:
-        return _union([_sequence(list(branch)) for branch in av[1]])
-    if op is C.IN:
-        return _char_class(av)
-    return None  # ANY, AT, NOT_LITERAL, CATEGORY, ASSERT_NOT, GROUPREF…: nothing required
+        found = _union([_sequence(list(branch)) for branch in av[1]])
+    elif op is C.IN:
+        found = _char_class(av)
+    return [found] if found is not None else []  # ANY, AT, NOT_LITERAL, CATEGORY, ASSERT_NOT, GROUPREF…: nothing
 
 
 def _union(options: list[Literals | None]) -> Literals | None:
@@ -128,47 +141,48 @@ def may_match(literals: Literals | None, text: str) -> bool:
 
 
 class RuleFilter:
-    """The prefilter of a family of rules, one automaton pass per sentence.
+    """The prefilter of a family of rules: one automaton pass over the text a regex will run on.
 
     Rules run over the encoded sentence, where each mention is one private-use
-    character (``encoded``). A literal without such characters can only be in the
-    encoded text if it is in the sentence as written, so those are looked up once per
-    sentence with Aho-Corasick; literals with a mention character are looked up
-    in the encoded text as it grows.
+    character. Every match holds a literal of each of its rule's requirements, so a
+    rule with a requirement none of whose literals is in the encoded text cannot match
+    it: one Aho-Corasick pass over the encoded text, repeated only when the encoding
+    changes, tells which rules to run. Requirements met are bits of one integer (one
+    ``|`` per literal found); the rules it allows are computed once per distinct integer.
     """
 
-    def __init__(self, needs: Sequence[Literals | None], encoded: str) -> None:
-        marks = set(encoded)
+    def __init__(self, needs: Sequence[tuple[Literals, ...]]) -> None:
         self.size = len(needs)
-        self._unfiltered = tuple(i for i, literals in enumerate(needs) if literals is None)
-        self._marked: dict[int, tuple[str, ...]] = {}
-        by_word: dict[str, set[int]] = {}
-        for i, literals in enumerate(needs):
-            for literal in sorted(literals or ()):
-                if marks.isdisjoint(literal):
-                    by_word.setdefault(literal, set()).add(i)
-                else:
-                    self._marked.setdefault(i, ())
-                    self._marked[i] += (literal,)
+        self._full: list[int] = []  # per rule: the bits of all its requirements
+        by_word: dict[str, int] = {}  # literal → the bits of the requirements it meets
+        bit = 1
+        for required in needs:
+            full = 0
+            for literals in required:
+                for literal in literals:
+                    by_word[literal] = by_word.get(literal, 0) | bit
+                full |= bit
+                bit <<= 1
+            self._full.append(full)
         self._words = sorted(by_word)
-        self._rules_of = [frozenset(by_word[w]) for w in self._words]
+        self._masks = [by_word[w] for w in self._words]
         self._automaton: Any = None
+        self._allowed: dict[int, tuple[int, ...]] = {}  # met bits → rules whose requirements are all met
 
-    def candidates(self, text: str) -> list[tuple[int, tuple[str, ...]]]:
-        """The rules, in order, that may match the sentence ``text`` (as written): (index, literals
-        to look for in the encoded text before running it, or () when it must run)."""
-        hit: set[int] = set(self._unfiltered)
+    def possible(self, text: str) -> tuple[int, ...]:
+        """The rules, in order, that may match ``text`` (the encoded sentence): those whose every
+        requirement has a literal in the text (a rule without requirements always)."""
+        met = 0
         if self._words:
             if self._automaton is None:
                 import ahocorasick_rs
 
                 self._automaton = ahocorasick_rs.AhoCorasick(self._words)
-            for i, _, _ in self._automaton.find_matches_as_indexes(text, overlapping=True):
-                hit |= self._rules_of[i]
-        out = [(i, ()) for i in hit] + [(i, marked) for i, marked in self._marked.items() if i not in hit]
-        return sorted(out)
-
-
-def still_possible(marked: tuple[str, ...], encoded_text: str) -> bool:
-    """A candidate from ``RuleFilter.candidates``: whether it can match the encoded text as it is now."""
-    return not marked or any(literal in encoded_text for literal in marked)
+            for w, _, _ in self._automaton.find_matches_as_indexes(text, overlapping=True):
+                met |= self._masks[w]
+        allowed = self._allowed.get(met)
+        if allowed is None:
+            if len(self._allowed) > MAX_REMEMBERED:
+                self._allowed.clear()
+            allowed = self._allowed[met] = tuple(i for i, full in enumerate(self._full) if met & full == full)
+        return allowed

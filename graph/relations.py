@@ -13,7 +13,6 @@ import re
 
 from .encoding import Encoded, encode
 from .model import Fact, Mention, Sentence
-from .prefilter import still_possible
 from .rules import DATA_PROPERTIES, SIGNATURES, Rule, RuleSet
 
 _DATE = re.compile(r"((?:19|20)[0-9]{2})年(?:([0-9]{1,2})月(?:([0-9]{1,2})日)?)?")
@@ -26,9 +25,7 @@ def apply_rules(sent: Sentence, mentions: list[Mention], rules: RuleSet,
     """Facts of one sentence. ``context``: mentions of the preceding sentences, oldest first."""
     enc = encode(sent.text, mentions)
     facts: list[Fact] = []
-    for i, marked in rules.relation_filter.candidates(sent.text):
-        if not still_possible(marked, enc.text):
-            continue
+    for i in rules.relation_filter.possible(enc.text):
         rule = rules.relations[i]
         for match in _all_matches(rule.regex, enc.text):
             facts.extend(_facts_from_match(rule, match, enc, sent, context or []))
@@ -112,7 +109,8 @@ def flatten_mentions(mentions: list[Mention]) -> list[Mention]:
     """Mentions with their parts, in text order (a committee's chain counts as named)."""
     out: list[Mention] = []
     for mention in mentions:
-        out.extend(flatten_mentions([p for _, p in mention.parts]))
+        if mention.parts:  # most mentions have none: no recursion for them
+            out.extend(flatten_mentions([p for _, p in mention.parts]))
         out.append(mention)
     return out
 
@@ -160,8 +158,7 @@ def implied_facts(mention: Mention, sent: Sentence, rules: RuleSet, span: tuple[
 def _name_rule(mention: Mention, rules: RuleSet) -> Rule | None:
     if not mention.found_by.startswith("name:"):
         return None
-    rule_id = mention.found_by[5:]
-    return next((r for r in rules.names if r.id == rule_id), None)
+    return rules.name_rule(mention.found_by[5:])
 
 
 def _unique(facts: list[Fact]) -> list[Fact]:

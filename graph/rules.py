@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .diagnostics import RuleFileError
 from .model import Diagnostic
-from .prefilter import RuleFilter, may_match, required_literals
+from .prefilter import Literals, RuleFilter, may_match, required_all
 
 # One private-use character per class; a slot compiles to the characters of its
 # class and subclasses.
@@ -110,10 +110,10 @@ class Rule:
     symmetric: bool = False
     scope: str = "article"  # where a context role may be found: "sentence" or the recent "article" text
     examples: tuple[Example, ...] = ()
-    needs: frozenset[str] | None = None  # text without any of these cannot match (prefilter.py)
+    needs: tuple[Literals, ...] = ()  # text without one literal of each set cannot match (prefilter.py)
 
     def may_match(self, text: str) -> bool:
-        return may_match(self.needs, text)
+        return all(may_match(literals, text) for literals in self.needs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,9 +124,13 @@ class RuleSet:
     files: tuple[str, ...]
     name_filter: RuleFilter
     relation_filter: RuleFilter
+    names_by_id: dict[str, Rule] = field(default_factory=dict)  # the first name rule of each id
 
     def all(self) -> tuple[Rule, ...]:
         return self.names + self.relations
+
+    def name_rule(self, rule_id: str) -> Rule | None:
+        return self.names_by_id.get(rule_id)
 
 
 def compile_pattern(pattern: str, macros: dict[str, str]) -> tuple[str, tuple[tuple[str, str, bool], ...]]:
@@ -166,9 +170,11 @@ def load_rules(rule_dir: Path, name_dir: Path, macro_file: Path) -> RuleSet:
     if problems:
         raise RuleFileError(problems)
     files = tuple(str(p) for p in [macro_file, *sorted(name_dir.glob("*.toml")), *sorted(rule_dir.glob("*.toml"))])
-    encoded = "".join(CLASS_CHARS.values())
-    return RuleSet(tuple(names), tuple(relations), macros, files, RuleFilter([r.needs for r in names], encoded),
-                   RuleFilter([r.needs for r in relations], encoded))
+    by_id: dict[str, Rule] = {}
+    for rule in names:
+        by_id.setdefault(rule.id, rule)
+    return RuleSet(tuple(names), tuple(relations), macros, files, RuleFilter([r.needs for r in names]),
+                   RuleFilter([r.needs for r in relations]), by_id)
 
 
 def _load_macros(path: Path, problems: list[Diagnostic]) -> dict[str, str]:
@@ -311,5 +317,5 @@ def _make_rule(raw: dict[str, Any], kind: str, path: str, line: int, pattern: st
         anaphor=bool(raw.get("anaphor", False)), split=bool(raw.get("split", False)),
         reject=re.compile(compile_pattern(raw["reject"], macros)[0]) if raw.get("reject") else None,
         symmetric=bool(raw.get("symmetric", False)), scope=str(raw.get("scope", "article")), examples=examples,
-        needs=required_literals(regex.pattern, regex.flags),
+        needs=required_all(regex.pattern, regex.flags),
     )

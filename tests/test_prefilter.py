@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from graph import prefilter
 from graph.pipeline import extract_document, load_resources, read_all
-from graph.prefilter import RuleFilter, may_match, required_literals, still_possible
+from graph.prefilter import RuleFilter, may_match, required_all, required_literals
 
 from .conftest import ROOT
 
@@ -58,21 +58,30 @@ def test_every_generated_match_passes_the_filter(data):
     assert may_match(required_literals(pattern), text)
 
 
-def test_filter_splits_literals_with_mention_characters():
-    """Literals with a mention character are checked in the encoded text, the rest in the text as written."""
+def test_filter_reads_the_encoded_text():
+    """Rules run over the encoded sentence: their literals, with or without mention characters, are
+    looked up there, and a rule runs only when each of its requirements has a literal in it."""
     mark = "\ue005"
-    family = RuleFilter([frozenset({"公司"}), frozenset({mark + "党委"}), None, frozenset({"书记", mark})], mark)
-    candidates = dict(family.candidates("某某公司党委书记"))
-    assert candidates == {0: (), 1: (mark + "党委",), 2: (), 3: ()}  # rule 3 has 书记 in the text
-    assert not still_possible(candidates[1], "某某公司党委书记")
-    assert still_possible(candidates[1], "某某" + mark + "党委书记")
-    assert dict(family.candidates("无关的句子")) == {1: (mark + "党委",), 2: (), 3: (mark,)}
+    family = RuleFilter([(frozenset({"公司"}),), (frozenset({mark + "党委"}),), (), (frozenset({"书记", mark}),),
+                         (frozenset({"等"}), frozenset({"企业", "单位"}))])
+    assert family.possible("某某公司党委书记") == (0, 2, 3)  # rule 3 has 书记 in the text
+    assert family.possible("某某" + mark + "党委书记") == (1, 2, 3)  # 公司 is inside the mention now
+    assert family.possible("无关的句子") == (2,)
+    assert family.possible("甲、乙等企业") == (2, 4)
+    assert family.possible("一些企业") == (2,)  # 企业 without 等
+
+
+def test_required_all_keeps_every_requirement():
+    assert set(required_all("(?P<name>[\u4e00-\u9fff]{2,4}?)(?=等(?:企业|单位))")) == {frozenset({"等企业", "等单位"})}
+    assert set(required_all("(?:书记|主任)[^，]{0,4}等(?:企业|单位)")) == {
+        frozenset({"书记", "主任"}), frozenset({"等企业", "等单位"})}
+    assert required_all("(?i)company") == ()
 
 
 def test_every_rule_has_a_prefilter():
     """All shipped rules are anchored on some literal; a rule without one runs on every sentence."""
     rules, _ = load_resources()
-    assert [r.id for r in rules.all() if r.needs is None] == []
+    assert [r.id for r in rules.all() if not r.needs] == []
 
 
 def test_prefilter_changes_no_result_on_the_seeds(monkeypatch):
@@ -89,5 +98,5 @@ def test_prefilter_changes_no_result_on_the_seeds(monkeypatch):
         return out
 
     filtered = run()
-    monkeypatch.setattr(prefilter.RuleFilter, "candidates", lambda self, text: [(i, ()) for i in range(self.size)])
+    monkeypatch.setattr(prefilter.RuleFilter, "possible", lambda self, text: tuple(range(self.size)))
     assert run() == filtered
