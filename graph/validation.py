@@ -2,7 +2,8 @@
 
 ``validate_graph(g)`` (or ``validate_ntriples(text)``, from the graph's N-Triples)
 checks the core shapes with ``shacl``, a SHACL engine written in Rust (about ten
-times faster than pySHACL on a built graph, with the same results), on the data
+times faster than pySHACL on a built graph, with the same results, except that
+``$`` in ``sh:pattern`` matches only at the end of the string, as SHACL says), on the data
 with the ontology added (so ``sh:class`` and ``sh:targetClass`` follow
 ``rdfs:subClassOf``) and no inference (RDFS inference would derive the very
 classes the shapes check from the properties' domains and ranges). The
