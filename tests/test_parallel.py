@@ -227,6 +227,35 @@ def test_cache_reextracts_only_the_changed_file(archive, tmp_path):
     assert (again.facts, again.triples) == (fresh.facts, fresh.triples)
 
 
+def test_cache_keeps_entity_names_a_warm_build_romanises_none(archive, plain_build, tmp_path, monkeypatch):
+    """pypinyin takes most of resolution: a warm build takes every entity's names from the cache."""
+    import graph.entities
+
+    cache = tmp_path / "cache"
+    build([archive], tmp_path / "out", cache=cache, view=False)
+    [names_file] = cache.glob("*/names-*.pickle")
+    stored = pickle.loads(names_file.read_bytes())
+    named: list[object] = []
+    real = graph.entities.entity_names
+    monkeypatch.setattr(graph.entities, "entity_names", lambda job: named.append(job) or real(job))
+    graph.entities._IRIS.clear()  # IRIs from the cache, not remembered from the first build
+    report = build([archive], tmp_path / "out", cache=cache, view=False)
+    assert named == []
+    assert report.entities == len(stored)
+    assert outputs(tmp_path / "out", OUTPUTS[:3]) == outputs(plain_build, OUTPUTS[:3])
+
+
+def test_cache_names_file_unreadable_is_rebuilt(archive, plain_build, tmp_path):
+    cache = tmp_path / "cache"
+    build([archive], tmp_path / "out", cache=cache, view=False)
+    [names_file] = cache.glob("*/names-*.pickle")
+    names_file.write_bytes(names_file.read_bytes()[:50])  # truncated
+    build([archive], tmp_path / "out", cache=cache, view=False)
+    assert outputs(tmp_path / "out", OUTPUTS[:3]) == outputs(plain_build, OUTPUTS[:3])
+    assert len(pickle.loads(names_file.read_bytes())) > 0  # written whole again
+    assert not list(cache.rglob("*.tmp"))
+
+
 def test_cache_corrupt_entry_is_rebuilt(archive, plain_build, tmp_path):
     cache = tmp_path / "cache"
     build([archive], tmp_path / "out", cache=cache, view=False)
