@@ -17,7 +17,7 @@ from .rdf_text import Triple
 def write_atomic(path: Path, data: str | bytes) -> None:
     raw = data.encode("utf-8") if isinstance(data, str) else data
     with atomic_file(path) as handle:
-        _write_all(handle, raw)
+        handle.write(raw)
 
 
 @contextmanager
@@ -27,7 +27,7 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with _open_for_writing(fd) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
@@ -44,8 +44,8 @@ def _umask() -> int:
     return mask
 
 
-def _write_all(handle: Any, raw: bytes) -> None:
-    handle.write(raw)
+def _open_for_writing(fd: int) -> BinaryIO:
+    return os.fdopen(fd, "wb")  # tests replace it to fill the disk
 
 
 def remove_stale_temporaries(folder: Path) -> None:
@@ -63,19 +63,32 @@ def turtle_text(g: Iterable[Triple], lines: list[str] | None = None) -> str:
     return oxigraph_turtle(g, lines)
 
 
-def write_turtle(g: Iterable[Triple], path: Path, lines: list[str] | None = None) -> None:
-    write_atomic(path, turtle_text(g, lines))
+def write_turtle(g: Iterable[Triple], path: Path, lines: Iterable[str] | None = None) -> None:
+    """graph.ttl, streamed (see ``rdf_text.write_turtle``); ``lines``: the sorted N-Triples lines of
+    ``g``, when the caller has them already."""
+    from . import rdf_text
+
+    with atomic_file(path) as out:
+        rdf_text.write_turtle(out, rdf_text.ntriples_lines(g) if lines is None else lines)
 
 
-def provenance_text(records: Iterable[Mapping[str, Any]]) -> str:
+def provenance_lines(records: Iterable[Mapping[str, Any]]) -> Iterator[str]:
     """One JSON line per record, in the order given: a build gives them in the order of the
     documents (their paths) and of the sentences in each, whatever the workers and the cache,
     so the file needs no sort (sorting its lines made writing it grow faster than the archive)."""
-    return "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
+    return (json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
+
+
+def provenance_text(records: Iterable[Mapping[str, Any]]) -> str:
+    return "".join(provenance_lines(records))
 
 
 def write_provenance(records: Iterable[Mapping[str, Any]], path: Path) -> None:
-    write_atomic(path, provenance_text(records))
+    """provenance.jsonl, written a chunk of lines at a time."""
+    from .rdf_text import write_lines
+
+    with atomic_file(path) as out:
+        write_lines(out, provenance_lines(records), chunk=2_000)  # a line holds its sentence: ~1 KB
 
 
 def write_merges(merges: Iterable[Merge], path: Path) -> None:

@@ -13,8 +13,9 @@ SPARQL compare them case-insensitively, and Oxigraph lower-cases them on load an
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
-from typing import Any, BinaryIO, Iterable, Self, Sequence
+from typing import Any, BinaryIO, Iterable, Iterator, Self, Sequence
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -72,27 +73,62 @@ def _prefixes() -> dict[str, str]:
     return {p: ns for p, ns in sorted(prefix_map().items()) if p not in _UNPREFIXED}
 
 
-def _convert(lines: list[str], source: Any, target: Any, prefixes: dict[str, str] | None = None) -> str:
-    items = ox.parse("".join(lines).encode("utf-8"), format=source)
-    data = ox.serialize(items, format=target, prefixes=prefixes)
-    assert data is not None  # with no output argument, serialize returns the bytes
-    return data.decode("utf-8")
-
-
 def ntriples_text(g: Iterable[Triple]) -> str:
     return "".join(ntriples_lines(g))
 
 
 def turtle_text(g: Iterable[Triple], lines: list[str] | None = None) -> str:
     """Turtle of ``g``; ``lines``: its sorted N-Triples lines, when the caller has them already."""
-    return _convert(ntriples_lines(g) if lines is None else lines, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE,
-                    _prefixes())
+    out = io.BytesIO()
+    write_turtle(out, ntriples_lines(g) if lines is None else lines)
+    return out.getvalue().decode("utf-8")
 
 
-def write_lines(out: BinaryIO, lines: Sequence[str], chunk: int = 10_000) -> None:
+def write_turtle(out: BinaryIO, lines: Iterable[str]) -> None:
+    """The graph of the sorted N-Triples ``lines`` as Turtle, streamed by Oxigraph into ``out``:
+    neither the N-Triples nor the Turtle is ever whole in memory."""
+    triples = ox.parse(io.BufferedReader(_LineReader(lines), 1 << 20), format=ox.RdfFormat.N_TRIPLES)
+    ox.serialize(triples, out, ox.RdfFormat.TURTLE, prefixes=_prefixes())
+
+
+class _LineReader(io.RawIOBase):
+    """A binary stream over text lines, encoded a chunk at a time as the reader asks."""
+
+    def __init__(self, lines: Iterable[str], chunk: int = 10_000) -> None:
+        super().__init__()
+        self.chunks = _encoded_chunks(lines, chunk)
+        self.pending = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self.pending:
+            data = next(self.chunks, b"")
+            if not data:
+                return 0
+            self.pending = memoryview(data)
+        size = min(len(buffer), len(self.pending))
+        buffer[:size] = self.pending[:size]
+        self.pending = self.pending[size:]  # a view: no copy
+        return size
+
+
+def _encoded_chunks(lines: Iterable[str], chunk: int) -> Iterator[bytes]:
+    batch: list[str] = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) >= chunk:
+            yield "".join(batch).encode("utf-8")
+            batch.clear()
+    if batch:
+        yield "".join(batch).encode("utf-8")
+
+
+def write_lines(out: BinaryIO, lines: Iterable[str], chunk: int = 10_000) -> None:
     """``lines`` as UTF-8, a chunk at a time (never the whole text in memory twice)."""
-    for start in range(0, len(lines), chunk):
-        out.write("".join(lines[start:start + chunk]).encode("utf-8"))
+    for data in _encoded_chunks(lines, chunk):
+        out.write(data)
 
 
 def nquads_to_trig(source: Path, out: BinaryIO, extra_prefixes: dict[str, str] | None = None) -> None:

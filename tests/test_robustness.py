@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -101,10 +102,13 @@ def test_robustness_failed_write_leaves_previous_outputs_whole(tmp_path, monkeyp
     inputs.mkdir()
     (inputs / "a.txt").write_text(GOOD, encoding="utf-8")
 
-    def crash(self, data):  # the disk fills up halfway through the new graph.ttl
-        raise OSError(28, "No space left on device")
+    class FullDisk(io.BufferedWriter):  # the disk fills up halfway through the new graph.ttl
+        def write(self, data):
+            if self.tell() + len(data) > 200:
+                raise OSError(28, "No space left on device")
+            return super().write(data)
 
-    monkeypatch.setattr(export, "_write_all", crash)
+    monkeypatch.setattr(export, "_open_for_writing", lambda fd: FullDisk(io.FileIO(fd, "wb")))
     with pytest.raises(OSError):
         build([inputs], out, view=False)
     assert (out / "graph.ttl").read_text(encoding="utf-8") == "# the previous build\n"
