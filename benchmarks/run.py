@@ -95,7 +95,7 @@ class Stages:
 
 
 def measure_stages(folder: Path, *, memory: bool) -> dict[str, Any]:
-    from graph.export import provenance_text, turtle_text
+    from graph.export import write_provenance, write_turtle
     from graph.exports import write_exports
     from graph.pipeline import extract_document, load_resources, read_all, relate_sentences, resolve_results, \
         segment_document, validate_lines, DocumentResult
@@ -121,16 +121,17 @@ def measure_stages(folder: Path, *, memory: bool) -> dict[str, Any]:
     g = st.run("rdf", lambda: graph_triples(table, triples, load_ontology()))
     lines = st.run("rdf", lambda: ntriples_lines(g))
     findings = st.run("validate", lambda: validate_lines(lines))
-    ttl = st.run("serialize", lambda: turtle_text(g, lines))
-    st.run("serialize", lambda: provenance_text(records))
     with tempfile.TemporaryDirectory() as tmp:
+        st.run("serialize", lambda: write_turtle(g, Path(tmp) / "graph.ttl", lines))
+        st.run("serialize", lambda: write_provenance(records, Path(tmp) / "provenance.jsonl"))
+        turtle_bytes = (Path(tmp) / "graph.ttl").stat().st_size
         st.run("export", lambda: write_exports(g, records, Path(tmp), lines))
         st.run("view", lambda: render_html(g, records, Path(tmp) / "graph.html"))
     return {
         "stages": st.rows, "documents": len(docs), "bytes": sum(len(d.text.encode("utf-8")) for d in docs),
         "sentences": sum(r.sentence_count for r in results), "facts": len(records),
         "entities": len(table.entities), "triples": len(g), "violations": len(findings),
-        "turtle_bytes": len(ttl.encode("utf-8")),
+        "turtle_bytes": turtle_bytes,
     }
 
 
