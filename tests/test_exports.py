@@ -23,6 +23,7 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from graph.entities import ID_BASE
 from graph.export import read_provenance
 from graph.exports import article_iri, document_iri, write_exports
+from graph.property_graph import PEdge, PGraph, PNode, property_graph, write_gexf, write_graphml, xml_text
 from graph.vocab import GEO, RC, WGS84
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,6 +121,14 @@ def test_exports_bytes_do_not_depend_on_hash_seed(seeds: Exported, tmp_path: Pat
     subprocess.run([sys.executable, "-c", script, str(seeds.build), str(tmp_path)], check=True, env=env, cwd=ROOT)
     for name in NAMES:
         assert (seeds.folder / name).read_bytes() == (tmp_path / name).read_bytes(), name
+
+
+def test_exports_a_tiny_sort_buffer_gives_the_same_bytes(seeds: Exported, tmp_path: Path) -> None:
+    """graph.nq sorted 3 lines at a time, through temporary files, is the file sorted in memory."""
+    write_exports(seeds.g, seeds.records, tmp_path, buffer_lines=3)
+    for name in NAMES:
+        assert (seeds.folder / name).read_bytes() == (tmp_path / name).read_bytes(), name
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()) == sorted(NAMES)
 
 
 # ── RDF: N-Triples, TriG, N-Quads ────────────────────────────────────────────────────
@@ -245,6 +254,61 @@ def test_exports_networkx_reads_back_nodes_and_edges(seeds: Exported, name: str)
     first = next(iter(sorted(nodes)))
     assert graph.nodes[first]["iri"] == first and graph.nodes[first]["class"]
     assert all(d["relation_zh"] for _, _, d in graph.edges(data=True))
+
+
+def _networkx_xml(pgraph: PGraph, kind: str) -> bytes:
+    """What the exports wrote before they streamed: networkx's writers on a MultiDiGraph, ElementTree's text."""
+    import networkx as nx
+    from xml.etree.ElementTree import ElementTree
+
+    graph = nx.MultiDiGraph()
+    for node in pgraph.nodes:
+        point = {"lat": node.lat, "long": node.long} if node.point else {}
+        graph.add_node(node.iri, label=xml_text(node.label), label_en=xml_text(node.label_en),
+                       **{"class": node.cls}, iri=node.iri, **point)
+    for edge in pgraph.edges:
+        graph.add_edge(edge.source, edge.target, key=edge.relation, relation=edge.relation,
+                       relation_zh=xml_text(edge.relation_zh), evidence_count=edge.evidence_count,
+                       title=xml_text(edge.title))
+    if kind == "graphml":
+        writer: Any = nx.readwrite.graphml.GraphMLWriter(encoding="utf-8", prettyprint=True)
+        writer.add_graph_element(graph)
+    else:
+        writer = nx.readwrite.gexf.GEXFWriter(encoding="utf-8", prettyprint=True)
+        writer.add_graph(graph)
+        for meta in writer.xml.iter("meta"):
+            meta.attrib.pop("lastmodifieddate", None)
+    writer.indent(writer.xml)
+    buffer = io.StringIO()
+    ElementTree(writer.xml).write(buffer, encoding="unicode")
+    xml = "<?xml version='1.0' encoding='utf-8'?>\n" + buffer.getvalue()
+    return xml.encode("utf-8", "xmlcharrefreplace").replace(b"\r", b"&#13;")
+
+
+def _small_pgraphs() -> dict[str, PGraph]:
+    place = PNode("http://x/p", "地&<方>", "", "Place", ("Place",), 28.5, float("inf"))
+    nodes = (PNode("http://x/a", 'a "q"\r\n\t', "A", "Person", ("Person",)), place,
+             PNode("http://x/z", "", "", "Enterprise;Organization", ("Enterprise", "Organization")))
+    edges = (PEdge("http://x/a", "http://x/z", "affiliatedWith", "隶属", 2, "书记、\r主任"),  # to z, to p, to z again:
+             PEdge("http://x/a", "http://x/p", "locatedIn", "位于", 0, ""),                # networkx groups by target
+             PEdge("http://x/a", "http://x/z", "secretaryOf", "书记", 1, ""),
+             PEdge("http://x/z", "http://x/p", "locatedIn", "位于", 1, ""))
+    return {"empty": PGraph((), ()), "no edges": PGraph(nodes, ()), "no places": PGraph(nodes[:1], ()),
+            "place first": PGraph(nodes[1:], edges[3:]), "edges": PGraph(nodes, edges)}
+
+
+@pytest.mark.parametrize("kind", ["graphml", "gexf"])
+def test_exports_graphml_and_gexf_are_the_bytes_networkx_writes(seeds: Exported, kind: str) -> None:
+    from graph.exports import evidence_counts, supported_records
+
+    facts = set(seeds.g)
+    cases = {"seeds": property_graph(facts, evidence_counts(supported_records(seeds.records, facts))),
+             "hostile": property_graph(set(hostile_case()[0]), {}), **_small_pgraphs()}
+    write = write_graphml if kind == "graphml" else write_gexf
+    for name, pgraph in cases.items():
+        out = io.BytesIO()
+        write(out, pgraph)
+        assert out.getvalue() == _networkx_xml(pgraph, kind), name
 
 
 def test_exports_affiliation_edges_carry_post_titles(seeds: Exported) -> None:

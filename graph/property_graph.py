@@ -1,0 +1,339 @@
+"""Stage 8: the entities as a property graph, written as GraphML, GEXF and Neo4j CSV (exports.py).
+
+``property_graph(facts, evidence)`` makes the nodes (entities: IRIs under id:, except posts
+and place geometries) and edges (the rc: object properties between them); posts become the
+``title`` of the affiliatedWith edge, a place's WGS84 point its ``lat`` and ``long``.
+
+The writers stream: each node or edge is written as it is made, so besides the property
+graph itself (O(entities + edges)) a writer holds one element at a time. GraphML and GEXF
+are written here as text, in the very bytes networkx's writers (ElementTree, pretty-printed)
+gave for ``networkx_graph``'s MultiDiGraph, which they used to write: the same key ids, element
+order, indentation and escaping, without a networkx graph, an element tree or the whole text
+in memory. Neo4j CSVs are for ``neo4j-admin database import full --nodes=nodes.csv
+--relationships=relationships.csv --multiline-fields=true``; node labels are the class and its
+rc: superclasses in PascalCase (``Enterprise;Organization``), relationship types UPPER_SNAKE_CASE.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import importlib.metadata
+import io
+import itertools
+import re
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping, Sequence
+
+from rdflib import RDF, RDFS, Literal, URIRef
+from rdflib.term import Node
+
+from .rdf_text import Triple
+from .vocab import GEO, ID, RC, WGS84
+
+__all__ = ["PEdge", "PGraph", "PNode", "property_graph", "write_gexf", "write_graphml", "write_neo4j_nodes",
+           "write_neo4j_relationships"]
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP CSV injection list
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass(frozen=True, slots=True)
+class PNode:
+    iri: str
+    label: str
+    label_en: str
+    cls: str  # the node's own rc: class(es), ";"-joined
+    labels: tuple[str, ...]  # own classes, then their rc: superclasses
+    lat: float | None = None  # WGS84 degrees (wgs:lat), places with a division code only
+    long: float | None = None
+
+    @property
+    def point(self) -> tuple[float, float] | None:
+        return None if self.lat is None or self.long is None else (self.lat, self.long)
+
+
+@dataclass(frozen=True, slots=True)
+class PEdge:
+    source: str
+    target: str
+    relation: str
+    relation_zh: str
+    evidence_count: int
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class PGraph:
+    nodes: tuple[PNode, ...]  # by IRI
+    edges: tuple[PEdge, ...]  # by source, relation, target
+
+
+_RC, _ID = str(RC._NS), str(ID)
+_TYPE, _LABEL, _SUBCLASS, _LAT, _LONG = RDF.type, RDFS.label, RDFS.subClassOf, WGS84.lat, WGS84.long
+_POST, _GEOMETRY, _AFFILIATED, _HOLDER, _POST_IN, _POST_TITLE = (
+    RC.Post, GEO.Geometry, RC.affiliatedWith, RC.holder, RC.postIn, RC.postTitle)
+
+
+class _Index:
+    """The graph's triples by subject and predicate and by predicate and object: one pass
+    over ``g`` instead of one rdflib lookup per node, label and post."""
+
+    def __init__(self, facts: Iterable[Triple]) -> None:
+        self.forward: dict[tuple[Node, Node], list[Node]] = defaultdict(list)
+        self.backward: dict[tuple[Node, Node], list[Node]] = defaultdict(list)
+        for s, p, o in facts:
+            self.forward[(s, p)].append(o)
+            if type(o) is URIRef:  # lookups by object are by IRI only; hashing a Literal is slow
+                self.backward[(p, o)].append(s)
+
+    def objects(self, subject: Node, predicate: Node) -> list[Node]:
+        return self.forward.get((subject, predicate), [])
+
+    def subjects(self, predicate: Node, obj: URIRef) -> list[Node]:
+        return self.backward.get((predicate, obj), [])
+
+
+def property_graph(facts: set[Triple], evidence: Mapping[Triple, int]) -> PGraph:
+    """Entities (IRIs under id:, except posts and place geometries) and the rc: object properties
+    between them; ``evidence``: the number of evidence nodes of each fact (0 if absent)."""
+    index = _Index(facts)
+    posts = set(index.subjects(_TYPE, _POST))
+    geometries = set(index.subjects(_TYPE, _GEOMETRY))  # a place's point: lat/long on the place node
+    iris = {t for s, _, o in facts for t in (s, o) if type(t) is URIRef}
+    entities = sorted(t for t in iris if t.startswith(_ID) and t not in posts and t not in geometries)
+    nodes = tuple(_pnode(index, iri) for iri in entities)
+    members = set(entities)
+    edges = [
+        PEdge(str(s), str(o), _local(p), _label(index, p, "zh"), evidence.get((s, p, o), 0),
+              _post_titles(index, s, p, o))
+        for s, p, o in facts  # the cheap tests first: a URIRef's == is Python code
+        if type(o) is URIRef and str(p).startswith(_RC) and s in members and o in members
+    ]
+    return PGraph(nodes, tuple(sorted(edges, key=lambda e: (e.source, e.relation, e.target))))
+
+
+def _pnode(index: _Index, iri: URIRef) -> PNode:
+    types = index.objects(iri, _TYPE)
+    own = sorted(_local(c) for c in types if isinstance(c, URIRef) and c.startswith(_RC))
+    supers: list[str] = []
+    seen: set[URIRef] = {c for c in types if isinstance(c, URIRef)}
+    frontier: list[URIRef] = sorted(seen)
+    while frontier:  # breadth first, so nearer superclasses come first; a subclass cycle ends
+        parents = sorted({p for c in frontier for p in index.objects(c, _SUBCLASS)
+                          if isinstance(p, URIRef) and p not in seen and p.startswith(_RC)})
+        seen.update(parents)
+        supers += [_local(p) for p in parents if _local(p) not in own + supers]
+        frontier = parents
+    return PNode(str(iri), _label(index, iri, "zh"), _label(index, iri, "en"), ";".join(own), tuple(own + supers),
+                 _degrees(index, iri, _LAT), _degrees(index, iri, _LONG))
+
+
+def _degrees(index: _Index, iri: URIRef, pred: URIRef) -> float | None:
+    return min((float(o) for o in index.objects(iri, pred) if isinstance(o, Literal)), default=None)
+
+
+@functools.lru_cache(maxsize=1024)
+def _local(term: Node) -> str:
+    return re.split(r"[#/]", str(term))[-1]
+
+
+def _label(index: _Index, term: Node, lang: str) -> str:
+    return min((str(o) for o in index.objects(term, _LABEL) if isinstance(o, Literal) and o.language == lang),
+               default="")
+
+
+def _post_titles(index: _Index, person: Node, pred: Node, org: Node) -> str:
+    if pred != _AFFILIATED or not isinstance(person, URIRef) or not isinstance(org, URIRef):
+        return ""
+    posts = set(index.subjects(_HOLDER, person)) & set(index.subjects(_POST_IN, org))
+    return "、".join(sorted({str(t) for post in posts for t in index.objects(post, _POST_TITLE)}))
+
+
+# ── GraphML and GEXF ─────────────────────────────────────────────────────────────────
+
+_XML_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>\n"
+_XSI = "http://www.w3.org/2001/XMLSchema-instance"
+# ElementTree's escapes; a CR in text too, which an XML parser would otherwise read as LF
+_XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_XML_ATTRIBUTE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;",
+                                "\n": "&#10;", "\t": "&#09;"})
+
+
+def xml_text(text: str) -> str:
+    """XML 1.0 cannot carry most C0 controls (a form feed from a page layout): they become U+FFFD."""
+    return _XML_ILLEGAL.sub("\ufffd", text)
+
+
+def _attr(value: object) -> str:
+    return str(value).translate(_XML_ATTRIBUTE)
+
+
+@contextmanager
+def _text_output(out: BinaryIO, errors: str = "strict") -> Iterator[io.TextIOWrapper]:
+    """``out`` as UTF-8 text; left open (and flushed) for the caller."""
+    text = io.TextIOWrapper(out, encoding="utf-8", errors=errors, newline="")
+    try:
+        yield text
+        text.flush()
+    finally:
+        text.detach()
+
+
+def _node_data(node: PNode) -> list[tuple[str, str, object]]:
+    """A node's attributes (name, GraphML type, value) in the order networkx kept: lat/long only for places."""
+    data: list[tuple[str, str, object]] = [("label", "string", xml_text(node.label)),
+                                           ("label_en", "string", xml_text(node.label_en)),
+                                           ("class", "string", node.cls), ("iri", "string", node.iri)]
+    point = node.point
+    return data if point is None else data + [("lat", "double", point[0]), ("long", "double", point[1])]
+
+
+def _edge_data(edge: PEdge) -> list[tuple[str, str, object]]:
+    return [("relation", "string", edge.relation), ("relation_zh", "string", xml_text(edge.relation_zh)),
+            ("evidence_count", "long", edge.evidence_count), ("title", "string", xml_text(edge.title))]
+
+
+def _gexf_node_data(node: PNode) -> list[tuple[str, str, object]]:
+    return _node_data(node)[1:]  # the label is an XML attribute of the node
+
+
+def _gexf_edge_data(edge: PEdge) -> list[tuple[str, str, object]]:
+    return [*_edge_data(edge), ("networkx_key", "string", edge.relation)]  # networkx adds the edge's key
+
+
+_DataFn = Callable[[Any], list[tuple[str, str, object]]]
+
+
+def _attribute_ids(pgraph: PGraph, node_data: _DataFn, edge_data: _DataFn) -> dict[tuple[str, str], tuple[str, str]]:
+    """(scope, name) → (number, type) of every attribute the graph uses, numbered in order of
+    first use as networkx's writers number them: the nodes' first, then the edges'."""
+    used: dict[tuple[str, str], str] = {}
+    if pgraph.nodes:
+        used.update({("node", name): kind for name, kind, _ in node_data(pgraph.nodes[0])})
+    if any(node.point is not None for node in pgraph.nodes):
+        used.update({("node", "lat"): "double", ("node", "long"): "double"})
+    if pgraph.edges:
+        used.update({("edge", name): kind for name, kind, _ in edge_data(pgraph.edges[0])})
+    return {key: (str(number), kind) for number, (key, kind) in enumerate(used.items())}
+
+
+def _networkx_edge_order(edges: Iterable[PEdge]) -> Iterator[PEdge]:
+    """The edges in a networkx MultiDiGraph's order: by source, then each target in order of its
+    first edge, then its edges in the given order."""
+    for _, group in itertools.groupby(edges, key=lambda e: e.source):
+        first: dict[str, int] = {}
+        items = list(group)
+        for edge in items:
+            first.setdefault(edge.target, len(first))
+        yield from sorted(items, key=lambda e: first[e.target])
+
+
+def write_graphml(out: BinaryIO, pgraph: PGraph) -> None:
+    """GraphML of ``pgraph``, one node or edge element at a time."""
+    ids = {key: ("d" + number, kind) for key, (number, kind) in _attribute_ids(pgraph, _node_data, _edge_data).items()}
+    with _text_output(out, "xmlcharrefreplace") as text:
+        text.write(f'{_XML_DECLARATION}<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="{_XSI}" '
+                   'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+                   'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+        for (scope, name), (key, kind) in reversed(ids.items()):  # networkx inserts each new key first
+            text.write(f'  <key id="{key}" for="{scope}" attr.name="{_attr(name)}" attr.type="{kind}" />\n')
+        if not pgraph.nodes and not pgraph.edges:
+            text.write('  <graph edgedefault="directed" />\n</graphml>\n')
+            return
+        text.write('  <graph edgedefault="directed">\n')
+        for node in pgraph.nodes:
+            text.write(f'    <node id="{_attr(node.iri)}">\n'
+                       f'{_graphml_data(ids, "node", _node_data(node))}    </node>\n')
+        for edge in _networkx_edge_order(pgraph.edges):
+            text.write(f'    <edge source="{_attr(edge.source)}" target="{_attr(edge.target)}" '
+                       f'id="{_attr(edge.relation)}">\n{_graphml_data(ids, "edge", _edge_data(edge))}    </edge>\n')
+        text.write("  </graph>\n</graphml>\n")
+
+
+def _graphml_data(ids: Mapping[tuple[str, str], tuple[str, str]], scope: str,
+                  data: Iterable[tuple[str, str, object]]) -> str:
+    lines = []
+    for name, _, value in data:
+        key, content = ids[(scope, name)][0], str(value).translate(_XML_TEXT)
+        lines.append(f'      <data key="{key}">{content}</data>\n' if content else f'      <data key="{key}" />\n')
+    return "".join(lines)
+
+
+def write_gexf(out: BinaryIO, pgraph: PGraph) -> None:
+    """GEXF 1.2 of ``pgraph``, one node or edge element at a time. The creator names networkx, whose
+    writer this output reproduces; its date stamp (<meta lastmodifieddate>) was always dropped."""
+    ids = _attribute_ids(pgraph, _gexf_node_data, _gexf_edge_data)
+    version = importlib.metadata.version("networkx")
+    with _text_output(out, "xmlcharrefreplace") as text:
+        text.write(f'{_XML_DECLARATION}<gexf xmlns="http://www.gexf.net/1.2draft" xmlns:xsi="{_XSI}" '
+                   'xsi:schemaLocation="http://www.gexf.net/1.2draft http://www.gexf.net/1.2draft/gexf.xsd" '
+                   f'version="1.2">\n  <meta>\n    <creator>NetworkX {version}</creator>\n  </meta>\n'
+                   '  <graph defaultedgetype="directed" mode="static" name="">\n')
+        for scope in ("edge", "node"):  # networkx inserts each new <attributes> first
+            declared = [(name, number, kind) for (of, name), (number, kind) in ids.items() if of == scope]
+            if declared:
+                text.write(f'    <attributes mode="static" class="{scope}">\n' + "".join(
+                    f'      <attribute id="{number}" title="{_attr(name)}" type="{kind}" />\n'
+                    for name, number, kind in declared) + "    </attributes>\n")
+        text.write("    <nodes>\n" if pgraph.nodes else "    <nodes />\n")
+        for node in pgraph.nodes:
+            text.write(f'      <node id="{_attr(node.iri)}" label="{_attr(xml_text(node.label))}">\n'
+                       f'{_gexf_values(ids, "node", _gexf_node_data(node))}      </node>\n')
+        text.write("    </nodes>\n" if pgraph.nodes else "")
+        text.write("    <edges>\n" if pgraph.edges else "    <edges />\n")
+        for number, edge in enumerate(_networkx_edge_order(pgraph.edges)):
+            text.write(f'      <edge source="{_attr(edge.source)}" target="{_attr(edge.target)}" id="{number}">\n'
+                       f'{_gexf_values(ids, "edge", _gexf_edge_data(edge))}      </edge>\n')
+        text.write(("    </edges>\n" if pgraph.edges else "") + "  </graph>\n</gexf>\n")
+
+
+_GEXF_FLOATS = {"inf": "INF", "-inf": "-INF", "nan": "NaN"}  # as networkx writes them
+
+
+def _gexf_values(ids: Mapping[tuple[str, str], tuple[str, str]], scope: str,
+                 data: Iterable[tuple[str, str, object]]) -> str:
+    values = []
+    for name, kind, value in data:
+        shown = _GEXF_FLOATS.get(str(value), str(value)) if kind == "double" else str(value)
+        values.append(f'          <attvalue for="{ids[(scope, name)][0]}" value="{_attr(shown)}" />\n')
+    return "        <attvalues>\n" + "".join(values) + "        </attvalues>\n"
+
+
+# ── Neo4j CSV ────────────────────────────────────────────────────────────────────────
+
+def neo4j_type(relation: str) -> str:
+    """servesChain → SERVES_CHAIN (Cypher style: relationship types in upper snake case)."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", relation).upper()
+
+
+def safe_cell(text: str) -> str:
+    """A cell a spreadsheet would run as a formula gets a leading apostrophe."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _check_id(iri: str) -> str:
+    if iri.startswith(_FORMULA_START):
+        raise ValueError(f"node id {iri!r} starts with a formula character")
+    return iri
+
+
+def _write_csv(out: BinaryIO, header: list[str], rows: Iterable[Sequence[object]]) -> None:
+    with _text_output(out) as text:
+        writer = csv.writer(text, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")  # \r\n: a lone \r gets quoted
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def write_neo4j_nodes(out: BinaryIO, pgraph: PGraph) -> None:
+    rows = ([_check_id(n.iri), safe_cell(n.label), safe_cell(n.label_en), ";".join(n.labels),
+             "" if n.lat is None else repr(n.lat), "" if n.long is None else repr(n.long)] for n in pgraph.nodes)
+    _write_csv(out, ["iri:ID", "label", "label_en", ":LABEL", "lat:float", "long:float"], rows)
+
+
+def write_neo4j_relationships(out: BinaryIO, pgraph: PGraph) -> None:
+    rows = ([_check_id(e.source), _check_id(e.target), neo4j_type(e.relation), e.evidence_count, safe_cell(e.title)]
+            for e in pgraph.edges)
+    _write_csv(out, [":START_ID", ":END_ID", ":TYPE", "evidence_count:int", "title"], rows)
