@@ -125,6 +125,9 @@ def test_exports_bytes_do_not_depend_on_hash_seed(seeds: Exported, tmp_path: Pat
 
 def test_exports_a_tiny_sort_buffer_gives_the_same_bytes(seeds: Exported, tmp_path: Path) -> None:
     """graph.nq sorted 3 lines at a time, through temporary files, is the file sorted in memory."""
+    from graph.exports import SORT_BUFFER_LINES
+
+    assert len((seeds.folder / "graph.nq").read_bytes().splitlines()) < SORT_BUFFER_LINES  # sorted in one buffer
     write_exports(seeds.g, seeds.records, tmp_path, buffer_lines=3)
     for name in NAMES:
         assert (seeds.folder / name).read_bytes() == (tmp_path / name).read_bytes(), name
