@@ -9,13 +9,20 @@ parses them back, in that order, to write Turtle, and TriG from the N-Quads file
 
 Oxigraph writes language tags in lower case (``@zh-latn-pinyin``); RDF 1.1 and
 SPARQL compare them case-insensitively, and Oxigraph lower-cases them on load anyway.
+
+Lines too many to sort in memory (a dataset's provenance) are sorted by
+``sorted_unique_lines``, an external merge sort over temporary files.
 """
 
 from __future__ import annotations
 
+import heapq
 import io
+import itertools
+import tempfile
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Any, BinaryIO, Iterable, Iterator, Self, Sequence
+from typing import IO, Any, BinaryIO, Generator, Iterable, Iterator, Self
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -115,20 +122,76 @@ class _LineReader(io.RawIOBase):
 
 
 def _encoded_chunks(lines: Iterable[str], chunk: int) -> Iterator[bytes]:
-    batch: list[str] = []
-    for line in lines:
-        batch.append(line)
-        if len(batch) >= chunk:
-            yield "".join(batch).encode("utf-8")
-            batch.clear()
-    if batch:
+    source = iter(lines)
+    while batch := list(itertools.islice(source, chunk)):
         yield "".join(batch).encode("utf-8")
 
 
-def write_lines(out: BinaryIO, lines: Iterable[str], chunk: int = 10_000) -> None:
-    """``lines`` as UTF-8, a chunk at a time (never the whole text in memory twice)."""
+def write_lines(out: BinaryIO, lines: Iterable[str], chunk: int = 2_000) -> None:
+    """``lines`` as UTF-8, ``chunk`` lines at a time (never the whole text in memory twice)."""
     for data in _encoded_chunks(lines, chunk):
         out.write(data)
+
+
+SORT_FAN_IN = 64  # sorted runs merged at once: the open files stay far below the usual limit of 1024
+
+
+def sorted_unique_lines(lines: Iterable[str], *, max_lines: int, tmpdir: Path | str | None = None,
+                        fan_in: int = SORT_FAN_IN) -> Generator[str, None, None]:
+    """``sorted(set(lines))``, holding at most ``max_lines`` of them in memory at once.
+
+    An external merge sort: each full buffer is sorted and written ("spilled") to an anonymous
+    temporary file in ``tmpdir`` (None: the system's), and the files are merged at the end,
+    duplicates dropped. Input that fits in one buffer touches no file. Every ``fan_in`` files
+    of a level are merged into one of the next level, so few files are open whatever the size.
+    The files never have a name in POSIX systems and are closed, so deleted, when the iterator
+    is exhausted or closed (use ``contextlib.closing`` to close it at once if the consumer
+    stops early). Each line must end in "\n" and hold no other "\n"."""
+    if max_lines < 1 or fan_in < 2:
+        raise ValueError(f"max_lines must be ≥ 1 and fan_in ≥ 2, not {max_lines} and {fan_in}")
+    with ExitStack() as files:
+        levels: list[list[IO[str]]] = []  # levels[k]: sorted runs, each merged from fan_in ** k buffers
+        buffer: set[str] = set()
+        for line in lines:
+            buffer.add(line)
+            if len(buffer) >= max_lines:
+                _add_run(levels, _spill(sorted(buffer), tmpdir, files), tmpdir, files, fan_in)
+                buffer.clear()
+        last = sorted(buffer)
+        del buffer
+        runs = [run for level in levels for run in level]
+        yield from _unique(heapq.merge(last, *runs)) if runs else last
+
+
+def _spill(ordered: Iterable[str], tmpdir: Path | str | None, files: ExitStack) -> IO[str]:
+    """A temporary file holding ``ordered``, ready to be read from its start."""
+    run = files.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n", dir=tmpdir))
+    run.writelines(ordered)
+    run.seek(0)
+    return run
+
+
+def _add_run(levels: list[list[IO[str]]], run: IO[str], tmpdir: Path | str | None, files: ExitStack,
+             fan_in: int) -> None:
+    for level in itertools.count():
+        if level == len(levels):
+            levels.append([])
+        levels[level].append(run)
+        if len(levels[level]) < fan_in:
+            return
+        full, levels[level] = levels[level], []
+        run = _spill(_unique(heapq.merge(*full)), tmpdir, files)
+        for merged in full:
+            merged.close()
+
+
+def _unique(ordered: Iterable[str]) -> Iterator[str]:
+    """Sorted lines without repeats."""
+    previous = None
+    for line in ordered:
+        if line != previous:
+            yield line
+            previous = line
 
 
 def nquads_to_trig(source: Path, out: BinaryIO, extra_prefixes: dict[str, str] | None = None) -> None:

@@ -23,6 +23,7 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from graph.entities import ID_BASE
 from graph.export import read_provenance
 from graph.exports import article_iri, document_iri, write_exports
+from graph.property_graph import PEdge, PGraph, PNode, property_graph, write_gexf, write_graphml, xml_text
 from graph.vocab import GEO, RC, WGS84
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,6 +121,17 @@ def test_exports_bytes_do_not_depend_on_hash_seed(seeds: Exported, tmp_path: Pat
     subprocess.run([sys.executable, "-c", script, str(seeds.build), str(tmp_path)], check=True, env=env, cwd=ROOT)
     for name in NAMES:
         assert (seeds.folder / name).read_bytes() == (tmp_path / name).read_bytes(), name
+
+
+def test_exports_a_tiny_sort_buffer_gives_the_same_bytes(seeds: Exported, tmp_path: Path) -> None:
+    """graph.nq sorted 3 lines at a time, through temporary files, is the file sorted in memory."""
+    from graph.exports import SORT_BUFFER_LINES
+
+    assert len((seeds.folder / "graph.nq").read_bytes().splitlines()) < SORT_BUFFER_LINES  # sorted in one buffer
+    write_exports(seeds.g, seeds.records, tmp_path, buffer_lines=3)
+    for name in NAMES:
+        assert (seeds.folder / name).read_bytes() == (tmp_path / name).read_bytes(), name
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()) == sorted(NAMES)
 
 
 # ── RDF: N-Triples, TriG, N-Quads ────────────────────────────────────────────────────
@@ -245,6 +257,36 @@ def test_exports_networkx_reads_back_nodes_and_edges(seeds: Exported, name: str)
     first = next(iter(sorted(nodes)))
     assert graph.nodes[first]["iri"] == first and graph.nodes[first]["class"]
     assert all(d["relation_zh"] for _, _, d in graph.edges(data=True))
+
+
+def _small_pgraphs() -> dict[str, PGraph]:
+    place = PNode("http://x/p", "地&<方>", "", "Place", ("Place",), 28.5, float("inf"))
+    nodes = (PNode("http://x/a", 'a "q"\r\n\t', "A", "Person", ("Person",)), place,
+             PNode("http://x/z", "", "", "Enterprise;Organization", ("Enterprise", "Organization")))
+    edges = (PEdge("http://x/a", "http://x/z", "affiliatedWith", "隶属", 2, "书记、\r主任"),  # to z, to p, to z again:
+             PEdge("http://x/a", "http://x/p", "locatedIn", "位于", 0, ""),                # networkx groups by target
+             PEdge("http://x/a", "http://x/z", "secretaryOf", "书记", 1, ""),
+             PEdge("http://x/z", "http://x/p", "locatedIn", "位于", 1, ""))
+    return {"empty": PGraph((), ()), "no edges": PGraph(nodes, ()), "no places": PGraph(nodes[:1], ()),
+            "place first": PGraph(nodes[1:], edges[3:]), "edges": PGraph(nodes, edges)}
+
+
+@pytest.mark.parametrize("kind", ["graphml", "gexf"])
+def test_exports_small_and_hostile_property_graphs_read_back(kind: str) -> None:
+    """Empty graphs, graphs without edges or places, control characters and markup in labels, several
+    edges between two nodes: networkx reads back every node, edge and title."""
+    import networkx as nx
+
+    cases = {"hostile": property_graph(set(hostile_case()[0]), {}), **_small_pgraphs()}
+    write, read = (write_graphml, nx.read_graphml) if kind == "graphml" else (write_gexf, nx.read_gexf)
+    for name, pgraph in cases.items():
+        out = io.BytesIO()
+        write(out, pgraph)
+        out.seek(0)
+        graph = read(out)
+        assert sorted(graph.nodes) == sorted(n.iri for n in pgraph.nodes), name
+        edges = sorted((u, d["relation"], v, d.get("title") or "") for u, v, d in graph.edges(data=True))
+        assert edges == sorted((e.source, e.relation, e.target, xml_text(e.title)) for e in pgraph.edges), name
 
 
 def test_exports_affiliation_edges_carry_post_titles(seeds: Exported) -> None:

@@ -1,0 +1,81 @@
+"""rdf_text.sorted_unique_lines: the external merge sort behind graph.nq."""
+
+from __future__ import annotations
+
+import os
+import random
+from contextlib import closing
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from graph.rdf_text import sorted_unique_lines
+
+# a temporary file left for the garbage collector to close would pass the other checks
+pytestmark = pytest.mark.filterwarnings("error::ResourceWarning", "error::pytest.PytestUnraisableExceptionWarning")
+
+
+def _lines(count: int, seed: int = 0) -> list[str]:
+    """Lines with many repeats, in random order; some hold characters a text reader could take for line ends."""
+    rng = random.Random(seed)
+    words = ["<http://x/a>", "<http://x/b>", '"甲乙"@zh', '"a\\nb"', "\r", "\x85", "\u2028", "\x0c", "é", ""]
+    return [" ".join(rng.choices(words, k=3)) + f" {rng.randrange(count // 3)} .\n" for _ in range(count)]
+
+
+def _open_files() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.parametrize("max_lines,fan_in", [(1, 2), (3, 2), (3, 64), (7, 3), (10_000, 64)])
+def test_rdf_text_sorted_unique_lines_equals_sorted_set(tmp_path: Path, max_lines: int, fan_in: int) -> None:
+    lines = _lines(500)
+    assert len(set(lines)) < len(lines)  # repeats, most of them in different buffers
+    found = list(sorted_unique_lines(lines, max_lines=max_lines, tmpdir=tmp_path, fan_in=fan_in))
+    assert found == sorted(set(lines))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_rdf_text_sorted_unique_lines_of_nothing(tmp_path: Path) -> None:
+    assert list(sorted_unique_lines([], max_lines=3, tmpdir=tmp_path)) == []
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts open files in /proc")
+def test_rdf_text_sorted_unique_lines_spills_to_files_and_closes_them(tmp_path: Path) -> None:
+    before = _open_files()
+    merged = sorted_unique_lines(_lines(300), max_lines=3, tmpdir=tmp_path, fan_in=4)
+    first = next(merged)  # every run is spilled by now
+    assert _open_files() > before
+    assert list(tmp_path.iterdir()) == []  # the files have no name
+    assert first + "".join(merged) == "".join(sorted(set(_lines(300))))
+    assert _open_files() == before
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts open files in /proc")
+def test_rdf_text_sorted_unique_lines_closes_files_when_the_consumer_raises(tmp_path: Path) -> None:
+    before = _open_files()
+    with pytest.raises(RuntimeError):
+        with closing(sorted_unique_lines(_lines(300), max_lines=3, tmpdir=tmp_path)) as merged:
+            for count, _ in enumerate(merged):
+                if count == 5:
+                    raise RuntimeError("consumer failed")
+    assert _open_files() == before
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts open files in /proc")
+def test_rdf_text_sorted_unique_lines_closes_files_when_the_input_raises(tmp_path: Path) -> None:
+    def failing() -> Iterator[str]:
+        yield from _lines(100)
+        raise OSError("input failed")
+
+    before = _open_files()
+    with pytest.raises(OSError, match="input failed"):
+        list(sorted_unique_lines(failing(), max_lines=3, tmpdir=tmp_path))
+    assert _open_files() == before
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_rdf_text_sorted_unique_lines_rejects_an_empty_buffer() -> None:
+    with pytest.raises(ValueError):
+        list(sorted_unique_lines(["a\n"], max_lines=0))
