@@ -4,10 +4,13 @@
 and place geometries) and edges (the rc: object properties between them); posts become the
 ``title`` of the affiliatedWith edge, a place's WGS84 point its ``lat`` and ``long``.
 
-GraphML and GEXF are written by networkx's writers (ElementTree, pretty-printed) from
-``networkx_graph``'s MultiDiGraph; they hold the graph and its element tree, O(entities +
-edges), while they write (the tree is freed before its text is encoded). The Neo4j CSVs
-stream, a row at a time. Neo4j CSVs are for ``neo4j-admin database import full --nodes=nodes.csv
+The writers stream: each node or edge is written as it is made, so besides the property
+graph itself (O(entities + edges)) a writer holds one element at a time. GraphML and GEXF
+are written here as text, laid out byte for byte as networkx's writers (ElementTree,
+pretty-printed) lay out a MultiDiGraph of the same nodes and edges: the same key ids, element
+order, indentation and escaping (tests/test_exports.py compares them), except that the GEXF
+creator is redchain. networkx's writers hold the graph, an element tree and the whole text:
+~170 MB each at 10 MB of articles, 1.5 GB at 100 MB, the largest transient of a build. Neo4j CSVs are for ``neo4j-admin database import full --nodes=nodes.csv
 --relationships=relationships.csv --multiline-fields=true``; node labels are the class and its
 rc: superclasses in PascalCase (``Enterprise;Organization``), relationship types UPPER_SNAKE_CASE.
 """
@@ -16,13 +19,13 @@ from __future__ import annotations
 
 import csv
 import functools
-import importlib
 import io
+import itertools
 import re
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, BinaryIO, Iterable, Iterator, Mapping, Sequence
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping, Sequence
 
 from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.term import Node
@@ -151,78 +154,155 @@ def _post_titles(index: _Index, person: Node, pred: Node, org: Node) -> str:
 
 # ── GraphML and GEXF ─────────────────────────────────────────────────────────────────
 
+_XML_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>\n"
+_XSI = "http://www.w3.org/2001/XMLSchema-instance"
+# ElementTree's escapes; a CR in text too, which an XML parser would otherwise read as LF
+_XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_XML_ATTRIBUTE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;",
+                                "\n": "&#10;", "\t": "&#09;"})
+
+
 def xml_text(text: str) -> str:
     """XML 1.0 cannot carry most C0 controls (a form feed from a page layout): they become U+FFFD."""
     return _XML_ILLEGAL.sub("\ufffd", text)
 
 
-def _networkx() -> Any:
-    """networkx, imported only when an export needs it (it ships no type stubs)."""
-    return importlib.import_module("networkx")
+def _attr(value: object) -> str:
+    return str(value).translate(_XML_ATTRIBUTE)
 
-
-def networkx_graph(pgraph: PGraph) -> Any:
-    nx = _networkx()
-    graph = nx.MultiDiGraph()
-    for node in pgraph.nodes:
-        point = {"lat": node.lat, "long": node.long} if node.point is not None else {}
-        graph.add_node(node.iri, label=xml_text(node.label), label_en=xml_text(node.label_en),
-                       **{"class": node.cls}, iri=node.iri, **point)
-    for edge in pgraph.edges:
-        graph.add_edge(edge.source, edge.target, key=edge.relation, relation=edge.relation,
-                       relation_zh=xml_text(edge.relation_zh), evidence_count=edge.evidence_count,
-                       title=xml_text(edge.title))
-    return graph
-
-
-def write_graphml(out: BinaryIO, pgraph: PGraph) -> None:
-    """networkx's GraphML writer on the stdlib ElementTree, so the bytes do not depend on whether lxml is installed."""
-    writer = _networkx().readwrite.graphml.GraphMLWriter(encoding="utf-8", prettyprint=True)
-    writer.add_graph_element(networkx_graph(pgraph))
-    _write_xml(out, writer)
-
-
-def write_gexf(out: BinaryIO, pgraph: PGraph) -> None:
-    """networkx's GEXF writer; networkx stamps today's date into <meta lastmodifieddate>, which is dropped."""
-    writer = _networkx().readwrite.gexf.GEXFWriter(encoding="utf-8", prettyprint=True)
-    writer.add_graph(networkx_graph(pgraph))
-    for meta in writer.xml.iter("meta"):
-        meta.attrib.pop("lastmodifieddate", None)
-    _write_xml(out, writer)
-
-
-def _write_xml(out: BinaryIO, writer: Any) -> None:
-    """What ``writer.dump`` would write. ElementTree writing to a binary stream sends ~2 million
-    small writes through a TextIOWrapper (~2 s at 10 MB): the text is made in memory instead and
-    written in pieces. ElementTree writes a CR in element text raw, and XML parsers turn it into
-    LF; the writer's own line ends are LF, so every CR in its output is data: it becomes &#13;."""
-    from xml.etree.ElementTree import ElementTree
-
-    root, writer.xml = writer.xml, None  # the tree is freed once it is text
-    if writer.prettyprint:
-        writer.indent(root)
-    buffer = io.StringIO()
-    ElementTree(root).write(buffer, encoding="unicode")
-    del root
-    text = "<?xml version='1.0' encoding='utf-8'?>\n" + buffer.getvalue()
-    buffer.close()
-    piece = 1 << 20
-    for start in range(0, len(text), piece):
-        out.write(text[start:start + piece].encode("utf-8", "xmlcharrefreplace").replace(b"\r", b"&#13;"))
-
-
-# ── Neo4j CSV ────────────────────────────────────────────────────────────────────────
 
 @contextmanager
-def _text_output(out: BinaryIO) -> Iterator[io.TextIOWrapper]:
+def _text_output(out: BinaryIO, errors: str = "strict") -> Iterator[io.TextIOWrapper]:
     """``out`` as UTF-8 text; left open (and flushed) for the caller."""
-    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+    text = io.TextIOWrapper(out, encoding="utf-8", errors=errors, newline="")
     try:
         yield text
         text.flush()
     finally:
         text.detach()
 
+
+def _node_data(node: PNode) -> list[tuple[str, str, object]]:
+    """A node's attributes (name, GraphML type, value) in the order networkx kept: lat/long only for places."""
+    data: list[tuple[str, str, object]] = [("label", "string", xml_text(node.label)),
+                                           ("label_en", "string", xml_text(node.label_en)),
+                                           ("class", "string", node.cls), ("iri", "string", node.iri)]
+    point = node.point
+    return data if point is None else data + [("lat", "double", point[0]), ("long", "double", point[1])]
+
+
+def _edge_data(edge: PEdge) -> list[tuple[str, str, object]]:
+    return [("relation", "string", edge.relation), ("relation_zh", "string", xml_text(edge.relation_zh)),
+            ("evidence_count", "long", edge.evidence_count), ("title", "string", xml_text(edge.title))]
+
+
+def _gexf_node_data(node: PNode) -> list[tuple[str, str, object]]:
+    return _node_data(node)[1:]  # the label is an XML attribute of the node
+
+
+def _gexf_edge_data(edge: PEdge) -> list[tuple[str, str, object]]:
+    return [*_edge_data(edge), ("networkx_key", "string", edge.relation)]  # networkx adds the edge's key
+
+
+_DataFn = Callable[[Any], list[tuple[str, str, object]]]
+
+
+def _attribute_ids(pgraph: PGraph, node_data: _DataFn, edge_data: _DataFn) -> dict[tuple[str, str], tuple[str, str]]:
+    """(scope, name) → (number, type) of every attribute the graph uses, numbered in order of
+    first use as networkx's writers number them: the nodes' first, then the edges'."""
+    used: dict[tuple[str, str], str] = {}
+    if pgraph.nodes:
+        used.update({("node", name): kind for name, kind, _ in node_data(pgraph.nodes[0])})
+    if any(node.point is not None for node in pgraph.nodes):
+        used.update({("node", "lat"): "double", ("node", "long"): "double"})
+    if pgraph.edges:
+        used.update({("edge", name): kind for name, kind, _ in edge_data(pgraph.edges[0])})
+    return {key: (str(number), kind) for number, (key, kind) in enumerate(used.items())}
+
+
+def _networkx_edge_order(edges: Iterable[PEdge]) -> Iterator[PEdge]:
+    """The edges in a networkx MultiDiGraph's order: by source, then each target in order of its
+    first edge, then its edges in the given order."""
+    for _, group in itertools.groupby(edges, key=lambda e: e.source):
+        first: dict[str, int] = {}
+        items = list(group)
+        for edge in items:
+            first.setdefault(edge.target, len(first))
+        yield from sorted(items, key=lambda e: first[e.target])
+
+
+def write_graphml(out: BinaryIO, pgraph: PGraph) -> None:
+    """GraphML of ``pgraph``, one node or edge element at a time."""
+    ids = {key: ("d" + number, kind) for key, (number, kind) in _attribute_ids(pgraph, _node_data, _edge_data).items()}
+    with _text_output(out, "xmlcharrefreplace") as text:
+        text.write(f'{_XML_DECLARATION}<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="{_XSI}" '
+                   'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+                   'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+        for (scope, name), (key, kind) in reversed(ids.items()):  # networkx inserts each new key first
+            text.write(f'  <key id="{key}" for="{scope}" attr.name="{_attr(name)}" attr.type="{kind}" />\n')
+        if not pgraph.nodes and not pgraph.edges:
+            text.write('  <graph edgedefault="directed" />\n</graphml>\n')
+            return
+        text.write('  <graph edgedefault="directed">\n')
+        for node in pgraph.nodes:
+            text.write(f'    <node id="{_attr(node.iri)}">\n'
+                       f'{_graphml_data(ids, "node", _node_data(node))}    </node>\n')
+        for edge in _networkx_edge_order(pgraph.edges):
+            text.write(f'    <edge source="{_attr(edge.source)}" target="{_attr(edge.target)}" '
+                       f'id="{_attr(edge.relation)}">\n{_graphml_data(ids, "edge", _edge_data(edge))}    </edge>\n')
+        text.write("  </graph>\n</graphml>\n")
+
+
+def _graphml_data(ids: Mapping[tuple[str, str], tuple[str, str]], scope: str,
+                  data: Iterable[tuple[str, str, object]]) -> str:
+    lines = []
+    for name, _, value in data:
+        key, content = ids[(scope, name)][0], str(value).translate(_XML_TEXT)
+        lines.append(f'      <data key="{key}">{content}</data>\n' if content else f'      <data key="{key}" />\n')
+    return "".join(lines)
+
+
+def write_gexf(out: BinaryIO, pgraph: PGraph) -> None:
+    """GEXF 1.2 of ``pgraph``, one node or edge element at a time, laid out as networkx's writer lays
+    it out (no <meta lastmodifieddate>: the same input gives the same bytes)."""
+    ids = _attribute_ids(pgraph, _gexf_node_data, _gexf_edge_data)
+    from . import __version__ as version
+    with _text_output(out, "xmlcharrefreplace") as text:
+        text.write(f'{_XML_DECLARATION}<gexf xmlns="http://www.gexf.net/1.2draft" xmlns:xsi="{_XSI}" '
+                   'xsi:schemaLocation="http://www.gexf.net/1.2draft http://www.gexf.net/1.2draft/gexf.xsd" '
+                   f'version="1.2">\n  <meta>\n    <creator>redchain {version}</creator>\n  </meta>\n'
+                   '  <graph defaultedgetype="directed" mode="static" name="">\n')
+        for scope in ("edge", "node"):  # networkx inserts each new <attributes> first
+            declared = [(name, number, kind) for (of, name), (number, kind) in ids.items() if of == scope]
+            if declared:
+                text.write(f'    <attributes mode="static" class="{scope}">\n' + "".join(
+                    f'      <attribute id="{number}" title="{_attr(name)}" type="{kind}" />\n'
+                    for name, number, kind in declared) + "    </attributes>\n")
+        text.write("    <nodes>\n" if pgraph.nodes else "    <nodes />\n")
+        for node in pgraph.nodes:
+            text.write(f'      <node id="{_attr(node.iri)}" label="{_attr(xml_text(node.label))}">\n'
+                       f'{_gexf_values(ids, "node", _gexf_node_data(node))}      </node>\n')
+        text.write("    </nodes>\n" if pgraph.nodes else "")
+        text.write("    <edges>\n" if pgraph.edges else "    <edges />\n")
+        for number, edge in enumerate(_networkx_edge_order(pgraph.edges)):
+            text.write(f'      <edge source="{_attr(edge.source)}" target="{_attr(edge.target)}" id="{number}">\n'
+                       f'{_gexf_values(ids, "edge", _gexf_edge_data(edge))}      </edge>\n')
+        text.write(("    </edges>\n" if pgraph.edges else "") + "  </graph>\n</gexf>\n")
+
+
+_GEXF_FLOATS = {"inf": "INF", "-inf": "-INF", "nan": "NaN"}  # as networkx writes them
+
+
+def _gexf_values(ids: Mapping[tuple[str, str], tuple[str, str]], scope: str,
+                 data: Iterable[tuple[str, str, object]]) -> str:
+    values = []
+    for name, kind, value in data:
+        shown = _GEXF_FLOATS.get(str(value), str(value)) if kind == "double" else str(value)
+        values.append(f'          <attvalue for="{ids[(scope, name)][0]}" value="{_attr(shown)}" />\n')
+    return "        <attvalues>\n" + "".join(values) + "        </attvalues>\n"
+
+
+# ── Neo4j CSV ────────────────────────────────────────────────────────────────────────
 
 def neo4j_type(relation: str) -> str:
     """servesChain → SERVES_CHAIN (Cypher style: relationship types in upper snake case)."""

@@ -20,6 +20,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
+from graph import __version__ as REDCHAIN_VERSION
 from graph.entities import ID_BASE
 from graph.export import read_provenance
 from graph.exports import article_iri, document_iri, write_exports
@@ -259,6 +260,36 @@ def test_exports_networkx_reads_back_nodes_and_edges(seeds: Exported, name: str)
     assert all(d["relation_zh"] for _, _, d in graph.edges(data=True))
 
 
+def _networkx_xml(pgraph: PGraph, kind: str) -> bytes:
+    """What the exports wrote before they streamed: networkx's writers on a MultiDiGraph, ElementTree's text."""
+    import networkx as nx
+    from xml.etree.ElementTree import ElementTree
+
+    graph = nx.MultiDiGraph()
+    for node in pgraph.nodes:
+        point = {"lat": node.lat, "long": node.long} if node.point else {}
+        graph.add_node(node.iri, label=xml_text(node.label), label_en=xml_text(node.label_en),
+                       **{"class": node.cls}, iri=node.iri, **point)
+    for edge in pgraph.edges:
+        graph.add_edge(edge.source, edge.target, key=edge.relation, relation=edge.relation,
+                       relation_zh=xml_text(edge.relation_zh), evidence_count=edge.evidence_count,
+                       title=xml_text(edge.title))
+    if kind == "graphml":
+        writer: Any = nx.readwrite.graphml.GraphMLWriter(encoding="utf-8", prettyprint=True)
+        writer.add_graph_element(graph)
+    else:
+        writer = nx.readwrite.gexf.GEXFWriter(encoding="utf-8", prettyprint=True)
+        writer.add_graph(graph)
+        for meta in writer.xml.iter("meta"):
+            meta.attrib.pop("lastmodifieddate", None)
+    writer.indent(writer.xml)
+    buffer = io.StringIO()
+    ElementTree(writer.xml).write(buffer, encoding="unicode")
+    xml = "<?xml version='1.0' encoding='utf-8'?>\n" + buffer.getvalue()
+    xml = re.sub(r"<creator>NetworkX [^<]*</creator>", f"<creator>redchain {REDCHAIN_VERSION}</creator>", xml)
+    return xml.encode("utf-8", "xmlcharrefreplace").replace(b"\r", b"&#13;")
+
+
 def _small_pgraphs() -> dict[str, PGraph]:
     place = PNode("http://x/p", "地&<方>", "", "Place", ("Place",), 28.5, float("inf"))
     nodes = (PNode("http://x/a", 'a "q"\r\n\t', "A", "Person", ("Person",)), place,
@@ -287,6 +318,21 @@ def test_exports_small_and_hostile_property_graphs_read_back(kind: str) -> None:
         assert sorted(graph.nodes) == sorted(n.iri for n in pgraph.nodes), name
         edges = sorted((u, d["relation"], v, d.get("title") or "") for u, v, d in graph.edges(data=True))
         assert edges == sorted((e.source, e.relation, e.target, xml_text(e.title)) for e in pgraph.edges), name
+
+
+@pytest.mark.parametrize("kind", ["graphml", "gexf"])
+def test_exports_graphml_and_gexf_are_the_bytes_networkx_writes(seeds: Exported, kind: str) -> None:
+    """They are written a node or edge at a time, laid out as networkx's writers lay them out (GEXF creator aside)."""
+    from graph.exports import evidence_counts, supported_records
+
+    facts = set(seeds.g)
+    cases = {"seeds": property_graph(facts, evidence_counts(supported_records(seeds.records, facts))),
+             "hostile": property_graph(set(hostile_case()[0]), {}), **_small_pgraphs()}
+    write = write_graphml if kind == "graphml" else write_gexf
+    for name, pgraph in cases.items():
+        out = io.BytesIO()
+        write(out, pgraph)
+        assert out.getvalue() == _networkx_xml(pgraph, kind), name
 
 
 def test_exports_affiliation_edges_carry_post_titles(seeds: Exported) -> None:
