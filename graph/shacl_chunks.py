@@ -20,10 +20,11 @@ rdf_text.ntriples_lines and Oxigraph write them), grouped by subject (sorted lin
 from __future__ import annotations
 
 import itertools
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-__all__ = ["Chunk", "Index", "chunks", "index_lines", "node_terms", "owns_node", "shared_lines"]
+__all__ = ["Chunk", "Index", "chunks", "index_lines", "node_terms", "on_cycles", "owns_node", "shared_lines"]
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _OWL = "http://www.w3.org/2002/07/owl#"
@@ -118,3 +119,30 @@ def node_terms(lines: Iterable[str]) -> set[str]:
         if obj[0] in "<_":  # not a literal
             nodes.add(obj[:obj.rindex(" .")])
     return nodes
+
+
+def on_cycles(lines: list[str]) -> list[str]:
+    """The ``lines`` (triples between nodes) that may lie on a cycle: what is left after dropping,
+    again and again, every triple whose subject nothing points to or whose object points nowhere.
+    Every cycle is left whole; so is a path between two cycles."""
+    edges = [(line[:line.index(" ")], line.split(" ", 2)[2].rsplit(" .", 1)[0]) for line in lines]
+    into, out = Counter(o for _s, o in edges), Counter(s for s, _o in edges)
+    by_subject, by_object = defaultdict(list), defaultdict(list)
+    for i, (s, o) in enumerate(edges):
+        by_subject[s].append(i)
+        by_object[o].append(i)
+    dropped = [False] * len(edges)
+    todo = [i for i, (s, o) in enumerate(edges) if not into[s] or not out[o]]
+    while todo:
+        i = todo.pop()
+        if dropped[i]:
+            continue
+        dropped[i] = True
+        s, o = edges[i]
+        out[s] -= 1
+        into[o] -= 1
+        if not out[s]:
+            todo.extend(by_object[s])  # the triples into s now end where nothing goes on
+        if not into[o]:
+            todo.extend(by_subject[o])  # the triples out of o now start where nothing comes in
+    return [line for line, gone in zip(lines, dropped) if not gone]

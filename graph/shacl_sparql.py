@@ -13,8 +13,11 @@ A shape whose queries follow a property through any number of nodes (``p+`` or `
 such as the rc:locatedIn cycle check) is graph-wide: ``SparqlShape.follows`` names those
 properties, and validation.py runs such a shape on a store of their triples rather than
 chunk by chunk (rdfs:subClassOf and rdf:rest do not count: every chunk has the class
-axioms). The other shapes must read only the focus node's own triples, the types of
-nodes and the class axioms, as those of ``shapes.ttl`` do.
+axioms). A target of the form ``?this p+ ?this`` selects the nodes on a cycle
+(``SparqlShape.cycles``): validation.py runs it on just the triples that may lie on one.
+The other shapes must read only the focus node's own triples, the types of nodes and
+the class axioms, as those of ``shapes.ttl`` do. A repeated group, ``(p|q)+``, is not
+recognised.
 
 Supported, as the shapes use it: ``sh:prefixes`` with ``sh:declare``, one
 ``sh:SPARQLTarget`` per shape, ``sh:sparql`` constraints whose query is
@@ -40,6 +43,8 @@ _TEMPLATE = re.compile(r"\{[?$](\w+)\}")
 _PREFIX = re.compile(r"^\s*PREFIX\s+([\w-]*):\s*<([^<>]*)>", re.IGNORECASE | re.MULTILINE)
 _REPEATED = re.compile(r"(?<![\w:])([A-Za-z][\w-]*)?:(\w+)[+*]|<([^<>\s]+)>[+*]")  # rc:locatedIn+, <iri>*
 _CLASS_WALKS = frozenset({str(RDFS.subClassOf), str(RDF.rest)})
+_CYCLE_TARGET = re.compile(r"SELECT\s+DISTINCT\s+\?this\s+WHERE\s*\{\s*\?this\s+(?:[\w-]*:\w+|<[^<>\s]+>)\+\s+\?this"
+                           r"\s*\.?\s*\}", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +54,7 @@ class SparqlShape:
     constraints: tuple[tuple[str, str], ...]  # (query with PREFIX lines, English message)
     message: str  # the shape's own message, for a constraint without one
     follows: frozenset[str] = frozenset()  # IRIs of the properties its queries follow transitively (module doc)
+    cycles: bool = False  # whether its target selects the nodes on a cycle of one property: ?this p+ ?this
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,9 +77,11 @@ def sparql_shapes(shapes: Graph) -> list[SparqlShape]:
         constraints = tuple(
             (_prefixes(shapes, c) + str(shapes.value(c, SH.select)), _english(shapes, c))
             for c in sorted(shapes.objects(shape, SH.sparql), key=lambda c: str(shapes.value(c, SH.select))))
-        query = _prefixes(shapes, target) + str(shapes.value(target, SH.select))
+        select = str(shapes.value(target, SH.select))
+        query = _prefixes(shapes, target) + select
         follows = frozenset().union(*(_followed(q) for q in [query, *(q for q, _message in constraints)]))
-        out.append(SparqlShape(shape, query, constraints, _english(shapes, shape), follows))
+        out.append(SparqlShape(shape, query, constraints, _english(shapes, shape), follows,
+                               _CYCLE_TARGET.fullmatch(select.strip()) is not None))
     return out
 
 
@@ -107,13 +115,14 @@ def oxigraph_store(ntriples: str) -> Any:
     return store
 
 
-def violations(store: Any, shapes: list[SparqlShape], *, owns: Callable[[Any], bool] = lambda focus: True
-               ) -> list[Violation]:
+def violations(store: Any, shapes: list[SparqlShape], *, owns: Callable[[Any], bool] = lambda focus: True,
+               targets: Any = None) -> list[Violation]:
     """One violation per constraint solution for every focus node the targets select and
-    ``owns`` keeps (it is given the node as an Oxigraph term)."""
+    ``owns`` keeps (it is given the node as an Oxigraph term). The target queries run on the
+    ``targets`` store when one is given, the constraints on ``store``."""
     out = set()
     for shape in shapes:
-        for row in store.query(shape.target):
+        for row in (store if targets is None else targets).query(shape.target):
             focus = row["this"]
             if not owns(focus):
                 continue

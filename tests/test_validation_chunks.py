@@ -11,7 +11,7 @@ from rdflib.namespace import SH
 
 from graph import validation
 from graph.rdf_text import ntriples_lines
-from graph.shacl_chunks import chunks, index_lines
+from graph.shacl_chunks import chunks, index_lines, on_cycles
 from graph.shacl_sparql import sparql_shapes
 from graph.validation import load_shapes, run_shacl, validate_lines, validate_ntriples
 from graph.vocab import ID, RC
@@ -31,6 +31,7 @@ def far_apart_graph() -> Graph:
     g.add((a, RC.locatedIn, b))
     g.add((b, RC.locatedIn, c))
     g.add((c, RC.locatedIn, a))  # a cycle through three subjects
+    g.add((a, RC.locatedIn, ID["place/north"]))  # and out of it
     p, q = node(g, "org/p", RC.PartyOrganization, "甲党委"), node(g, "org/q", RC.PartyOrganization, "乙党委")
     g.add((p, RC.subOrganizationOf, q))
     g.add((q, RC.subOrganizationOf, p))
@@ -127,13 +128,28 @@ def test_shacl_chunks_index_keeps_the_class_axioms_of_the_data() -> None:
     lines = ntriples_lines(far_apart_graph())
     index = index_lines(lines, frozenset({f"<{RC.locatedIn}>"}))
     assert index.axioms == [f"<{ZONE}> <{RDFS.subClassOf}> <{RC.Place}> .\n"]
-    assert len(index.followed) == 5  # the cycle of three, org/e and place/loop
+    assert len(index.followed) == 6  # the cycle of three and its way out, org/e and place/loop
 
 
 def test_shacl_sparql_only_the_cycle_checks_follow_properties() -> None:
-    follows = {str(s.shape).rsplit("#", 1)[-1]: s.follows for s in sparql_shapes(load_shapes()) if s.follows}
+    shapes = sparql_shapes(load_shapes())
+    follows = {str(s.shape).rsplit("#", 1)[-1]: s.follows for s in shapes if s.follows}
     assert follows == {"LocatedInAcyclicShape": {str(RC.locatedIn)},
                        "SubOrganizationOfAcyclicShape": {str(RC.subOrganizationOf)}}
+    assert {str(s.shape).rsplit("#", 1)[-1] for s in shapes if s.cycles} == set(follows)
+
+
+def test_shacl_chunks_on_cycles_keeps_the_cycles_and_the_paths_between_them() -> None:
+    def line(s: str, o: str) -> str:
+        return f"<urn:{s}> <{RC.locatedIn}> <urn:{o}> .\n"
+
+    cycle_a = [line("a1", "a2"), line("a2", "a1")]
+    cycle_b = [line("b1", "b2"), line("b2", "b3"), line("b3", "b1")]
+    between = [line("a1", "x"), line("x", "b1")]
+    loop = [line("self", "self")]
+    tree = [line("leaf", "a1"), line("b3", "root"), line("root", "top"), line("other", "top")]
+    assert on_cycles(cycle_a + tree + between + cycle_b + loop) == cycle_a + between + cycle_b + loop
+    assert on_cycles(tree) == []
 
 
 def test_validation_shapes_of_the_ontology_are_checked_in_chunks() -> None:
@@ -157,7 +173,6 @@ def test_validation_shapes_that_are_not_node_local_give_the_same_findings(size: 
     findings = validate_lines(lines, chunk_triples=size, shapes=shapes)
     assert findings == validate_lines(lines, chunk_triples=WHOLE, shapes=shapes)
     assert any(f.shape == "rcsh:SecretaryTargetShape" for f in findings)
-
 
 
 @pytest.mark.parametrize("size", SMALL)
