@@ -360,9 +360,10 @@ def start_validation(lines: Sequence[str], *, background: bool) -> Callable[[], 
 
 
 def validate_lines(lines: Sequence[str]) -> list[Finding]:
-    from .validation import validate_ntriples
+    """validation.validate_lines of the graph's sorted N-Triples ``lines``, in chunks of the default size."""
+    from . import validation
 
-    return validate_ntriples("".join(lines))
+    return validation.validate_lines(lines)
 
 
 def in_background(fn: Callable[..., T], *args: Any) -> Callable[[], T]:

@@ -9,6 +9,16 @@ Oxigraph; ``shacl``, the engine of the core shapes, evaluates the disjointness
 query once per focus node (a minute for 200 of them). So validation.py runs these
 shapes here, with the same results as pySHACL (tests/test_ontology.py compares them).
 
+A shape whose queries follow a property through any number of nodes (``p+`` or ``p*``,
+such as the rc:locatedIn cycle check) is graph-wide: ``SparqlShape.follows`` names those
+properties, and validation.py runs such a shape on a store of their triples rather than
+chunk by chunk (rdfs:subClassOf and rdf:rest do not count: every chunk has the class
+axioms). A target of the form ``?this p+ ?this`` selects the nodes on a cycle
+(``SparqlShape.cycles``): validation.py runs it on just the triples that may lie on one.
+The other shapes must read only the focus node's own triples, the types of nodes and
+the class axioms, as those of ``shapes.ttl`` do. A repeated group, ``(p|q)+``, is not
+recognised.
+
 Supported, as the shapes use it: ``sh:prefixes`` with ``sh:declare``, one
 ``sh:SPARQLTarget`` per shape, ``sh:sparql`` constraints whose query is
 ``SELECT $this …`` with ``$this`` pre-bound (here by a VALUES block at the start of
@@ -19,9 +29,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
@@ -30,6 +40,11 @@ __all__ = ["SparqlShape", "Violation", "oxigraph_store", "sparql_shapes", "viola
 _SH_SPARQL_TARGET = SH.SPARQLTarget
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _TEMPLATE = re.compile(r"\{[?$](\w+)\}")
+_PREFIX = re.compile(r"^\s*PREFIX\s+([\w-]*):\s*<([^<>]*)>", re.IGNORECASE | re.MULTILINE)
+_REPEATED = re.compile(r"(?<![\w:])([A-Za-z][\w-]*)?:(\w+)[+*]|<([^<>\s]+)>[+*]")  # rc:locatedIn+, <iri>*
+_CLASS_WALKS = frozenset({str(RDFS.subClassOf), str(RDF.rest)})
+_CYCLE_TARGET = re.compile(r"SELECT\s+DISTINCT\s+\?this\s+WHERE\s*\{\s*\?this\s+(?:[\w-]*:\w+|<[^<>\s]+>)\+\s+\?this"
+                           r"\s*\.?\s*\}", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +53,8 @@ class SparqlShape:
     target: str  # the target query, with its PREFIX lines
     constraints: tuple[tuple[str, str], ...]  # (query with PREFIX lines, English message)
     message: str  # the shape's own message, for a constraint without one
+    follows: frozenset[str] = frozenset()  # IRIs of the properties its queries follow transitively (module doc)
+    cycles: bool = False  # whether its target selects the nodes on a cycle of one property: ?this p+ ?this
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,9 +77,19 @@ def sparql_shapes(shapes: Graph) -> list[SparqlShape]:
         constraints = tuple(
             (_prefixes(shapes, c) + str(shapes.value(c, SH.select)), _english(shapes, c))
             for c in sorted(shapes.objects(shape, SH.sparql), key=lambda c: str(shapes.value(c, SH.select))))
-        out.append(SparqlShape(shape, _prefixes(shapes, target) + str(shapes.value(target, SH.select)), constraints,
-                               _english(shapes, shape)))
+        select = str(shapes.value(target, SH.select))
+        query = _prefixes(shapes, target) + select
+        follows = frozenset().union(*(_followed(q) for q in [query, *(q for q, _message in constraints)]))
+        out.append(SparqlShape(shape, query, constraints, _english(shapes, shape), follows,
+                               _CYCLE_TARGET.fullmatch(select.strip()) is not None))
     return out
+
+
+def _followed(query: str) -> set[str]:
+    """The properties ``query`` follows with ``+`` or ``*``, other than the class axioms' walks."""
+    prefixes = {m.group(1): m.group(2) for m in _PREFIX.finditer(query)}
+    found = {m.group(3) or prefixes.get(m.group(1) or "", "?") + m.group(2) for m in _REPEATED.finditer(query)}
+    return found - _CLASS_WALKS
 
 
 def _prefixes(shapes: Graph, node: Node) -> str:
@@ -84,16 +111,21 @@ def oxigraph_store(ntriples: str) -> Any:
     import pyoxigraph as ox
 
     store = ox.Store()
-    store.bulk_load(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    store.load(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)  # bulk_load: the same time, a higher peak
     return store
 
 
-def violations(store: Any, shapes: list[SparqlShape]) -> list[Violation]:
-    """One violation per constraint solution for every focus node the targets select."""
+def violations(store: Any, shapes: list[SparqlShape], *, owns: Callable[[Any], bool] = lambda focus: True,
+               targets: Any = None) -> list[Violation]:
+    """One violation per constraint solution for every focus node the targets select and
+    ``owns`` keeps (it is given the node as an Oxigraph term). The target queries run on the
+    ``targets`` store when one is given, the constraints on ``store``."""
     out = set()
     for shape in shapes:
-        for row in store.query(shape.target):
+        for row in (store if targets is None else targets).query(shape.target):
             focus = row["this"]
+            if not owns(focus):
+                continue
             for query, message in shape.constraints:
                 for solution in store.query(_bind_this(query, focus)):
                     out.add(_violation(shape, focus, solution, message or shape.message))

@@ -14,6 +14,30 @@ fraction of a second. Each result becomes one ``Finding`` that names the node by
 included, that the tests compare against. Both engines are imported inside the
 functions only.
 
+``validate_lines(lines, chunk_triples=CHUNK_TRIPLES)`` does the work, on the graph's
+sorted N-Triples lines, a chunk of whole subjects at a time (shacl_chunks.py), so that
+memory grows with the chunk and the number of nodes, not with the graph: the engines
+hold a few copies of what they check. Each chunk is checked with its subjects'
+triples, the rdf:type lines of the nodes they point to, the class axioms of the data
+and the ontology, which is all that the shapes read about a focus node:
+
+- core shapes use only terms that read the focus node's own triples, the types of its
+  values (``sh:class``, also inside ``sh:or``) and rdfs:subClassOf (``_NODE_LOCAL_TERMS``);
+  shapes that use other terms (``sh:targetObjectsOf``, ``sh:node``, a path of several
+  steps) are checked in one chunk;
+- the SPARQL-based shapes for @zh labels, disjoint classes and self-partnering read the
+  focus node's own labels, types and triples, and the class axioms;
+- the cycle checks follow rc:locatedIn or rc:subOrganizationOf through any number of
+  nodes: they run once, on a store of just those triples and the ontology, and their
+  findings take the focus node's label from its chunk.
+
+A node that a chunk holds only for its types is targeted there too (by class, without
+its labels and facts): a finding counts only in the chunk whose subjects include its
+focus node. Every focus node of these shapes is a subject (of rdf:type, or of the
+property its shape targets), or a node of the ontology, which every chunk holds whole.
+So the findings do not depend on the chunk size; the tests check them against one chunk
+and against pySHACL with chunks of one subject.
+
 ``attach_evidence(findings, records)`` gives each finding the sentence behind its
 focus node (from the provenance records), and ``finding_diagnostic`` turns a finding
 into the S001 diagnostic a build reports: node, message, shape, and that sentence.
@@ -22,9 +46,10 @@ into the S001 diagnostic a build reports: node, message, shape, and that sentenc
 from __future__ import annotations
 
 import functools
+import sys
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Any, Final, Iterable, Mapping
+from typing import Any, Callable, Final, Iterable, Mapping
 
 from rdflib import RDFS, Graph, Namespace, URIRef
 from rdflib.namespace import SH
@@ -32,12 +57,19 @@ from rdflib.term import Node
 
 from .model import Diagnostic
 from .resources import ontology_dir
+from .shacl_chunks import Index, chunks, index_lines, on_cycles, owns_node, shared_lines
+from .shacl_sparql import SparqlShape, Violation, oxigraph_store, sparql_shapes, violations
 from .vocab import bind_prefixes
 
-__all__ = ["Evidence", "Finding", "PYSHACL_OPTIONS", "SHAPES", "attach_evidence", "finding_diagnostic", "load_ontology",
-           "load_shapes", "run_shacl", "validate_graph", "validate_ntriples"]
+__all__ = ["CHUNK_TRIPLES", "Evidence", "Finding", "PYSHACL_OPTIONS", "SHAPES", "attach_evidence", "finding_diagnostic",
+           "load_ontology", "load_shapes", "run_shacl", "validate_graph", "validate_lines", "validate_ntriples"]
 
 SHAPES = Namespace("https://w3id.org/redchain/shapes#")
+
+# Lines (triples) per chunk of validate_lines. On the 10 MB graph (123,000 triples) 5,000
+# checks in the CPU time the whole graph at once took, and adds ~25 MB of memory where that
+# added ~204 MB; 2,000 gives the same peak, 10,000 and 20,000 are 5-10% slower (+33, +53 MB).
+CHUNK_TRIPLES: Final = 5_000
 
 # The plain pySHACL call (run_shacl), which the tests compare validate_graph against.
 # advanced=True: shapes whose checks need SPARQL select their focus nodes with a
@@ -114,36 +146,125 @@ def run_shacl(g: Graph, *, shapes: Graph | None = None, ontology: Graph | None =
 def validate_graph(g: Graph, *, shapes: Graph | None = None, ontology: Graph | None = None) -> list[Finding]:
     """Every SHACL violation in ``g``, sorted; an empty list when the graph conforms.
     ``g`` is left as it was."""
-    from .rdf_text import ntriples_text
+    from .rdf_text import ntriples_lines
 
-    return validate_ntriples(ntriples_text(g), shapes=shapes, ontology=ontology)
+    return validate_lines(ntriples_lines(g), shapes=shapes, ontology=ontology)
 
 
-def validate_ntriples(text: str, *, shapes: Graph | None = None, ontology: Graph | None = None) -> list[Finding]:
-    """``validate_graph`` of the graph whose N-Triples are ``text`` (such as rdf_text.ntriples_text(g)
-    or a build's graph.nt): core shapes by ``shacl``, SPARQL-based shapes by Oxigraph."""
-    from .rdf_text import ntriples_text
-    from .shacl_sparql import oxigraph_store, sparql_shapes, violations
+def validate_ntriples(text: str, *, chunk_triples: int = CHUNK_TRIPLES, shapes: Graph | None = None,
+                      ontology: Graph | None = None) -> list[Finding]:
+    """``validate_graph`` of the graph whose N-Triples are ``text`` (such as rdf_text.ntriples_text(g)),
+    one triple a line in any order; see ``validate_lines``."""
+    stripped = (line.strip() for line in text.split("\n"))  # not splitlines: U+2028 may stand in a literal
+    lines = sorted(f"{line}\n" for line in stripped if line and not line.startswith("#"))
+    return validate_lines(lines, chunk_triples=chunk_triples, shapes=shapes, ontology=ontology)
 
-    shapes = load_shapes() if shapes is None else shapes
-    data = text + ntriples_text(load_ontology() if ontology is None else ontology)
-    store = oxigraph_store(data)  # the SPARQL-based shapes run on it, and the labels are read from it
-    sparql = sparql_shapes(shapes)
-    results = _core_results(data, _core_shapes(shapes, {s.shape for s in sparql}))
-    names = bind_prefixes(Graph())
-    names.bind("rcsh", SHAPES)
-    labels = _ZhLabels(store)
-    findings = {_finding(result, shapes, names, labels) for result in results}
-    findings |= {_sparql_finding(v, names, labels) for v in violations(store, sparql)}
+
+def validate_lines(lines: Iterable[str], *, chunk_triples: int = CHUNK_TRIPLES, shapes: Graph | None = None,
+                   ontology: Graph | None = None) -> list[Finding]:
+    """``validate_graph`` of the graph whose N-Triples lines are ``lines`` (rdf_text.ntriples_lines,
+    or the lines of a build's graph.nt), checked in chunks of whole subjects of about
+    ``chunk_triples`` lines each (module doc): memory grows with ``chunk_triples`` and the
+    number of nodes, not with the graph. The findings do not depend on ``chunk_triples``.
+    ``lines`` are read twice (a list, not an iterator), are canonical N-Triples (one space
+    between terms, as rdf_text and Oxigraph write them) and come grouped by subject, as
+    sorted lines do."""
+    if iter(lines) is lines:
+        raise TypeError("validate_lines reads the lines twice: pass a list, not an iterator")
+    checks = _checks(load_shapes() if shapes is None else shapes, load_ontology() if ontology is None else ontology)
+    index = index_lines(lines, checks.followed)
+    pending = _graph_wide_violations(index, checks)
+    unlabelled = {v.focus for v in pending}
+    shared = shared_lines(index, checks.ontology)
+    findings: set[Finding] = set()
+    labels: dict[str, str] = {}
+    for chunk in chunks(lines, index, chunk_triples if checks.chunkable else sys.maxsize):
+        owns = functools.partial(owns_node, chunk, index)
+        data = "".join(chunk.lines) + chunk.context + shared
+        found, labelled = _chunk_findings(data, checks, owns, unlabelled)
+        findings |= found
+        labels.update(labelled)
+    findings |= {_sparql_finding(v, checks.names, lambda node: labels.get(node, "")) for v in pending}
     return sorted(findings)
 
 
-def _core_shapes(shapes: Graph, sparql: set[URIRef]) -> str:
-    """``shapes`` without the ``sparql`` shapes (and the nodes they alone use), as N-Triples."""
+# Core SHACL terms with which a shape reads only its focus node's own triples, the rdf:type
+# of its values (sh:class) and the class axioms: all in the focus node's chunk. Shapes using
+# any other term (sh:targetObjectsOf, sh:node, a path of several steps, ...) run in one chunk.
+_NODE_LOCAL_TERMS = frozenset(SH[name] for name in (
+    "targetClass", "targetSubjectsOf", "path", "class", "or", "datatype", "nodeKind", "pattern", "flags",
+    "minCount", "maxCount", "minInclusive", "maxInclusive", "minExclusive", "maxExclusive", "minLength",
+    "maxLength", "languageIn", "in", "hasValue", "severity", "message", "name", "description", "deactivated",
+    "declare", "prefix", "namespace"))
+
+
+@dataclass(frozen=True, slots=True)
+class _Checks:
+    """The shapes, split by engine and by what they read."""
+
+    shapes: Graph
+    core: str  # the core shapes (for ``shacl``), as N-Triples
+    chunkable: bool  # whether the core shapes use only _NODE_LOCAL_TERMS (and one-step paths)
+    sparql: list[SparqlShape]  # SPARQL-based shapes run chunk by chunk
+    graph_wide: list[SparqlShape]  # SPARQL-based shapes run once, on the triples they follow
+    followed: frozenset[str]  # the properties these follow, as N-Triples terms
+    ontology: list[str]  # the ontology's N-Triples lines, added to every store
+    names: Graph  # prefixes for CURIEs
+
+
+def _checks(shapes: Graph, ontology: Graph) -> _Checks:
     from .rdf_text import ntriples_lines
 
-    dropped = {triple for shape in sparql for triple in shapes.cbd(shape)}
-    return "".join(ntriples_lines(triple for triple in shapes if triple not in dropped))
+    sparql = sparql_shapes(shapes)
+    dropped = {triple for shape in sparql for triple in shapes.cbd(shape.shape)}
+    core = [triple for triple in shapes if triple not in dropped]
+    names = bind_prefixes(Graph())
+    names.bind("rcsh", SHAPES)
+    graph_wide = [s for s in sparql if s.follows]
+    followed = frozenset(f"<{p}>" for shape in graph_wide for p in shape.follows)
+    return _Checks(shapes, "".join(ntriples_lines(core)), _chunkable(core), [s for s in sparql if not s.follows],
+                   graph_wide, followed, ntriples_lines(ontology), names)
+
+
+def _chunkable(core: list[tuple[Node, Node, Node]]) -> bool:
+    """Whether the core shapes use only _NODE_LOCAL_TERMS, and paths of one property from a
+    targeted shape (a property shape inside sh:or would read the properties of value nodes)."""
+    targeted = {s for s, p, _o in core if p in (SH.targetClass, SH.targetSubjectsOf)}
+    for subject, predicate, obj in core:
+        if str(predicate).startswith(str(SH)) and predicate not in _NODE_LOCAL_TERMS:
+            return False
+        if predicate == SH.path and (subject not in targeted or not isinstance(obj, URIRef)):
+            return False
+    return True
+
+
+def _graph_wide_violations(index: Index, checks: _Checks) -> list[Violation]:
+    """The graph-wide SPARQL shapes, run on the triples of the properties they follow. The target
+    of a cycle shape runs on just those that may lie on a cycle (shacl_chunks.on_cycles), which
+    selects the same nodes: on the whole rc:locatedIn hierarchy of the 100 MB archive, Oxigraph's
+    ``?this rc:locatedIn+ ?this`` took 3.5 s and 548 MB."""
+    if not checks.graph_wide:
+        return []
+    ontology = "".join(checks.ontology)
+    edges = index.followed + [line for line in checks.ontology if line.split(" ", 2)[1] in checks.followed]
+    store = oxigraph_store("".join(index.followed) + ontology)
+    cycles = oxigraph_store("".join(on_cycles(edges)) + ontology)
+    return [v for shape in checks.graph_wide
+            for v in violations(store, [shape], targets=cycles if shape.cycles else store)]
+
+
+def _chunk_findings(data: str, checks: _Checks, owns: Callable[[str], bool],
+                    pending: set[str]) -> tuple[set[Finding], dict[str, str]]:
+    """The findings on the nodes a chunk owns, from its N-Triples ``data``, and the @zh labels of
+    the ``pending`` focus nodes (of graph-wide findings) it owns. The nodes the chunk holds only
+    for their types are targeted too (by class), without their labels and facts: dropped here."""
+    store = oxigraph_store(data)  # the SPARQL-based shapes run on it, and the labels are read from it
+    labels = _ZhLabels(store)
+    results = [r for r in _core_results(data, checks.core) if owns(_term(r.focus_node))]
+    findings = {_finding(result, checks.shapes, checks.names, labels) for result in results}
+    sparql = violations(store, checks.sparql, owns=lambda focus: owns(focus.value))
+    findings |= {_sparql_finding(v, checks.names, labels) for v in sparql}
+    return findings, {node: labels(node) for node in pending if owns(node)}
 
 
 def _core_results(data: str, core_shapes: str) -> list[Any]:
@@ -185,7 +306,7 @@ class _ZhLabels:
         return labels[0] if labels else ""
 
 
-def _sparql_finding(violation: Any, names: Graph, labels: _ZhLabels) -> Finding:
+def _sparql_finding(violation: Any, names: Graph, labels: Callable[[str], str]) -> Finding:
     return Finding(
         focus_node=violation.focus,
         focus_label=labels(violation.focus),

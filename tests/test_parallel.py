@@ -149,7 +149,7 @@ def test_parallel_background_validation_failure_is_raised_in_the_parent(monkeypa
     def broken(*args, **kwargs):
         raise RuntimeError("shapes broken")
 
-    monkeypatch.setattr("graph.validation.validate_ntriples", broken)
+    monkeypatch.setattr("graph.validation.validate_lines", broken)
     pending = start_validation([], background=True)
     with pytest.raises(RuntimeError, match="shapes broken"):
         pending()
