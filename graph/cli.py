@@ -14,6 +14,7 @@ from typing import Callable, Sequence
 
 from .diagnostics import RedchainError, RuleFileError, format_diagnostic
 from .documents import MAX_BYTES
+from .memory import CHUNK_TRIPLES, SORT_BUFFER_LINES
 from .model import Diagnostic
 
 EXIT_OK, EXIT_UNREAD, EXIT_INVALID, EXIT_STRICT = 0, 1, 2, 3
@@ -38,7 +39,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     try:
         report = build(args.input or ["seeds"], args.output, strict=args.strict, fail_fast=args.fail_fast,
                        workers=args.workers or default_workers(), cache=cache, progress=progress,
-                       view_max_nodes=args.view_max_nodes, max_bytes=round(args.max_document_mb * 1024 * 1024))
+                       view_max_nodes=args.view_max_nodes, max_bytes=round(args.max_document_mb * 1024 * 1024),
+                       validation_chunk=args.validation_chunk, sort_buffer=args.sort_buffer)
     finally:
         if progress is not None:
             progress.close()
@@ -140,6 +142,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--max-document-mb", type=_positive_float, default=MAX_BYTES / 1024 / 1024, metavar="MB",
                    help="refuse larger files with D006 (default 64 MiB): a build holds a document's text, "
                         "sentences and mentions in memory at once")
+    p.add_argument("--validation-chunk", type=_positive, default=CHUNK_TRIPLES, metavar="TRIPLES",
+                   help=f"SHACL validation checks this many triples at a time (default {CHUNK_TRIPLES:,}): "
+                        "its memory is about that chunk plus the types of every node")
+    p.add_argument("--sort-buffer", type=_positive, default=SORT_BUFFER_LINES, metavar="LINES",
+                   help=f"graph.nq is sorted holding at most this many lines in memory (default {SORT_BUFFER_LINES:,}, "
+                        "~35 MB), the rest in temporary files in the output folder")
     _add_view_max_nodes(p)
     p.set_defaults(func=cmd_build)
 

@@ -43,6 +43,7 @@ from rdflib.term import Node
 
 from . import rdf_text
 from .export import atomic_file
+from .memory import SORT_BUFFER_LINES
 from .property_graph import property_graph, write_gexf, write_graphml, write_neo4j_nodes, write_neo4j_relationships
 from .rdf_text import Triple, nt_term
 from .rules import DATA_PROPERTIES
@@ -66,11 +67,6 @@ JSONLD_CONTEXT: dict[str, Any] = {
 _JSON = json.JSONEncoder(ensure_ascii=False)
 _JSON_SORTED = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
-# The most N-Quads lines sorted in memory at once: ~35 MB (a line takes ~350 bytes as a Python
-# string in a set). At 10 MB of text (420,000 lines) graph.nq took 81 MB over the rest unbounded,
-# 34 MB with this buffer, and the same CPU time (sorting smaller runs saves what merging costs).
-# Spilled runs take about the size of graph.nq on disk in the output folder while it is written.
-SORT_BUFFER_LINES = 100_000
 
 
 def write_exports(g: Iterable[Triple], records: Sequence[Mapping[str, Any]], folder: Path,

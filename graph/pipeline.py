@@ -9,6 +9,7 @@ so the outputs are byte-identical whatever the workers and the state of the cach
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections import deque
@@ -20,6 +21,7 @@ from .diagnostics import DocumentError
 from .documents import MAX_BYTES, read_documents
 from .entities import EntityTable, resolve_entities
 from .lexicon import Lexicon, load_lexicon
+from .memory import CHUNK_TRIPLES, SORT_BUFFER_LINES
 from .mentions import find_document_mentions
 from .model import Article, Diagnostic, Document, Fact, Mention, Sentence
 from .progress import ProgressFn, Step
@@ -307,14 +309,15 @@ class _NameMapper:
 def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = False, fail_fast: bool = False,
           view: bool = True, workers: int = 1, cache: Path | str | None = None,
           progress: ProgressFn | None = None, view_max_nodes: int | None = None,
-          max_bytes: int = MAX_BYTES) -> BuildReport:
+          max_bytes: int = MAX_BYTES, validation_chunk: int = CHUNK_TRIPLES,
+          sort_buffer: int = SORT_BUFFER_LINES) -> BuildReport:
     """Build the graph from every document under ``inputs`` into ``output``.
 
     ``workers``: processes for extraction (1: in this process). ``cache``: folder of the
     per-document extraction cache, or None for no cache. ``progress``: called with a
     ``progress.Step`` as the build advances. ``view_max_nodes``: above it, the view is an
     overview with a page per group (view.py; None: its default). ``max_bytes``: larger
-    files are refused (D006).
+    files are refused (D006). ``validation_chunk`` and ``sort_buffer``: see memory.py.
     """
     from .cache import DocumentCache
     from .rdf import graph_triples
@@ -341,9 +344,9 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
     facts = graph_triples(table, triples, load_ontology())
     lines = ntriples_lines(facts)  # written once, read by validation, Turtle and the exports
     tell(Step("validate"))
-    pending = start_validation(lines, background=workers > 1)  # with workers, SHACL runs while outputs are written
+    pending = start_validation(lines, background=workers > 1, chunk=validation_chunk)  # beside the writing
     write_outputs(facts, table, records, output, view=view, progress=tell, background=workers > 1,
-                  view_max_nodes=view_max_nodes, lines=lines)
+                  view_max_nodes=view_max_nodes, lines=lines, sort_buffer=sort_buffer)
     findings = attach_evidence(pending(), records)  # each with the sentence behind its node
     diagnostics += [finding_diagnostic(f, strict=strict) for f in findings]
     documents, sentences, extracted, cached = counts
@@ -352,18 +355,19 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
                        len(findings), tuple(diagnostics), extracted, cached)
 
 
-def start_validation(lines: Sequence[str], *, background: bool) -> Callable[[], list[Finding]]:
+def start_validation(lines: Sequence[str], *, background: bool, chunk: int = CHUNK_TRIPLES
+                     ) -> Callable[[], list[Finding]]:
     """SHACL validation of the graph whose N-Triples ``lines`` are given; returns a function that gives
     the findings. With ``background`` (and where processes can fork), it runs in a forked child that
     shares ``lines`` copy-on-write."""
-    return in_background(validate_lines, lines) if background else _done(validate_lines(lines))
+    return in_background(validate_lines, lines, chunk) if background else _done(validate_lines(lines, chunk))
 
 
-def validate_lines(lines: Sequence[str]) -> list[Finding]:
-    """validation.validate_lines of the graph's sorted N-Triples ``lines``, in chunks of the default size."""
+def validate_lines(lines: Sequence[str], chunk: int = CHUNK_TRIPLES) -> list[Finding]:
+    """validation.validate_lines of the graph's sorted N-Triples ``lines``, ``chunk`` triples at a time."""
     from . import validation
 
-    return validation.validate_lines(lines)
+    return validation.validate_lines(lines, chunk_triples=chunk)
 
 
 def in_background(fn: Callable[..., T], *args: Any) -> Callable[[], T]:
@@ -410,24 +414,26 @@ def _run_in_child(fn: Callable[..., Any], args: tuple[Any, ...], writer: Any, pa
 
 def write_outputs(g: Iterable[Triple], table: EntityTable, records: list[dict[str, Any]], output: Path, *, view: bool = True,
                   progress: ProgressFn | None = None, background: bool = False,
-                  view_max_nodes: int | None = None, lines: list[str] | None = None) -> None:
+                  view_max_nodes: int | None = None, lines: list[str] | None = None,
+                  sort_buffer: int = SORT_BUFFER_LINES) -> None:
     """graph.ttl, provenance.jsonl, merges.tsv, the exports (exports.py) and (``view``) graph.html
     of the graph ``g`` (its triples), each written atomically; ``lines``: the sorted N-Triples lines
     of ``g``, when the caller has them. With ``background``, the exports are written by a forked
-    child while this process writes the rest."""
+    child while this process writes the rest. ``sort_buffer``: see memory.py."""
     from .export import remove_stale_temporaries, write_merges, write_provenance, write_turtle
     from .exports import write_exports
 
     tell = progress or _silent
     tell(Step("write"))
     remove_stale_temporaries(output)
-    exports = in_background(write_exports, g, records, output, lines) if background else None
+    exports_of = functools.partial(write_exports, buffer_lines=sort_buffer)
+    exports = in_background(exports_of, g, records, output, lines) if background else None
     write_turtle(g, output / "graph.ttl", lines)
     write_provenance(records, output / "provenance.jsonl")
     write_merges(table.merges, output / "merges.tsv")
     tell(Step("export"))
     if exports is None:
-        write_exports(g, records, output, lines)
+        exports_of(g, records, output, lines)
     if view:
         from .view import render_html
 

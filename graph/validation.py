@@ -55,6 +55,7 @@ from rdflib import RDFS, Graph, Namespace, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
+from .memory import CHUNK_TRIPLES
 from .model import Diagnostic
 from .resources import ontology_dir
 from .shacl_chunks import Index, chunks, index_lines, on_cycles, owns_node, shared_lines
@@ -66,10 +67,6 @@ __all__ = ["CHUNK_TRIPLES", "Evidence", "Finding", "PYSHACL_OPTIONS", "SHAPES", 
 
 SHAPES = Namespace("https://w3id.org/redchain/shapes#")
 
-# Lines (triples) per chunk of validate_lines. On the 10 MB graph (123,000 triples) 5,000
-# checks in the CPU time the whole graph at once took, and adds ~25 MB of memory where that
-# added ~204 MB; 2,000 gives the same peak, 10,000 and 20,000 are 5-10% slower (+33, +53 MB).
-CHUNK_TRIPLES: Final = 5_000
 
 # The plain pySHACL call (run_shacl), which the tests compare validate_graph against.
 # advanced=True: shapes whose checks need SPARQL select their focus nodes with a

@@ -115,6 +115,23 @@ def test_parallel_workers_2_outputs_byte_identical_to_workers_1(archive, plain_b
     assert outputs(tmp_path) == outputs(plain_build)
 
 
+def test_memory_settings_change_no_byte(archive, plain_build, tmp_path):
+    """--validation-chunk 1 and --sort-buffer 3: validation a subject at a time, graph.nq sorted through
+    temporary files; the same outputs, no temporary file left."""
+    args = ["build", "--input", str(archive), "--output", str(tmp_path), "--no-cache", "-q", "--workers", "1"]
+    assert main(args + ["--validation-chunk", "1", "--sort-buffer", "3"]) == 0
+    names = OUTPUTS + ("graph.nq", "graph.trig", "graph.nt")
+    assert outputs(tmp_path, names) == outputs(plain_build, names)
+    assert not [p for p in tmp_path.rglob("*") if p.name.startswith(".") and p.is_file()]
+
+
+def test_memory_settings_must_be_positive(tmp_path, capsys):
+    for flag in ("--validation-chunk", "--sort-buffer"):
+        with pytest.raises(SystemExit):
+            main(["build", "--output", str(tmp_path), flag, "0"])
+        assert flag in capsys.readouterr().err
+
+
 def test_parallel_cli_workers_option(small, tmp_path, capsys):
     assert main(["build", "--input", str(small), "--output", str(tmp_path), "--workers", "2", "--no-cache"]) == 0
     err = capsys.readouterr().err

@@ -1,0 +1,22 @@
+"""The settings that bound the memory of a build's later stages (``redchain build`` flags).
+
+What a build holds grows with the graph (its triples, their N-Triples lines, the provenance
+records, the entities); these bound what the stages that read the whole graph add on top.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# Lines (triples) per chunk of validation.validate_lines (--validation-chunk). On the 10 MB
+# graph (123,000 triples) 5,000 checks in the CPU time the whole graph at once took, and adds
+# ~25 MB of memory where that added ~204 MB; 2,000 gives the same peak, 10,000 and 20,000 are
+# 5-10% slower (+33, +53 MB).
+CHUNK_TRIPLES: Final = 5_000
+
+# The most N-Quads lines exports.write_exports sorts in memory at once (--sort-buffer): ~35 MB
+# (a line takes ~350 bytes as a Python string in a set). At 10 MB of text (420,000 lines)
+# graph.nq took 81 MB over the rest unbounded, 34 MB with this buffer, and the same CPU time
+# (sorting smaller runs saves what merging costs). Spilled runs take about the size of graph.nq
+# on disk in the output folder while it is written.
+SORT_BUFFER_LINES: Final = 100_000
