@@ -70,10 +70,11 @@ _JSON_SORTED = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 
 def write_exports(g: Iterable[Triple], records: Sequence[Mapping[str, Any]], folder: Path,
-                  nt_lines: Sequence[str] | None = None, *, buffer_lines: int = SORT_BUFFER_LINES) -> list[Path]:
+                  nt_lines: Iterable[str] | None = None, *, buffer_lines: int = SORT_BUFFER_LINES) -> list[Path]:
     """Write every export of the graph ``g`` (its triples: an rdflib Graph or ``rdf.graph_triples``)
     with provenance ``records`` into ``folder``; returns the paths. ``nt_lines``: the graph's
-    sorted N-Triples lines, when the caller has them already (``rdf_text.ntriples_lines(g)``).
+    sorted N-Triples lines, when the caller has them already (``rdf_text.ntriples_lines(g)`` or a
+    ``rdf_text.LineFile``: they are read twice).
     ``buffer_lines``: the most N-Quads lines sorted in memory at once (the module docstring
     says what else stays in memory)."""
     folder = Path(folder)

@@ -320,8 +320,9 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
     files are refused (D006). ``validation_chunk`` and ``sort_buffer``: see memory.py.
     """
     from .cache import DocumentCache
+    from .export import remove_stale_temporaries
     from .rdf import graph_triples
-    from .rdf_text import ntriples_lines
+    from .rdf_text import spooled_ntriples
     from .validation import attach_evidence, finding_diagnostic, load_ontology
 
     output = Path(output)
@@ -342,12 +343,14 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
     del docs, extraction  # texts, sentences and mentions: not needed past this point, freed before children fork
     tell(Step("rdf"))
     facts = graph_triples(table, triples, load_ontology())
-    lines = ntriples_lines(facts)  # written once, read by validation, Turtle and the exports
-    tell(Step("validate"))
-    pending = start_validation(lines, background=workers > 1, chunk=validation_chunk)  # beside the writing
-    write_outputs(facts, table, records, output, view=view, progress=tell, background=workers > 1,
-                  view_max_nodes=view_max_nodes, lines=lines, sort_buffer=sort_buffer)
-    findings = attach_evidence(pending(), records)  # each with the sentence behind its node
+    remove_stale_temporaries(output)  # what a killed build left, before this one adds its own
+    # the sorted N-Triples lines, written once to a file that validation, Turtle and the exports read
+    with spooled_ntriples(facts, output, buffer_lines=sort_buffer) as lines:
+        tell(Step("validate"))
+        pending = start_validation(lines, background=workers > 1, chunk=validation_chunk)  # beside the writing
+        write_outputs(facts, table, records, output, view=view, progress=tell, background=workers > 1,
+                      view_max_nodes=view_max_nodes, lines=lines, sort_buffer=sort_buffer)
+        findings = attach_evidence(pending(), records)  # each with the sentence behind its node
     diagnostics += [finding_diagnostic(f, strict=strict) for f in findings]
     documents, sentences, extracted, cached = counts
     return BuildReport(str(output), documents, sum(1 for d in diagnostics if d.code.startswith("D")),
@@ -355,7 +358,7 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
                        len(findings), tuple(diagnostics), extracted, cached)
 
 
-def start_validation(lines: Sequence[str], *, background: bool, chunk: int = CHUNK_TRIPLES
+def start_validation(lines: Iterable[str], *, background: bool, chunk: int = CHUNK_TRIPLES
                      ) -> Callable[[], list[Finding]]:
     """SHACL validation of the graph whose N-Triples ``lines`` are given; returns a function that gives
     the findings. With ``background`` (and where processes can fork), it runs in a forked child that
@@ -363,7 +366,7 @@ def start_validation(lines: Sequence[str], *, background: bool, chunk: int = CHU
     return in_background(validate_lines, lines, chunk) if background else _done(validate_lines(lines, chunk))
 
 
-def validate_lines(lines: Sequence[str], chunk: int = CHUNK_TRIPLES) -> list[Finding]:
+def validate_lines(lines: Iterable[str], chunk: int = CHUNK_TRIPLES) -> list[Finding]:
     """validation.validate_lines of the graph's sorted N-Triples ``lines``, ``chunk`` triples at a time."""
     from . import validation
 
@@ -414,18 +417,17 @@ def _run_in_child(fn: Callable[..., Any], args: tuple[Any, ...], writer: Any, pa
 
 def write_outputs(g: Iterable[Triple], table: EntityTable, records: list[dict[str, Any]], output: Path, *, view: bool = True,
                   progress: ProgressFn | None = None, background: bool = False,
-                  view_max_nodes: int | None = None, lines: list[str] | None = None,
+                  view_max_nodes: int | None = None, lines: Iterable[str] | None = None,
                   sort_buffer: int = SORT_BUFFER_LINES) -> None:
     """graph.ttl, provenance.jsonl, merges.tsv, the exports (exports.py) and (``view``) graph.html
     of the graph ``g`` (its triples), each written atomically; ``lines``: the sorted N-Triples lines
     of ``g``, when the caller has them. With ``background``, the exports are written by a forked
     child while this process writes the rest. ``sort_buffer``: see memory.py."""
-    from .export import remove_stale_temporaries, write_merges, write_provenance, write_turtle
+    from .export import write_merges, write_provenance, write_turtle
     from .exports import write_exports
 
     tell = progress or _silent
     tell(Step("write"))
-    remove_stale_temporaries(output)
     exports_of = functools.partial(write_exports, buffer_lines=sort_buffer)
     exports = in_background(exports_of, g, records, output, lines) if background else None
     write_turtle(g, output / "graph.ttl", lines)

@@ -19,8 +19,9 @@ from __future__ import annotations
 import heapq
 import io
 import itertools
+import os
 import tempfile
-from contextlib import ExitStack
+from contextlib import ExitStack, closing, contextmanager
 from pathlib import Path
 from typing import IO, Any, BinaryIO, Generator, Iterable, Iterator, Self
 
@@ -125,6 +126,37 @@ def _encoded_chunks(lines: Iterable[str], chunk: int) -> Iterator[bytes]:
     source = iter(lines)
     while batch := list(itertools.islice(source, chunk)):
         yield "".join(batch).encode("utf-8")
+
+
+class LineFile:
+    """The lines of a UTF-8 text file, read afresh on every pass: lines kept on disk, not in memory."""
+
+    __slots__ = ("path",)
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    def __iter__(self) -> Iterator[str]:
+        with open(self.path, encoding="utf-8", newline="\n") as lines:  # "\n" only: U+2028 may stand in a literal
+            yield from lines
+
+
+@contextmanager
+def spooled_ntriples(triples: Iterable[Triple], folder: Path, *, buffer_lines: int) -> Iterator[LineFile]:
+    """The sorted N-Triples lines of ``triples``, in a temporary file in ``folder`` that is removed
+    when the block ends; sorted ``buffer_lines`` at a time (``sorted_unique_lines``). A build's
+    later stages read the lines from it instead of holding them: ~330 bytes a triple."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=".graph.", suffix=".nt.tmp", dir=folder)
+    path = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            lines = (nt_line(s, p, o) for s, p, o in triples)
+            with closing(sorted_unique_lines(lines, max_lines=buffer_lines, tmpdir=folder)) as ordered:
+                write_lines(out, ordered)
+        yield LineFile(path)
+    finally:
+        path.unlink(missing_ok=True)
 
 
 def write_lines(out: BinaryIO, lines: Iterable[str], chunk: int = 2_000) -> None:
