@@ -1,4 +1,5 @@
-"""rdf_text.sorted_unique_lines: the external merge sort behind graph.nq."""
+"""rdf_text.sorted_unique_lines, the external merge sort behind graph.nq, and spooled_ntriples, the graph's
+N-Triples lines in a temporary file."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from typing import Iterator
 
 import pytest
 
-from graph.rdf_text import sorted_unique_lines
+from rdflib import Literal, URIRef
+
+from graph.rdf_text import ntriples_lines, sorted_unique_lines, spooled_ntriples
 
 # a temporary file left for the garbage collector to close would pass the other checks
 pytestmark = pytest.mark.filterwarnings("error::ResourceWarning", "error::pytest.PytestUnraisableExceptionWarning")
@@ -79,3 +82,26 @@ def test_rdf_text_sorted_unique_lines_closes_files_when_the_input_raises(tmp_pat
 def test_rdf_text_sorted_unique_lines_rejects_an_empty_buffer() -> None:
     with pytest.raises(ValueError):
         list(sorted_unique_lines(["a\n"], max_lines=0))
+
+
+def _triples() -> set[tuple[URIRef, URIRef, object]]:
+    texts = ["甲\u2028乙", "a\rb", "x\x85y", "plain", 'quote " and \\', "页\x0c码"]
+    return {(URIRef(f"http://x/{i % 5}"), URIRef("http://x/p"), Literal(text, lang="zh" if i % 2 else None))
+            for i, text in enumerate(texts * 3)}
+
+
+@pytest.mark.parametrize("buffer", [2, 1_000])
+def test_spooled_ntriples_reads_back_the_sorted_lines_every_time(tmp_path: Path, buffer: int) -> None:
+    triples = _triples()
+    with spooled_ntriples(triples, tmp_path, buffer_lines=buffer) as lines:
+        assert list(lines) == ntriples_lines(triples)
+        assert list(lines) == ntriples_lines(triples)  # a second pass reads the file again
+        assert len(list(tmp_path.iterdir())) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_spooled_ntriples_file_is_removed_when_the_block_raises(tmp_path: Path) -> None:
+    with pytest.raises(KeyError):
+        with spooled_ntriples(_triples(), tmp_path, buffer_lines=2):
+            raise KeyError("a stage failed")
+    assert list(tmp_path.iterdir()) == []
