@@ -21,8 +21,7 @@ Memory: the RDF files and the CSVs are written as they are made, never whole in 
 N-Quads lines, a dozen a provenance record, are sorted at most ``buffer_lines`` at a time
 (``rdf_text.sorted_unique_lines``; temporary files in the output folder beyond that). What
 stays in memory is O(graph): the triples (the caller's), the records they support, the triples
-grouped by subject for JSON-LD, the property graph, and, while GraphML or GEXF is written,
-networkx's graph and element tree.
+grouped by subject for JSON-LD, and the property graph.
 """
 
 from __future__ import annotations
@@ -66,7 +65,6 @@ JSONLD_CONTEXT: dict[str, Any] = {
 # json.dumps(…, ensure_ascii=False) makes an encoder each call: a third of its time on small values
 _JSON = json.JSONEncoder(ensure_ascii=False)
 _JSON_SORTED = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
-
 
 
 def write_exports(g: Iterable[Triple], records: Sequence[Mapping[str, Any]], folder: Path,
