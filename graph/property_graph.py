@@ -10,7 +10,7 @@ are written here as text, laid out byte for byte as networkx's writers (ElementT
 pretty-printed) lay out a MultiDiGraph of the same nodes and edges: the same key ids, element
 order, indentation and escaping (tests/test_exports.py compares them), except that the GEXF
 creator is redchain. networkx's writers hold the graph, an element tree and the whole text:
-~170 MB each at 10 MB of articles, ~1.5 GB at 100 MB, which made them the largest transient
+~170 MB each at 10 MB of articles (~1.5 GB at 100 MB, extrapolated): the largest transient
 of a build. Neo4j CSVs are for ``neo4j-admin database import full --nodes=nodes.csv
 --relationships=relationships.csv --multiline-fields=true``; node labels are the class and
 its rc: superclasses in PascalCase (``Enterprise;Organization``), relationship types
