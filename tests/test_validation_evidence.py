@@ -102,7 +102,7 @@ def test_validation_evidence_build_reports_findings_with_their_sentence(tmp_path
     doc.write_text(SENTENCE + "\n", encoding="utf-8")
     person = mint_iri(("person", "何炳辉"))
     fake = Finding(person, "何炳辉", "rc:secretaryOf", "rcsh:SecretaryOfObjectShape", "a made-up violation", "")
-    monkeypatch.setattr(pipeline, "start_validation", lambda g, background: lambda: [fake])
+    monkeypatch.setattr(pipeline, "start_validation", lambda lines, background, chunk: lambda: [fake])
     report = pipeline.build([tmp_path / "in"], tmp_path / "out", view=False)
     [diag] = [d for d in report.diagnostics if d.code == "S001"]
     assert diag.message.startswith(f"何炳辉: a made-up violation (rcsh:SecretaryOfObjectShape); evidence {doc} sentence 0 ")
