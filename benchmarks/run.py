@@ -98,11 +98,11 @@ def measure_stages(folder: Path, *, memory: bool) -> dict[str, Any]:
     from graph.export import write_provenance, write_turtle
     from graph.exports import write_exports
     from graph.pipeline import extract_document, load_resources, read_all, relate_sentences, resolve_results, \
-        segment_document, validate_lines, DocumentResult
+        segment_document, DocumentResult
     from graph.mentions import find_document_mentions
     from graph.rdf import graph_triples
     from graph.rdf_text import ntriples_lines
-    from graph.validation import load_ontology
+    from graph.validation import load_ontology, validate_lines
     from graph.view import render_html
 
     del extract_document  # the stages below are its body, timed one by one

@@ -190,9 +190,8 @@ class NameCache:
             self.used[job] = found
         return found
 
-    def add(self, job: Any, names: Any) -> Any:
+    def add(self, job: Any, names: Any) -> None:
         self.used[job] = names
-        return names
 
     def save(self) -> bool:
         """Write the names used by this build; False when the folder cannot be written (the build goes on)."""

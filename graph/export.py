@@ -55,14 +55,6 @@ def remove_stale_temporaries(folder: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
-def turtle_text(g: Iterable[Triple], lines: list[str] | None = None) -> str:
-    """Deterministic Turtle, written by Oxigraph from the sorted triples (rdf_text.py); ``lines``:
-    the sorted N-Triples lines of ``g``, when the caller has them already."""
-    from .rdf_text import turtle_text as oxigraph_turtle
-
-    return oxigraph_turtle(g, lines)
-
-
 def write_turtle(g: Iterable[Triple], path: Path, lines: Iterable[str] | None = None) -> None:
     """graph.ttl, streamed (see ``rdf_text.write_turtle``); ``lines``: the sorted N-Triples lines of
     ``g``, when the caller has them already."""

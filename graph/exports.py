@@ -82,7 +82,8 @@ def write_exports(g: Iterable[Triple], records: Sequence[Mapping[str, Any]], fol
     pgraph = property_graph(facts, evidence_counts(support))
     writers: dict[str, Callable[[BinaryIO], object]] = {
         "graph.nt": lambda out: rdf_text.write_lines(out, fact_lines),
-        "graph.nq": lambda out: write_dataset(out, fact_lines, support, buffer_lines=buffer_lines, tmpdir=folder),
+        "graph.nq": lambda out: rdf_text.write_lines(out, dataset_lines(fact_lines, support, buffer_lines=buffer_lines,
+                                                                        tmpdir=folder)),
         "graph.trig": lambda out: rdf_text.nquads_to_trig(folder / "graph.nq", out, {"dcterms": str(DCTERMS)}),
         "graph.jsonld": lambda out: write_jsonld(out, facts),
         "graph.graphml": lambda out: write_graphml(out, pgraph),
@@ -184,11 +185,6 @@ def evidence_counts(support: Iterable[Support]) -> dict[Triple, int]:
     for item in support:
         keys[item.triple].add(item.evidence)
     return {triple: len(found) for triple, found in keys.items()}
-
-
-def write_dataset(out: BinaryIO, fact_lines: Iterable[str], support: Sequence[Support], *, buffer_lines: int,
-                  tmpdir: Path | None = None) -> None:
-    rdf_text.write_lines(out, dataset_lines(fact_lines, support, buffer_lines=buffer_lines, tmpdir=tmpdir))
 
 
 def dataset_lines(fact_lines: Iterable[str], support: Sequence[Support], *, buffer_lines: int,

@@ -360,17 +360,13 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
 
 def start_validation(lines: Iterable[str], *, background: bool, chunk: int = CHUNK_TRIPLES
                      ) -> Callable[[], list[Finding]]:
-    """SHACL validation of the graph whose N-Triples ``lines`` are given; returns a function that gives
-    the findings. With ``background`` (and where processes can fork), it runs in a forked child that
-    shares ``lines`` copy-on-write."""
-    return in_background(validate_lines, lines, chunk) if background else _done(validate_lines(lines, chunk))
-
-
-def validate_lines(lines: Iterable[str], chunk: int = CHUNK_TRIPLES) -> list[Finding]:
-    """validation.validate_lines of the graph's sorted N-Triples ``lines``, ``chunk`` triples at a time."""
+    """SHACL validation (validation.validate_lines, ``chunk`` triples at a time) of the graph whose
+    sorted N-Triples ``lines`` are given; returns a function that gives the findings. With
+    ``background`` (and where processes can fork), it runs in a forked child."""
     from . import validation
 
-    return validation.validate_lines(lines, chunk_triples=chunk)
+    validate = functools.partial(validation.validate_lines, chunk_triples=chunk)
+    return in_background(validate, lines) if background else _done(validate(lines))
 
 
 def in_background(fn: Callable[..., T], *args: Any) -> Callable[[], T]:

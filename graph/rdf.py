@@ -21,7 +21,7 @@ from .coordinates import place_point
 from .entities import ID_BASE, EntityTable
 from .rdf_text import Triple
 from .rules import DATA_PROPERTIES
-from .vocab import GEO, RC, WGS84, bind_prefixes
+from .vocab import GEO, RC, WGS84
 
 # Plain literals are xsd:string in RDF 1.1; writing the datatype out would make
 # rdflib's own SPARQL miss ?p rc:divisionLevel "province".
@@ -34,14 +34,6 @@ def post_iri(person: str, org: str, title: str) -> str:
 
 
 _Add = Callable[[Triple], None]
-
-
-def build_graph(table: EntityTable, triples: Iterable[tuple[str, str, str, str]], ontology: Graph | None = None) -> Graph:
-    """The triples of ``graph_triples`` as an rdflib Graph, for code that queries the graph in process."""
-    g = Graph()
-    bind_prefixes(g)
-    g += graph_triples(table, triples, ontology)
-    return g
 
 
 def graph_triples(table: EntityTable, triples: Iterable[tuple[str, str, str, str]],

@@ -85,13 +85,6 @@ def ntriples_text(g: Iterable[Triple]) -> str:
     return "".join(ntriples_lines(g))
 
 
-def turtle_text(g: Iterable[Triple], lines: list[str] | None = None) -> str:
-    """Turtle of ``g``; ``lines``: its sorted N-Triples lines, when the caller has them already."""
-    out = io.BytesIO()
-    write_turtle(out, ntriples_lines(g) if lines is None else lines)
-    return out.getvalue().decode("utf-8")
-
-
 def write_turtle(out: BinaryIO, lines: Iterable[str]) -> None:
     """The graph of the sorted N-Triples ``lines`` as Turtle, streamed by Oxigraph into ``out``:
     neither the N-Triples nor the Turtle is ever whole in memory."""
