@@ -10,9 +10,11 @@ so the outputs are byte-identical whatever the workers and the state of the cach
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import re
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence, TypeVar
@@ -306,6 +308,24 @@ class _NameMapper:
             return list(pool.map(fn, jobs, chunksize=max(1, len(jobs) // (8 * self.workers))))
 
 
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused for the block (reference counting still frees
+    everything that is not in a cycle). A build allocates millions of small acyclic objects
+    (mentions, facts, terms, records); each collection of the oldest generation walks all of
+    them, ~15 % of a build's time at 10 MB. The pipeline makes almost no cycles: after
+    extracting and resolving the 10 MB archive with the collector off, ``gc.collect()`` found
+    ~250 objects, and the peak memory of the build was the same."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@cyclic_gc_paused()  # for the whole build; the extraction workers, forked in it, inherit the pause
 def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = False, fail_fast: bool = False,
           view: bool = True, workers: int = 1, cache: Path | str | None = None,
           progress: ProgressFn | None = None, view_max_nodes: int | None = None,

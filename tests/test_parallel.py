@@ -384,3 +384,27 @@ def test_progress_cli_draws_on_a_terminal_only(small, tmp_path, monkeypatch):
     monkeypatch.setattr("sys.stderr", quiet)
     assert main(["build", "--input", str(small), "--output", str(tmp_path), "--no-cache", "-j", "1", "-q"]) == 0
     assert quiet.getvalue() == ""
+
+
+def test_build_pauses_the_cyclic_gc_and_restores_it(small, tmp_path):
+    """The collector is off while a build runs (progress is called inside it) and back on after,
+    also when the build fails; a caller that had switched it off keeps it off."""
+    import gc
+
+    seen: list[bool] = []
+    assert gc.isenabled()
+    build([small], tmp_path / "a", progress=lambda step: seen.append(gc.isenabled()))
+    assert seen and not any(seen) and gc.isenabled()
+
+    def fail(step: Step) -> None:
+        raise RuntimeError("stop")
+
+    with pytest.raises(RuntimeError, match="stop"):
+        build([small], tmp_path / "b", progress=fail)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        build([small], tmp_path / "c")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
