@@ -68,7 +68,11 @@ def provenance_lines(records: Iterable[Mapping[str, Any]]) -> Iterator[str]:
     """One JSON line per record, in the order given: a build gives them in the order of the
     documents (their paths) and of the sentences in each, whatever the workers and the cache,
     so the file needs no sort (sorting its lines made writing it grow faster than the archive)."""
-    return (json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
+    return (provenance_line(r) for r in records)
+
+
+def provenance_line(record: Mapping[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n"
 
 
 def provenance_text(records: Iterable[Mapping[str, Any]]) -> str:

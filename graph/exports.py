@@ -67,7 +67,7 @@ _JSON = json.JSONEncoder(ensure_ascii=False)
 _JSON_SORTED = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 
-def write_exports(g: Iterable[Triple], records: Sequence[Mapping[str, Any]], folder: Path,
+def write_exports(g: Iterable[Triple], records: Iterable[Mapping[str, Any]], folder: Path,
                   nt_lines: Iterable[str] | None = None, *, buffer_lines: int = SORT_BUFFER_LINES) -> list[Path]:
     """Write every export of the graph ``g`` (its triples: an rdflib Graph or ``rdf.graph_triples``)
     with provenance ``records`` into ``folder``; returns the paths. ``nt_lines``: the graph's

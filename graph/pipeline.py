@@ -14,7 +14,7 @@ import gc
 import os
 import re
 from collections import deque
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence, TypeVar
@@ -34,6 +34,7 @@ from .rules import RuleSet, load_rules
 if TYPE_CHECKING:
     from .cache import DocumentCache, NameCache
     from .rdf_text import Triple
+    from .record_file import RecordFile
     from .validation import Finding
 
 T = TypeVar("T")
@@ -234,19 +235,32 @@ def _extract_in_worker(doc: Document) -> DocumentResult:
 
 def fact_records(table: EntityTable, results: list[DocumentResult]) -> tuple[set[tuple[str, str, str, str]], list[dict[str, Any]]]:
     """Triples for the graph and one provenance record per supporting sentence."""
+    return fact_triples(table, results), list(provenance_records(table, results))
+
+
+def fact_triples(table: EntityTable, results: list[DocumentResult]) -> set[tuple[str, str, str, str]]:
+    """(subject IRI, relation, object IRI or literal value, detail) of every fact."""
     triples: set[tuple[str, str, str, str]] = set()
-    records: list[dict[str, Any]] = []
+    for result in results:
+        for fact in result.facts:
+            subj, obj = _ends(table, fact)
+            if subj != obj:
+                triples.add((subj, fact.relation, obj, fact.object.text if fact.object.cls == "Literal" else fact.detail))
+    return triples
+
+
+def provenance_records(table: EntityTable, results: list[DocumentResult]) -> Iterator[dict[str, Any]]:
+    """One provenance record per fact and sentence, in document order."""
     for result in results:
         titles = {a.index: a.title for a in result.articles}
         for fact in result.facts:
-            subj = table.iri(fact.subject)
-            obj = fact.object.name if fact.object.cls == "Literal" else table.iri(fact.object)
-            detail = fact.object.text if fact.object.cls == "Literal" else fact.detail
-            if subj == obj:
-                continue
-            triples.add((subj, fact.relation, obj, detail))
-            records.append(_record(table, fact, subj, obj, titles))
-    return triples, records
+            subj, obj = _ends(table, fact)
+            if subj != obj:
+                yield _record(table, fact, subj, obj, titles)
+
+
+def _ends(table: EntityTable, fact: Fact) -> tuple[str, str]:
+    return table.iri(fact.subject), fact.object.name if fact.object.cls == "Literal" else table.iri(fact.object)
 
 
 def _record(table: EntityTable, fact: Fact, subj: str, obj: str, titles: dict[int, str]) -> dict[str, Any]:
@@ -271,14 +285,18 @@ PARALLEL_NAMES = 5_000  # entities from which names are romanised in worker proc
 
 def resolve_results(results: list[DocumentResult], workers: int = 1, names: NameCache | None = None
                     ) -> tuple[EntityTable, set[tuple[str, str, str, str]], list[dict[str, Any]]]:
-    """Entities across all documents, the triples of the facts, and their provenance records.
-    Entity names come from ``names`` (the build cache's) where known; the others are romanised
-    here, or in a pool of ``workers`` processes when there are many."""
-    all_mentions = [m for r in results for ms in r.mentions.values() for m in ms]
-    facts = [f for r in results for f in r.facts]
-    table = resolve_entities(all_mentions, facts, aliases_file(), _NameMapper(workers, names))
+    """Entities across all documents (``resolve_table``), the triples of the facts, and their provenance records."""
+    table = resolve_table(results, workers, names)
     triples, records = fact_records(table, results)
     return table, triples, records
+
+
+def resolve_table(results: list[DocumentResult], workers: int = 1, names: NameCache | None = None) -> EntityTable:
+    """Entities across all documents. Entity names come from ``names`` (the build cache's) where
+    known; the others are romanised here, or in a pool of ``workers`` processes when there are many."""
+    all_mentions = [m for r in results for ms in r.mentions.values() for m in ms]
+    facts = [f for r in results for f in r.facts]
+    return resolve_entities(all_mentions, facts, aliases_file(), _NameMapper(workers, names))
 
 
 class _NameMapper:
@@ -343,6 +361,7 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
     from .export import remove_stale_temporaries
     from .rdf import graph_triples
     from .rdf_text import spooled_ntriples
+    from .record_file import spooled_records
     from .validation import attach_evidence, finding_diagnostic, load_ontology
 
     output = Path(output)
@@ -357,15 +376,19 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
               extraction.extracted, extraction.cached)
     tell(Step("resolve"))
     names = store.names() if store is not None else None
-    table, triples, records = resolve_results(extraction.results, workers, names)
+    table = resolve_table(extraction.results, workers, names)
     if names is not None:
         names.save()
-    del docs, extraction  # texts, sentences and mentions: not needed past this point, freed before children fork
-    tell(Step("rdf"))
-    facts = graph_triples(table, triples, load_ontology())
+    triples = fact_triples(table, extraction.results)
     remove_stale_temporaries(output)  # what a killed build left, before this one adds its own
-    # the sorted N-Triples lines, written once to a file that validation, Turtle and the exports read
-    with spooled_ntriples(facts, output, buffer_lines=sort_buffer) as lines:
+    with ExitStack() as spools:
+        # the provenance records, written to a file as they are made, which the later stages read again
+        records = spools.enter_context(spooled_records(provenance_records(table, extraction.results), output))
+        del docs, extraction  # texts, sentences and mentions: not needed past this point, freed before children fork
+        tell(Step("rdf"))
+        facts = graph_triples(table, triples, load_ontology())
+        # the sorted N-Triples lines, written once to a file that validation, Turtle and the exports read
+        lines = spools.enter_context(spooled_ntriples(facts, output, buffer_lines=sort_buffer))
         tell(Step("validate"))
         pending = start_validation(lines, background=workers > 1, chunk=validation_chunk)  # beside the writing
         write_outputs(facts, table, records, output, view=view, progress=tell, background=workers > 1,
@@ -431,7 +454,7 @@ def _run_in_child(fn: Callable[..., Any], args: tuple[Any, ...], writer: Any, pa
     writer.close()
 
 
-def write_outputs(g: Iterable[Triple], table: EntityTable, records: list[dict[str, Any]], output: Path, *, view: bool = True,
+def write_outputs(g: Iterable[Triple], table: EntityTable, records: list[dict[str, Any]] | RecordFile, output: Path, *, view: bool = True,
                   progress: ProgressFn | None = None, background: bool = False,
                   view_max_nodes: int | None = None, lines: Iterable[str] | None = None,
                   sort_buffer: int = SORT_BUFFER_LINES) -> None:
@@ -441,13 +464,17 @@ def write_outputs(g: Iterable[Triple], table: EntityTable, records: list[dict[st
     child while this process writes the rest. ``sort_buffer``: see memory.py."""
     from .export import write_merges, write_provenance, write_turtle
     from .exports import write_exports
+    from .record_file import RecordFile
 
     tell = progress or _silent
     tell(Step("write"))
     exports_of = functools.partial(write_exports, buffer_lines=sort_buffer)
     exports = in_background(exports_of, g, records, output, lines) if background else None
     write_turtle(g, output / "graph.ttl", lines)
-    write_provenance(records, output / "provenance.jsonl")
+    if isinstance(records, RecordFile):  # the records are provenance lines on disk already
+        records.copy_to(output / "provenance.jsonl")
+    else:
+        write_provenance(records, output / "provenance.jsonl")
     write_merges(table.merges, output / "merges.tsv")
     tell(Step("export"))
     if exports is None:

@@ -359,8 +359,14 @@ def attach_evidence(findings: Iterable[Finding], records: Iterable[Mapping[str, 
     ``path`` property with the offending value), another fact of that property, any fact
     whose subject is the node, any fact whose object is the node; the first in document
     and sentence order. A node no sentence states (a place from the division dataset
-    only) keeps ``evidence=None``."""
-    ordered = sorted(records, key=lambda r: (r["doc"], r["sentence"], r.get("start", 0), r["rule"], r["p"], r["o"]))
+    only) keeps ``evidence=None``. Holds only the records of the focus nodes (``records`` may be
+    a ``RecordFile`` on disk; with no findings it is not read)."""
+    findings = list(findings)
+    focus = {f.focus_node for f in findings}
+    if not focus:
+        return findings
+    ordered = sorted((r for r in records if r["s"] in focus or r["o"] in focus),
+                     key=lambda r: (r["doc"], r["sentence"], r.get("start", 0), r["rule"], r["p"], r["o"]))
     by_node: dict[str, list[tuple[bool, Mapping[str, Any]]]] = {}
     for record in ordered:
         by_node.setdefault(record["s"], []).append((True, record))

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping
 
 from .rdf_text import Triple
+from .record_file import RecordFile
 from .view_data import ViewError, read_view_graph, select_subgraph
 from .view_facts import FactIndex
 from .view_overview import remove_group_pages, write_overview
@@ -38,13 +39,13 @@ class ViewStats:
     pages: int = 1  # with an overview: the overview and one page per group
 
 
-def render_html(g: Iterable[Triple], provenance: Sequence[Mapping[str, Any]], path: Path | str, *,
+def render_html(g: Iterable[Triple], provenance: Iterable[Mapping[str, Any]] | RecordFile, path: Path | str, *,
                 focus: str | None = None, depth: int = 1, chain: str | None = None,
                 title: str = "redchain", max_nodes: int | None = None) -> ViewStats:
     """Write the interactive view of the graph ``g`` (its triples; or of the subgraph ``focus``/``depth``, ``chain``)
     to ``path``: one self-contained page, or, over ``max_nodes`` nodes (default
-    ``DEFAULT_MAX_NODES``), an overview with one page per group. The same input gives
-    the same bytes."""
+    ``DEFAULT_MAX_NODES``), an overview with one page per group. ``provenance``: the records,
+    as a list or a ``RecordFile`` (kept on disk). The same input gives the same bytes."""
     budget = DEFAULT_MAX_NODES if max_nodes is None else max_nodes
     if budget < 1:
         raise ValueError(f"the node budget must be at least 1, not {budget}")

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
+from .record_file import RecordFile
 from .view_data import SYMMETRIC, ViewEdge, ViewNode, local_name
 
 __all__ = ["FactIndex", "Strings", "page_facts"]
@@ -27,22 +28,29 @@ class Strings:
 
 
 class FactIndex:
-    """The provenance records in document order, and for each node the records that name
-    it: a page takes the records that touch its nodes without scanning all the others."""
+    """For each node, the provenance records that name it: a page takes the records that touch
+    its nodes without scanning all the others. The records are a list, or a ``RecordFile`` whose
+    records stay on disk (only their offsets by node are held)."""
 
-    def __init__(self, provenance: Iterable[Mapping[str, Any]]) -> None:
-        self.records = sorted(provenance, key=_record_order)
-        self.by_node: dict[str, list[int]] = defaultdict(list)
-        for k, rec in enumerate(self.records):
+    def __init__(self, provenance: Iterable[Mapping[str, Any]] | RecordFile) -> None:
+        if isinstance(provenance, RecordFile):
+            self.by_node: Mapping[str, list[int]] = provenance.by_node
+            self._read: Callable[[list[int]], Sequence[Mapping[str, Any]]] = provenance.at
+            return
+        records = list(provenance)
+        by_node: dict[str, list[int]] = defaultdict(list)
+        for k, rec in enumerate(records):
             s, o = str(rec.get("s", "")), str(rec.get("o", ""))
-            self.by_node[s].append(k)
+            by_node[s].append(k)
             if o != s:
-                self.by_node[o].append(k)
+                by_node[o].append(k)
+        self.by_node, self._read = by_node, lambda ks: [records[k] for k in ks]
 
     def touching(self, iris: Iterable[str]) -> list[Mapping[str, Any]]:
-        """The records with an end in ``iris``, in document order."""
+        """The records with an end in ``iris``, in document order (a stable sort of them in the
+        order given: the order a sort of all records would give them)."""
         found = sorted({k for iri in iris for k in self.by_node.get(iri, ())})
-        return [self.records[k] for k in found]
+        return sorted(self._read(found), key=_record_order)
 
 
 def _fact_key(s: str, rel: str, o: str) -> tuple[str, str, str]:

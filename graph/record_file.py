@@ -1,0 +1,105 @@
+"""Provenance records kept on disk, as the lines of provenance.jsonl, and read again on each pass.
+
+A build makes one record per fact and sentence (~1 KB: the sentence is in it). They are
+written once, as they are made, to a temporary file in the output folder; provenance.jsonl
+is a copy of that file, and the later stages (the exports, the view, the evidence of the
+validation findings) read it back instead of holding every record in memory. What stays in
+memory is the byte offset of each record under its subject and object, for the view, which
+looks records up by node.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections import defaultdict
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping
+
+from .export import atomic_file, provenance_line
+
+__all__ = ["RecordFile", "spooled_records"]
+
+
+class RecordFile:
+    """The records of a provenance file (JSON lines), read afresh on each pass; ``by_node``: IRI (or
+    literal value) → the byte offsets of the records whose subject or object it is, in file order."""
+
+    __slots__ = ("path", "count", "by_node")
+
+    def __init__(self, path: Path, count: int, by_node: Mapping[str, list[int]]) -> None:
+        self.path, self.count, self.by_node = Path(path), count, by_node
+
+    @classmethod
+    def index(cls, path: Path) -> RecordFile:
+        """An existing provenance file, indexed in one pass (a missing file has no records)."""
+        by_node: dict[str, list[int]] = defaultdict(list)
+        count = 0
+        if Path(path).exists():
+            with open(path, "rb") as lines:
+                for offset, record in _records_at_offsets(lines):
+                    _add(by_node, record, offset)
+                    count += 1
+        return cls(path, count, dict(by_node))
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        with open(self.path, "rb") as lines:
+            for _offset, record in _records_at_offsets(lines):
+                yield record
+
+    def copy_to(self, path: Path) -> None:
+        """The file as it is (provenance.jsonl), written atomically."""
+        with atomic_file(path) as out, open(self.path, "rb") as lines:
+            shutil.copyfileobj(lines, out, 1 << 20)
+
+    def at(self, offsets: Iterable[int]) -> list[dict[str, Any]]:
+        """The records starting at ``offsets`` (byte offsets from ``by_node``), in that order."""
+        found = []
+        with open(self.path, "rb") as lines:
+            for offset in offsets:
+                lines.seek(offset)
+                found.append(json.loads(lines.readline()))
+        return found
+
+
+def _records_at_offsets(lines: Any) -> Iterator[tuple[int, dict[str, Any]]]:
+    offset = 0
+    for line in lines:  # bytes: "\n" ends a line, and JSON escapes every "\n" inside a string
+        if line.strip():
+            yield offset, json.loads(line)
+        offset += len(line)
+
+
+def _add(by_node: dict[str, list[int]], record: Mapping[str, Any], offset: int) -> None:
+    s, o = str(record.get("s", "")), str(record.get("o", ""))
+    by_node[s].append(offset)
+    if o != s:
+        by_node[o].append(offset)
+
+
+@contextmanager
+def spooled_records(records: Iterable[Mapping[str, Any]], folder: Path) -> Iterator[RecordFile]:
+    """``records`` written as provenance lines to a temporary file in ``folder`` (removed when the
+    block ends) as they come, and indexed by node on the way."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=".provenance.", suffix=".jsonl.tmp", dir=folder)
+    path = Path(name)
+    try:
+        by_node: dict[str, list[int]] = defaultdict(list)
+        count = offset = 0
+        with os.fdopen(fd, "wb") as out:
+            for record in records:
+                data = provenance_line(record).encode("utf-8")
+                out.write(data)
+                _add(by_node, record, offset)
+                offset += len(data)
+                count += 1
+        yield RecordFile(path, count, dict(by_node))
+    finally:
+        path.unlink(missing_ok=True)
