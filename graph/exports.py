@@ -3,25 +3,27 @@
 ``write_exports(g, records, folder)`` writes, byte-identically for the same input:
 
 - ``graph.nt``: N-Triples of the facts graph, lines sorted.
-- ``graph.nq`` and ``graph.trig``: a dataset (TriG streamed by Oxigraph from the N-Quads file). The default graph holds the facts graph and
-  the provenance; each article gets a named graph (``id:article/<doc-slug>-<index>``) with
-  the fact triples that article supports. Provenance is plain RDF 1.1 (no RDF-star, no
-  reification): the article graph ``prov:wasDerivedFrom`` a document node that carries the
-  path as ``dcterms:source``; the article graph carries the article's ``dcterms:title``@zh;
-  one evidence node per supporting sentence, rule and fact (``id:evidence/<sha1[:16]>``) is
-  a ``prov:Entity`` with ``prov:value`` = the sentence@zh, ``dcterms:description`` = the
-  rule id, and ``prov:wasDerivedFrom`` the article graph, which contains the fact.
+- ``graph.nq`` and ``graph.trig``: a dataset (TriG streamed by Oxigraph from the N-Quads file).
+  The default graph holds the facts graph and the provenance; each article gets a named graph
+  (``id:article/<doc-slug>-<index>``) with the fact triples that article supports. Provenance
+  is plain RDF 1.1 (no RDF-star, no reification): the article graph ``prov:wasDerivedFrom`` a
+  document node that carries the path as ``dcterms:source``; the article graph carries the
+  article's ``dcterms:title``@zh; one evidence node per supporting sentence, rule and fact
+  (``id:evidence/<sha1[:16]>``) is a ``prov:Entity`` with ``prov:value`` = the sentence@zh,
+  ``dcterms:description`` = the rule id, and ``prov:wasDerivedFrom`` the article graph, which
+  contains the fact.
 - ``graph.jsonld``: JSON-LD compacted by rdflib's converter with the context ``JSONLD_CONTEXT``.
 - ``graph.graphml``, ``graph.gexf``, ``neo4j/nodes.csv`` and ``neo4j/relationships.csv``: the
   entities as a property graph (property_graph.py).
 
 A record whose fact is not in ``g`` is left out of every export (the graph is the truth).
 
-Memory: the RDF files and the CSVs are written as they are made, never whole in memory. The
-N-Quads lines, a dozen a provenance record, are sorted at most ``buffer_lines`` at a time
-(``rdf_text.sorted_unique_lines``; temporary files in the output folder beyond that). What
-stays in memory is O(graph): the triples (the caller's), the records they support, the triples
-grouped by subject for JSON-LD, and the property graph.
+Memory: the RDF files and the CSVs are written as they are made, never whole in memory.
+graph.nq is not sorted: its lines follow the facts' sorted lines and then the records, whose
+order a build fixes (document, then sentence), and repeats are dropped with sets that hold one
+document's evidence or one article's quads. What stays in memory is O(graph): the triples
+(the caller's), the records they support, the triples grouped by subject for JSON-LD, and the
+property graph.
 """
 
 from __future__ import annotations
@@ -30,9 +32,7 @@ import functools
 import hashlib
 import json
 from collections import defaultdict
-from contextlib import closing
 from dataclasses import dataclass
-from itertools import chain
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -42,13 +42,12 @@ from rdflib.term import Node
 
 from . import rdf_text
 from .export import atomic_file
-from .memory import SORT_BUFFER_LINES
 from .property_graph import property_graph, write_gexf, write_graphml, write_neo4j_nodes, write_neo4j_relationships
 from .rdf_text import Triple, nt_term
 from .rules import DATA_PROPERTIES
 from .vocab import GEO, ID, RC, SCHEMA, WGS84
 
-__all__ = ["JSONLD_CONTEXT", "SORT_BUFFER_LINES", "article_iri", "document_iri", "evidence_iri", "write_exports"]
+__all__ = ["JSONLD_CONTEXT", "article_iri", "document_iri", "evidence_iri", "write_exports"]
 
 # Compact JSON-LD context. Prefixes for every namespace the graph uses, ``rcid:`` for the
 # redchain entity IRIs, and two language maps: ``"label": {"zh": …, "en": …,
@@ -68,13 +67,11 @@ _JSON_SORTED = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 
 def write_exports(g: Iterable[Triple], records: Iterable[Mapping[str, Any]], folder: Path,
-                  nt_lines: Iterable[str] | None = None, *, buffer_lines: int = SORT_BUFFER_LINES) -> list[Path]:
+                  nt_lines: Iterable[str] | None = None) -> list[Path]:
     """Write every export of the graph ``g`` (its triples: an rdflib Graph or ``rdf.graph_triples``)
-    with provenance ``records`` into ``folder``; returns the paths. ``nt_lines``: the graph's
-    sorted N-Triples lines, when the caller has them already (``rdf_text.ntriples_lines(g)`` or a
-    ``rdf_text.LineFile``: they are read twice).
-    ``buffer_lines``: the most N-Quads lines sorted in memory at once (the module docstring
-    says what else stays in memory)."""
+    with provenance ``records`` (in a build's order: see ``dataset_lines``) into ``folder``;
+    returns the paths. ``nt_lines``: the graph's sorted N-Triples lines, when the caller has them
+    already (``rdf_text.ntriples_lines(g)`` or a ``rdf_text.LineFile``: they are read twice)."""
     folder = Path(folder)
     facts: set[Triple] = g if isinstance(g, set) else set(g)  # iterating an rdflib graph costs ~5 µs a triple
     fact_lines = rdf_text.ntriples_lines(facts) if nt_lines is None else nt_lines
@@ -82,8 +79,7 @@ def write_exports(g: Iterable[Triple], records: Iterable[Mapping[str, Any]], fol
     pgraph = property_graph(facts, evidence_counts(support))
     writers: dict[str, Callable[[BinaryIO], object]] = {
         "graph.nt": lambda out: rdf_text.write_lines(out, fact_lines),
-        "graph.nq": lambda out: rdf_text.write_lines(out, dataset_lines(fact_lines, support, buffer_lines=buffer_lines,
-                                                                        tmpdir=folder)),
+        "graph.nq": lambda out: rdf_text.write_lines(out, dataset_lines(fact_lines, support)),
         "graph.trig": lambda out: rdf_text.nquads_to_trig(folder / "graph.nq", out, {"dcterms": str(DCTERMS)}),
         "graph.jsonld": lambda out: write_jsonld(out, facts),
         "graph.graphml": lambda out: write_graphml(out, pgraph),
@@ -187,26 +183,36 @@ def evidence_counts(support: Iterable[Support]) -> dict[Triple, int]:
     return {triple: len(found) for triple, found in keys.items()}
 
 
-def dataset_lines(fact_lines: Iterable[str], support: Sequence[Support], *, buffer_lines: int,
-                  tmpdir: Path | None = None) -> Iterator[str]:
-    """N-Quads lines, sorted and without repeats: the facts graph and the provenance in the default
-    graph (first), then one named graph per article with the facts it supports, by graph name.
-    Written straight from the records as text: building ~15 rdflib terms a record and hashing
-    them cost more than the rest. Each part is sorted ``buffer_lines`` lines at a time."""
-    default = chain(fact_lines, _provenance(support))
-    with closing(rdf_text.sorted_unique_lines(default, max_lines=buffer_lines, tmpdir=tmpdir)) as lines:
-        yield from lines
-    # "<graph> <line>": sorted by graph, then line (an IRI has no space, so the first space ends it)
-    with closing(rdf_text.sorted_unique_lines(_named_graph_keys(support), max_lines=buffer_lines,
-                                              tmpdir=tmpdir)) as keyed:
-        for key in keyed:
-            yield key.partition(" ")[2]
+def dataset_lines(fact_lines: Iterable[str], support: Sequence[Support]) -> Iterator[str]:
+    """N-Quads lines: the default graph (the facts graph's ``fact_lines``, sorted and unique, then
+    the provenance), then one named graph per article with the facts it supports, in the order
+    of ``support``. Written straight from the records as text: building ~15 rdflib terms a record
+    and hashing them cost more than the rest.
+
+    Nothing is sorted: a build gives the records in document order, then sentence order
+    (``pipeline.fact_records``), so the same input gives the same bytes, and each document's and
+    each article's records come together. Repeats are dropped with sets that live for one
+    document (provenance) or one article (named graphs), so memory beyond ``support`` is
+    O(one document). Records in another order (two documents interleaved) still give the same
+    dataset: some quads are then written more than once, which is harmless in RDF (a dataset is
+    a set of quads), and an article's graph comes in more than one block of graph.trig."""
+    yield from fact_lines
+    yield from _provenance(support)
+    yield from _named_graphs(support)
 
 
-def _named_graph_keys(support: Iterable[Support]) -> Iterator[str]:
+def _named_graphs(support: Iterable[Support]) -> Iterator[str]:
+    """Each record's fact in its article's graph, once for each run of records of one article."""
+    previous, seen = None, set[str]()
     for item in support:
-        article, (s, p, o) = _article(item.record["doc"], item.record["article"]), item.triple
-        yield f"{article} {nt_term(s)} {nt_term(p)} {nt_term(o)} {article} .\n"
+        article = _article(item.record["doc"], item.record["article"])
+        if article != previous:
+            previous, seen = article, set()
+        s, p, o = item.triple
+        line = f"{nt_term(s)} {nt_term(p)} {nt_term(o)} {article} .\n"  # a line hashes faster than rdflib terms
+        if line not in seen:
+            seen.add(line)
+            yield line
 
 
 @functools.lru_cache(maxsize=4096)
@@ -215,23 +221,41 @@ def _article(doc: str, article: int) -> str:
 
 
 def _provenance(support: Iterable[Support]) -> Iterator[str]:
-    """The default-graph lines of the records: their article graphs and documents (written once
-    for each run of records of one article, as a build gives them; the sort drops other repeats),
-    and an evidence node per record, which states the fact as an rdf:Statement."""
-    previous = None
+    """The default-graph lines of the records: their documents, their article graphs and an
+    evidence node per record, which states the fact as an rdf:Statement. Each is written once
+    for each run of records of one document: a document's articles share its lines, and two
+    records can share an evidence node (the same sentence, rule and fact)."""
+    doc, previous, said, evidence = None, None, set[str](), set[URIRef]()
     for item in support:
         record = item.record
+        if record["doc"] != doc:
+            doc, said, evidence = record["doc"], set(), set()
+            yield from _document_lines(doc)
         article = _article(record["doc"], record["article"])
-        if (article, record.get("article_title")) != previous:
-            yield from _article_lines(record, article)
+        if (article, record.get("article_title")) != previous:  # the records of an article come together
             previous = (article, record.get("article_title"))
-        yield from _evidence_lines(item, article)
+            yield from _unsaid(_article_lines(record, article), said)
+        if item.evidence not in evidence:
+            evidence.add(item.evidence)
+            yield from _evidence_lines(item, article)
+
+
+def _unsaid(lines: Iterable[str], said: set[str]) -> Iterator[str]:
+    """The ``lines`` not in ``said``, which then holds them."""
+    for line in lines:
+        if line not in said:
+            said.add(line)
+            yield line
+
+
+def _document_lines(doc: str) -> list[str]:
+    iri = nt_term(document_iri(doc))
+    return [f"{iri} {_NT_TYPE} {_NT_ENTITY} .\n", f"{iri} {_NT_SOURCE} {rdf_text.LiteralText(doc)} .\n"]
 
 
 def _article_lines(record: Mapping[str, Any], article: str) -> list[str]:
     doc = nt_term(document_iri(record["doc"]))
-    lines = [f"{article} {_NT_TYPE} {_NT_ENTITY} .\n", f"{article} {_NT_DERIVED} {doc} .\n",
-             f"{doc} {_NT_TYPE} {_NT_ENTITY} .\n", f"{doc} {_NT_SOURCE} {rdf_text.LiteralText(record['doc'])} .\n"]
+    lines = [f"{article} {_NT_TYPE} {_NT_ENTITY} .\n", f"{article} {_NT_DERIVED} {doc} .\n"]
     if record.get("article_title"):
         lines.append(f"{article} {_NT_TITLE} {rdf_text.LiteralText(record['article_title'], 'zh')} .\n")
     return lines
@@ -240,10 +264,10 @@ def _article_lines(record: Mapping[str, Any], article: str) -> list[str]:
 def _evidence_lines(item: Support, article: str) -> list[str]:
     record, (s, p, o), evidence = item.record, item.triple, nt_term(item.evidence)
     text = rdf_text.LiteralText
-    return [f"{evidence} {_NT_TYPE} {_NT_ENTITY} .\n",
+    return [f"{evidence} {_NT_TYPE} {_NT_ENTITY} .\n", f"{evidence} {_NT_TYPE} {_NT_STATEMENT} .\n",  # TriG: "a x, y"
             f"{evidence} {_NT_VALUE} {text(record['sentence_text'], 'zh')} .\n",
             f"{evidence} {_NT_DERIVED} {article} .\n", f"{evidence} {_NT_DESCRIPTION} {text(record['rule'])} .\n",
-            f"{evidence} {_NT_TYPE} {_NT_STATEMENT} .\n", f"{evidence} {_NT_SUBJECT} {nt_term(s)} .\n",
+            f"{evidence} {_NT_SUBJECT} {nt_term(s)} .\n",
             f"{evidence} {_NT_PREDICATE} {nt_term(p)} .\n", f"{evidence} {_NT_OBJECT} {nt_term(o)} .\n"]
 
 

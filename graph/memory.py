@@ -14,10 +14,8 @@ from typing import Final
 # 5-10% slower (+33, +53 MB).
 CHUNK_TRIPLES: Final = 5_000
 
-# The most lines sorted in memory at once (--sort-buffer), by rdf_text.spooled_ntriples (the graph's
-# N-Triples) and exports.write_exports (graph.nq's N-Quads): ~35 MB
-# (a line takes ~350 bytes as a Python string in a set). At 10 MB of text (420,000 lines)
-# graph.nq took 81 MB over the rest unbounded, 34 MB with this buffer, and the same CPU time
-# (sorting smaller runs saves what merging costs). Spilled runs take about the size of graph.nq
-# on disk in the output folder while it is written.
+# The most lines sorted in memory at once (--sort-buffer) by rdf_text.spooled_ntriples, the graph's
+# N-Triples: ~35 MB (a line takes ~350 bytes as a Python string in a set). Spilled runs take about
+# the size of graph.nt on disk in the output folder while it is sorted. (graph.nq is not sorted:
+# exports.dataset_lines writes it in the records' order, holding one document's lines.)
 SORT_BUFFER_LINES: Final = 100_000

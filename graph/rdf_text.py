@@ -10,8 +10,8 @@ parses them back, in that order, to write Turtle, and TriG from the N-Quads file
 Oxigraph writes language tags in lower case (``@zh-latn-pinyin``); RDF 1.1 and
 SPARQL compare them case-insensitively, and Oxigraph lower-cases them on load anyway.
 
-Lines too many to sort in memory (a dataset's provenance) are sorted by
-``sorted_unique_lines``, an external merge sort over temporary files.
+Lines too many to sort in memory (a large graph's) are sorted by ``sorted_unique_lines``,
+an external merge sort over temporary files.
 """
 
 from __future__ import annotations
@@ -221,6 +221,7 @@ def _unique(ordered: Iterable[str]) -> Iterator[str]:
 
 def nquads_to_trig(source: Path, out: BinaryIO, extra_prefixes: dict[str, str] | None = None) -> None:
     """The N-Quads file ``source`` as TriG, streamed through Oxigraph: it writes a graph's and a
-    subject's triples together as long as they come together, which sorted lines make sure of."""
+    subject's triples together as long as they come together in ``source`` (graph.nq's lines come
+    by graph: exports.dataset_lines)."""
     quads = ox.parse(path=source, format=ox.RdfFormat.N_QUADS)
     ox.serialize(quads, out, ox.RdfFormat.TRIG, prefixes={**_prefixes(), **(extra_prefixes or {})})

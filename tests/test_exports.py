@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import os
 import re
@@ -124,15 +125,42 @@ def test_exports_bytes_do_not_depend_on_hash_seed(seeds: Exported, tmp_path: Pat
         assert (seeds.folder / name).read_bytes() == (tmp_path / name).read_bytes(), name
 
 
-def test_exports_a_tiny_sort_buffer_gives_the_same_bytes(seeds: Exported, tmp_path: Path) -> None:
-    """graph.nq sorted 3 lines at a time, through temporary files, is the file sorted in memory."""
-    from graph.exports import SORT_BUFFER_LINES
+def test_exports_nquads_are_the_facts_then_provenance_then_one_run_per_article(seeds: Exported) -> None:
+    """graph.nq is not sorted: graph.nt's lines, the rest of the default graph, then each article's
+    graph in one run (a build's records come by document, then sentence); no line twice."""
+    nt = (seeds.folder / "graph.nt").read_text(encoding="utf-8").splitlines()
+    nq = (seeds.folder / "graph.nq").read_text(encoding="utf-8").splitlines()
+    assert len(set(nq)) == len(nq)
+    assert nq[:len(nt)] == nt
+    graphs = [q.graph_name for q in ox.parse(path=str(seeds.folder / "graph.nq"), format=ox.RdfFormat.N_QUADS)]
+    named = [g for g in graphs if not isinstance(g, ox.DefaultGraph)]
+    assert graphs == [ox.DefaultGraph()] * (len(graphs) - len(named)) + named  # the default graph first
+    runs = [g for i, g in enumerate(named) if i == 0 or g != named[i - 1]]
+    assert len(runs) == len(set(runs)) == len(expected_dataset(seeds.g, seeds.records)["named"])
 
-    assert len((seeds.folder / "graph.nq").read_bytes().splitlines()) < SORT_BUFFER_LINES  # sorted in one buffer
-    write_exports(seeds.g, seeds.records, tmp_path, buffer_lines=3)
+
+def test_exports_repeated_evidence_gives_each_quad_once(seeds: Exported, tmp_path: Path) -> None:
+    """Two records with the same document, sentence, rule and fact (one evidence node): each record
+    twice in a row gives the same files, graph.nq without a repeated line."""
+    write_exports(seeds.g, [r for r in seeds.records for _ in range(2)], tmp_path)
     for name in NAMES:
         assert (seeds.folder / name).read_bytes() == (tmp_path / name).read_bytes(), name
-    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()) == sorted(NAMES)
+
+
+def test_exports_interleaved_documents_give_the_same_dataset(seeds: Exported, tmp_path: Path) -> None:
+    """Records of the documents taken in turn, one at a time (not a build's order): repeated
+    quads, an article's graph in many runs, and still the same dataset in N-Quads and in TriG."""
+    by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for record in seeds.records:
+        by_doc[record["doc"]].append(record)
+    assert len(by_doc) >= 2
+    interleaved = [r for group in itertools.zip_longest(*by_doc.values()) for r in group if r is not None]
+    write_exports(seeds.g, interleaved, tmp_path)
+    lines = (tmp_path / "graph.nq").read_text(encoding="utf-8").splitlines()
+    assert len(set(lines)) < len(lines)  # the repeats a set per document or article cannot see
+    expected = set(ox.parse(path=str(seeds.folder / "graph.nq"), format=ox.RdfFormat.N_QUADS))
+    assert set(ox.parse(path=str(tmp_path / "graph.nq"), format=ox.RdfFormat.N_QUADS)) == expected
+    assert set(ox.parse(path=str(tmp_path / "graph.trig"), format=ox.RdfFormat.TRIG)) == expected
 
 
 # ── RDF: N-Triples, TriG, N-Quads ────────────────────────────────────────────────────

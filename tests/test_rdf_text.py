@@ -1,5 +1,5 @@
-"""rdf_text.sorted_unique_lines, the external merge sort behind graph.nq, and spooled_ntriples, the graph's
-N-Triples lines in a temporary file."""
+"""rdf_text.sorted_unique_lines, an external merge sort, and spooled_ntriples, which sorts the graph's
+N-Triples lines with it into a temporary file."""
 
 from __future__ import annotations
 
