@@ -160,19 +160,29 @@ class Support:
 _DATA_PREDICATES = frozenset(RC[name] for name in DATA_PROPERTIES)
 
 
-def supported_records(records: Iterable[Mapping[str, Any]], facts: set[Triple]) -> list[Support]:
-    """The records whose fact is in ``facts``, each with its evidence IRI made once."""
-    literals: dict[tuple[Node, Node], list[Node]] = defaultdict(list)
-    for s, p, o in facts:
-        if p in _DATA_PREDICATES:
-            literals[(s, p)].append(o)
-    found = []
-    iri = functools.lru_cache(maxsize=None)(URIRef)  # records name the same entities again and again
-    for record in records:
-        triple = fact_triple(record, facts, literals, iri)
-        if triple is not None:
-            found.append(Support(record, triple, evidence_iri(record)))
-    return found
+def supported_records(records: Iterable[Mapping[str, Any]], facts: set[Triple]) -> Supported:
+    """The records whose fact is in ``facts``, each with its evidence IRI (re-read on each pass)."""
+    return Supported(records, facts)
+
+
+class Supported:
+    """The records whose fact is in ``facts``, each as a ``Support``: made from ``records`` afresh
+    on every pass, so records kept on disk (a ``record_file.RecordFile``) are read again rather
+    than held (three passes: evidence counts, the provenance and the named graphs of graph.nq)."""
+
+    def __init__(self, records: Iterable[Mapping[str, Any]], facts: set[Triple]) -> None:
+        self.records, self.facts = records, facts
+        self.literals: dict[tuple[Node, Node], list[Node]] = defaultdict(list)
+        for s, p, o in facts:
+            if p in _DATA_PREDICATES:
+                self.literals[(s, p)].append(o)
+        self.iri = functools.lru_cache(maxsize=None)(URIRef)  # records name the same entities again and again
+
+    def __iter__(self) -> Iterator[Support]:
+        for record in self.records:
+            triple = fact_triple(record, self.facts, self.literals, self.iri)
+            if triple is not None:
+                yield Support(record, triple, evidence_iri(record))
 
 
 def evidence_counts(support: Iterable[Support]) -> dict[Triple, int]:
@@ -183,11 +193,11 @@ def evidence_counts(support: Iterable[Support]) -> dict[Triple, int]:
     return {triple: len(found) for triple, found in keys.items()}
 
 
-def dataset_lines(fact_lines: Iterable[str], support: Sequence[Support]) -> Iterator[str]:
+def dataset_lines(fact_lines: Iterable[str], support: Iterable[Support]) -> Iterator[str]:
     """N-Quads lines: the default graph (the facts graph's ``fact_lines``, sorted and unique, then
     the provenance), then one named graph per article with the facts it supports, in the order
-    of ``support``. Written straight from the records as text: building ~15 rdflib terms a record
-    and hashing them cost more than the rest.
+    of ``support`` (read twice). Written straight from the records as text: building ~15 rdflib
+    terms a record and hashing them cost more than the rest.
 
     Nothing is sorted: a build gives the records in document order, then sentence order
     (``pipeline.fact_records``), so the same input gives the same bytes, and each document's and
