@@ -146,9 +146,9 @@ def _parser() -> argparse.ArgumentParser:
                    help=f"SHACL validation checks this many triples at a time (default {CHUNK_TRIPLES:,}): "
                         "its memory is about that chunk plus the types of every node")
     p.add_argument("--sort-buffer", type=_positive, default=SORT_BUFFER_LINES, metavar="LINES",
-                   help=f"the graph's N-Triples and graph.nq's N-Quads are sorted holding at most this many lines "
-                        f"in memory (default {SORT_BUFFER_LINES:,}, ~35 MB), the rest in temporary files in the "
-                        "output folder")
+                   help=f"the graph's N-Triples, graph.nq's N-Quads and graph.jsonld's node objects are sorted "
+                        f"holding at most this many lines in memory (default {SORT_BUFFER_LINES:,}: ~35 MB of "
+                        "N-Triples, ~100 MB of node objects), the rest in temporary files in the output folder")
     _add_view_max_nodes(p)
     p.set_defaults(func=cmd_build)
 

@@ -15,9 +15,12 @@ from typing import Final
 CHUNK_TRIPLES: Final = 5_000
 
 # The most lines sorted in memory at once (--sort-buffer), by rdf_text.spooled_ntriples (the graph's
-# N-Triples) and exports.write_exports (graph.nq's N-Quads): ~35 MB
+# N-Triples) and exports.write_exports (graph.nq's N-Quads, graph.jsonld's node objects): ~35 MB
 # (a line takes ~350 bytes as a Python string in a set). At 10 MB of text (420,000 lines)
 # graph.nq took 81 MB over the rest unbounded, 34 MB with this buffer, and the same CPU time
 # (sorting smaller runs saves what merging costs). Spilled runs take about the size of graph.nq
-# on disk in the output folder while it is written.
+# on disk in the output folder while it is written. JSON-LD's node objects (5.5 triples each on
+# average) take ~1 kB each in the sort: ~100 MB at this buffer (103 MB for 111,000 of them,
+# five renamed copies of the 10 MB graph; 27 MB with 25,000). The 10 MB graph's 22,270 fit in
+# one buffer: 28 MB, where grouping its triples by subject took 15 MB (9 MB with 5,000).
 SORT_BUFFER_LINES: Final = 100_000
