@@ -146,8 +146,9 @@ def _parser() -> argparse.ArgumentParser:
                    help=f"SHACL validation checks this many triples at a time (default {CHUNK_TRIPLES:,}): "
                         "its memory is about that chunk plus the types of every node")
     p.add_argument("--sort-buffer", type=_positive, default=SORT_BUFFER_LINES, metavar="LINES",
-                   help=f"the graph's N-Triples lines are sorted holding at most this many in memory "
-                        f"(default {SORT_BUFFER_LINES:,}, ~35 MB), the rest in temporary files in the output folder")
+                   help=f"the graph's N-Triples lines, and graph.jsonld's node objects a third as many, are sorted "
+                        f"holding at most this many in memory (default {SORT_BUFFER_LINES:,}, ~35 MB each), "
+                        "the rest in temporary files in the output folder")
     _add_view_max_nodes(p)
     p.set_defaults(func=cmd_build)
 

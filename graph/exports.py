@@ -12,7 +12,9 @@
   (``id:evidence/<sha1[:16]>``) is a ``prov:Entity`` with ``prov:value`` = the sentence@zh,
   ``dcterms:description`` = the rule id, and ``prov:wasDerivedFrom`` the article graph, which
   contains the fact.
-- ``graph.jsonld``: JSON-LD compacted by rdflib's converter with the context ``JSONLD_CONTEXT``.
+- ``graph.jsonld``: compact JSON-LD with the context ``JSONLD_CONTEXT``, a node object a line, by
+  @id (jsonld.py): made from the sorted N-Triples lines a subject at a time, each node object as
+  rdflib's JSON-LD converter makes it (the tests keep the converter as the oracle).
 - ``graph.graphml``, ``graph.gexf``, ``neo4j/nodes.csv`` and ``neo4j/relationships.csv``: the
   entities as a property graph (property_graph.py).
 
@@ -21,9 +23,11 @@ A record whose fact is not in ``g`` is left out of every export (the graph is th
 Memory: the RDF files and the CSVs are written as they are made, never whole in memory.
 graph.nq is not sorted: its lines follow the facts' sorted lines and then the records, whose
 order a build fixes (document, then sentence), and repeats are dropped with sets that hold one
-document's evidence or one article's quads. What stays in memory is O(graph): the triples
-(the caller's), the records they support, the triples grouped by subject for JSON-LD, and the
-property graph.
+document's evidence or one article's quads. The records are read again for each pass over
+them (``Supported``), so a build's, kept on disk, stay there. JSON-LD's node objects are sorted
+at most a third of ``buffer_lines`` at a time (``rdf_text.sorted_unique_lines``; temporary files
+in the output folder beyond that; memory.py says what a line takes). What stays in memory is
+O(graph): the triples (the caller's), the evidence count of each fact, and the property graph.
 """
 
 from __future__ import annotations
@@ -36,42 +40,33 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping, Sequence
 
-from rdflib import RDF, RDFS, URIRef
-from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, SKOS, XSD
+from rdflib import RDF, URIRef
+from rdflib.namespace import DCTERMS, PROV
 from rdflib.term import Node
 
 from . import rdf_text
 from .export import atomic_file
+from .jsonld import JSONLD_CONTEXT, write_jsonld
+from .memory import SORT_BUFFER_LINES
 from .property_graph import property_graph, write_gexf, write_graphml, write_neo4j_nodes, write_neo4j_relationships
 from .rdf_text import Triple, nt_term
 from .rules import DATA_PROPERTIES
-from .vocab import GEO, ID, RC, SCHEMA, WGS84
+from .vocab import ID, RC
 
 __all__ = ["JSONLD_CONTEXT", "article_iri", "document_iri", "evidence_iri", "write_exports"]
 
-# Compact JSON-LD context. Prefixes for every namespace the graph uses, ``rcid:`` for the
-# redchain entity IRIs, and two language maps: ``"label": {"zh": …, "en": …,
-# "zh-Latn-pinyin": …}`` (rdfs:label) and ``"altLabel": {"zh": […]}`` (skos:altLabel).
-# A label without a language tag stays under ``rdfs:label`` in expanded form.
-JSONLD_CONTEXT: dict[str, Any] = {
-    "rc": str(RC._NS), "rcid": str(ID), "rdfs": str(RDFS), "skos": str(SKOS), "xsd": str(XSD),
-    "prov": str(PROV), "org": str(ORG), "schema": str(SCHEMA), "dcterms": str(DCTERMS),
-    "owl": str(OWL), "foaf": str(FOAF), "geo": str(GEO._NS), "wgs": str(WGS84._NS),
-    "label": {"@id": "rdfs:label", "@container": "@language"},
-    "altLabel": {"@id": "skos:altLabel", "@container": "@language"},
-}
-
 # json.dumps(…, ensure_ascii=False) makes an encoder each call: a third of its time on small values
 _JSON = json.JSONEncoder(ensure_ascii=False)
-_JSON_SORTED = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 
 def write_exports(g: Iterable[Triple], records: Iterable[Mapping[str, Any]], folder: Path,
-                  nt_lines: Iterable[str] | None = None) -> list[Path]:
+                  nt_lines: Iterable[str] | None = None, *, buffer_lines: int = SORT_BUFFER_LINES) -> list[Path]:
     """Write every export of the graph ``g`` (its triples: an rdflib Graph or ``rdf.graph_triples``)
     with provenance ``records`` (in a build's order: see ``dataset_lines``) into ``folder``;
     returns the paths. ``nt_lines``: the graph's sorted N-Triples lines, when the caller has them
-    already (``rdf_text.ntriples_lines(g)`` or a ``rdf_text.LineFile``: they are read twice)."""
+    already (``rdf_text.ntriples_lines(g)`` or a ``rdf_text.LineFile``: they are read three times).
+    ``buffer_lines``: JSON-LD's node objects are sorted a third as many at a time in memory
+    (memory.py)."""
     folder = Path(folder)
     facts: set[Triple] = g if isinstance(g, set) else set(g)  # iterating an rdflib graph costs ~5 µs a triple
     fact_lines = rdf_text.ntriples_lines(facts) if nt_lines is None else nt_lines
@@ -81,7 +76,7 @@ def write_exports(g: Iterable[Triple], records: Iterable[Mapping[str, Any]], fol
         "graph.nt": lambda out: rdf_text.write_lines(out, fact_lines),
         "graph.nq": lambda out: rdf_text.write_lines(out, dataset_lines(fact_lines, support)),
         "graph.trig": lambda out: rdf_text.nquads_to_trig(folder / "graph.nq", out, {"dcterms": str(DCTERMS)}),
-        "graph.jsonld": lambda out: write_jsonld(out, facts),
+        "graph.jsonld": lambda out: write_jsonld(out, fact_lines, buffer_lines=max(1, buffer_lines // 3), tmpdir=folder),
         "graph.graphml": lambda out: write_graphml(out, pgraph),
         "graph.gexf": lambda out: write_gexf(out, pgraph),
         "neo4j/nodes.csv": lambda out: write_neo4j_nodes(out, pgraph),
@@ -279,62 +274,3 @@ def _evidence_lines(item: Support, article: str) -> list[str]:
             f"{evidence} {_NT_DERIVED} {article} .\n", f"{evidence} {_NT_DESCRIPTION} {text(record['rule'])} .\n",
             f"{evidence} {_NT_SUBJECT} {nt_term(s)} .\n",
             f"{evidence} {_NT_PREDICATE} {nt_term(p)} .\n", f"{evidence} {_NT_OBJECT} {nt_term(o)} .\n"]
-
-
-# ── JSON-LD ──────────────────────────────────────────────────────────────────────────
-
-def write_jsonld(out: BinaryIO, facts: Iterable[Triple]) -> None:
-    """Compact JSON-LD with ``JSONLD_CONTEXT``: the node objects in ``@graph`` sorted by @id, one
-    a line (a reader can grep or stream the file by line), every value array sorted (arrays
-    outside @list are unordered in JSON-LD, so sorting changes nothing). Each node object is
-    written as it is made.
-
-    Each triple is compacted by rdflib's own converter (term selection, language maps, CURIEs).
-    rdflib's serializer around it looks every subject and object up in the store to find RDF
-    lists, ~20 µs a triple; the graph has no lists and no blank nodes, so the triples are grouped
-    here and handed to the converter directly."""
-    from rdflib.plugins.serializers.jsonld import Converter
-    from rdflib.plugins.shared.jsonld.context import Context
-
-    converter = Converter(Context(JSONLD_CONTEXT), use_native_types=False, use_rdf_type=False)
-    by_subject: dict[Any, list[tuple[Any, Any]]] = defaultdict(list)  # rdflib's converter is typed for its own terms
-    for s, p, o in facts:
-        by_subject[s].append((p, o))
-    # by compact @id, which is not IRI order in general (a CURIE such as rc:X sorts by its prefix);
-    # as str: shrink_iri returns an unprefixed IRI as the URIRef itself, whose comparisons are slow
-    subjects = sorted((str(converter.context.shrink_iri(subject)), subject) for subject in by_subject)
-    context = json.dumps(JSONLD_CONTEXT, ensure_ascii=False, indent=2, sort_keys=True).replace("\n", "\n  ")
-    out.write(f'{{\n  "@context": {context},\n  "@graph": [\n'.encode("utf-8"))
-    separator = ""
-    for compact, subject in subjects:
-        node = {"@id": compact}
-        for p, o in by_subject.pop(subject):
-            converter.add_to_node(_NO_LISTS, subject, p, o, node, {})
-        line = _JSON_SORTED.encode(_sorted_json(node))
-        out.write(f"{separator}    {line}".encode("utf-8"))
-        separator = ",\n"
-    out.write("\n  ]\n}\n".encode("utf-8"))
-
-
-class _NoLists:
-    """What rdflib's JSON-LD converter asks of the graph, for a graph without RDF lists:
-    ``value(node, rdf:first)`` is always None."""
-
-    @staticmethod
-    def value(*_args: Any, **_kwargs: Any) -> None:
-        return None
-
-
-_NO_LISTS: Any = _NoLists()
-
-
-def _sorted_json(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _sorted_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        items = [_sorted_json(v) for v in value]
-        return sorted(items, key=lambda v: (str(v.get("@id", "")) if isinstance(v, dict) else "",
-                                            _JSON_SORTED.encode(v)))
-    return value
-
-

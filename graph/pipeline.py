@@ -392,7 +392,7 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
         tell(Step("validate"))
         pending = start_validation(lines, background=workers > 1, chunk=validation_chunk)  # beside the writing
         write_outputs(facts, table, records, output, view=view, progress=tell, background=workers > 1,
-                      view_max_nodes=view_max_nodes, lines=lines)
+                      view_max_nodes=view_max_nodes, lines=lines, sort_buffer=sort_buffer)
         findings = attach_evidence(pending(), records)  # each with the sentence behind its node
     diagnostics += [finding_diagnostic(f, strict=strict) for f in findings]
     documents, sentences, extracted, cached = counts
@@ -454,20 +454,23 @@ def _run_in_child(fn: Callable[..., Any], args: tuple[Any, ...], writer: Any, pa
     writer.close()
 
 
-def write_outputs(g: Iterable[Triple], table: EntityTable, records: list[dict[str, Any]] | RecordFile, output: Path, *, view: bool = True,
+def write_outputs(g: Iterable[Triple], table: EntityTable, records: list[dict[str, Any]] | RecordFile, output: Path, *,
+                  view: bool = True,
                   progress: ProgressFn | None = None, background: bool = False,
-                  view_max_nodes: int | None = None, lines: Iterable[str] | None = None) -> None:
+                  view_max_nodes: int | None = None, lines: Iterable[str] | None = None,
+                  sort_buffer: int = SORT_BUFFER_LINES) -> None:
     """graph.ttl, provenance.jsonl, merges.tsv, the exports (exports.py) and (``view``) graph.html
     of the graph ``g`` (its triples), each written atomically; ``lines``: the sorted N-Triples lines
     of ``g``, when the caller has them. With ``background``, the exports are written by a forked
-    child while this process writes the rest."""
+    child while this process writes the rest. ``sort_buffer``: see memory.py."""
     from .export import write_merges, write_provenance, write_turtle
     from .exports import write_exports
     from .record_file import RecordFile
 
     tell = progress or _silent
     tell(Step("write"))
-    exports = in_background(write_exports, g, records, output, lines) if background else None
+    exports_of = functools.partial(write_exports, buffer_lines=sort_buffer)
+    exports = in_background(exports_of, g, records, output, lines) if background else None
     write_turtle(g, output / "graph.ttl", lines)
     if isinstance(records, RecordFile):  # the records are provenance lines on disk already
         records.copy_to(output / "provenance.jsonl")
@@ -476,7 +479,7 @@ def write_outputs(g: Iterable[Triple], table: EntityTable, records: list[dict[st
     write_merges(table.merges, output / "merges.tsv")
     tell(Step("export"))
     if exports is None:
-        write_exports(g, records, output, lines)
+        exports_of(g, records, output, lines)
     if view:
         from .view import render_html
 

@@ -117,10 +117,10 @@ def test_parallel_workers_2_outputs_byte_identical_to_workers_1(archive, plain_b
 
 def test_memory_settings_change_no_byte(archive, plain_build, tmp_path):
     """--validation-chunk 1 and --sort-buffer 3: validation a subject at a time, the graph's N-Triples
-    sorted through temporary files; the same outputs, no temporary file left."""
+    lines and graph.jsonld's node objects sorted through temporary files; the same outputs, no temporary file left."""
     args = ["build", "--input", str(archive), "--output", str(tmp_path), "--no-cache", "-q", "--workers", "1"]
     assert main(args + ["--validation-chunk", "1", "--sort-buffer", "3"]) == 0
-    names = OUTPUTS + ("graph.nq", "graph.trig", "graph.nt")
+    names = OUTPUTS + ("graph.nq", "graph.trig", "graph.nt", "graph.jsonld")
     assert outputs(tmp_path, names) == outputs(plain_build, names)
     assert not [p for p in tmp_path.rglob("*") if p.name.startswith(".") and p.is_file()]
 
