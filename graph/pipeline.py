@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence, T
 
 from .diagnostics import DocumentError
 from .documents import MAX_BYTES, read_documents
-from .entities import EntityTable, resolve_entities
+from .entities import EntityTable, Merge, resolve_entities
 from .lexicon import Lexicon, load_lexicon
 from .memory import CHUNK_TRIPLES, SORT_BUFFER_LINES
 from .mentions import find_document_mentions
@@ -331,9 +331,11 @@ def cyclic_gc_paused() -> Iterator[None]:
     """Python's cyclic garbage collector paused for the block (reference counting still frees
     everything that is not in a cycle). A build allocates millions of small acyclic objects
     (mentions, facts, terms, records); each collection of the oldest generation walks all of
-    them, ~15 % of a build's time at 10 MB. The pipeline makes almost no cycles: after
-    extracting and resolving the 10 MB archive with the collector off, ``gc.collect()`` found
-    ~250 objects, and the peak memory of the build was the same."""
+    them, ~15 % of a build's time at 10 MB. The price: an object in a reference cycle lives
+    until the block ends, so the pipeline must make none that hold much (a recursive closure
+    is one; tests/test_parallel.py checks that no redchain object is cyclic garbage after a
+    build). Collected stage by stage, a build of the 10 MB archive leaves ~8,000 cyclic
+    objects, most from loading the ontology and the shapes."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -387,17 +389,19 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
         del docs, extraction  # texts, sentences and mentions: not needed past this point, freed before children fork
         tell(Step("rdf"))
         facts = graph_triples(table, triples, load_ontology())
+        merges, entity_count = table.merges, len(table.entities)
+        del table, triples  # what the graph now holds, freed before the exports and the view grow
         # the sorted N-Triples lines, written once to a file that validation, Turtle and the exports read
         lines = spools.enter_context(spooled_ntriples(facts, output, buffer_lines=sort_buffer))
         tell(Step("validate"))
         pending = start_validation(lines, background=workers > 1, chunk=validation_chunk)  # beside the writing
-        write_outputs(facts, table, records, output, view=view, progress=tell, background=workers > 1,
+        write_outputs(facts, merges, records, output, view=view, progress=tell, background=workers > 1,
                       view_max_nodes=view_max_nodes, lines=lines, sort_buffer=sort_buffer)
         findings = attach_evidence(pending(), records)  # each with the sentence behind its node
     diagnostics += [finding_diagnostic(f, strict=strict) for f in findings]
     documents, sentences, extracted, cached = counts
     return BuildReport(str(output), documents, sum(1 for d in diagnostics if d.code.startswith("D")),
-                       sentences, len(records), len(table.entities), len(facts),
+                       sentences, len(records), entity_count, len(facts),
                        len(findings), tuple(diagnostics), extracted, cached)
 
 
@@ -454,13 +458,13 @@ def _run_in_child(fn: Callable[..., Any], args: tuple[Any, ...], writer: Any, pa
     writer.close()
 
 
-def write_outputs(g: Iterable[Triple], table: EntityTable, records: list[dict[str, Any]] | RecordFile, output: Path, *,
+def write_outputs(g: Iterable[Triple], merges: Iterable[Merge], records: list[dict[str, Any]] | RecordFile, output: Path, *,
                   view: bool = True,
                   progress: ProgressFn | None = None, background: bool = False,
                   view_max_nodes: int | None = None, lines: Iterable[str] | None = None,
                   sort_buffer: int = SORT_BUFFER_LINES) -> None:
-    """graph.ttl, provenance.jsonl, merges.tsv, the exports (exports.py) and (``view``) graph.html
-    of the graph ``g`` (its triples), each written atomically; ``lines``: the sorted N-Triples lines
+    """graph.ttl, provenance.jsonl, merges.tsv (entity resolution's ``merges``), the exports
+    (exports.py) and (``view``) graph.html of the graph ``g`` (its triples), each written atomically; ``lines``: the sorted N-Triples lines
     of ``g``, when the caller has them. With ``background``, the exports are written by a forked
     child while this process writes the rest. ``sort_buffer``: see memory.py."""
     from .export import write_merges, write_provenance, write_turtle
@@ -476,7 +480,7 @@ def write_outputs(g: Iterable[Triple], table: EntityTable, records: list[dict[st
         records.copy_to(output / "provenance.jsonl")
     else:
         write_provenance(records, output / "provenance.jsonl")
-    write_merges(table.merges, output / "merges.tsv")
+    write_merges(merges, output / "merges.tsv")
     tell(Step("export"))
     if exports is None:
         exports_of(g, records, output, lines)

@@ -80,26 +80,32 @@ def _place_paths(nodes: Mapping[str, ViewNode], edges: Sequence[ViewEdge]) -> di
         if e.rel == "locatedIn" and nodes[e.o].cls == "Place":
             parents[e.s].append(e.o)
     memo: dict[str, PlacePath] = {}
-
-    def path(place: str, depth: int) -> PlacePath:
-        if place not in memo:
-            memo[place] = ()  # a cycle in the hierarchy ends here
-            if ("divisionLevel", "province") in nodes[place].details:
-                memo[place] = (place,)
-            elif depth < 12:
-                best = max((path(q, depth + 1) for q in sorted(parents[place])), key=len, default=())
-                memo[place] = best + (place,) if best else ()
-        return memo[place]
-
     located: dict[str, PlacePath] = {}
     for iri in sorted(nodes):
         if nodes[iri].cls == "Place":
-            found = path(iri, 0)
+            found = _path_from_province(iri, 0, nodes, parents, memo)
         else:
-            found = max((path(p, 0) for p in sorted(parents[iri])), key=len, default=())
+            found = max((_path_from_province(p, 0, nodes, parents, memo) for p in sorted(parents[iri])),
+                        key=len, default=())
         if found:
             located[iri] = found
     return _inherit(nodes, edges, located)
+
+
+def _path_from_province(place: str, depth: int, nodes: Mapping[str, ViewNode], parents: Mapping[str, list[str]],
+                        memo: dict[str, PlacePath]) -> PlacePath:
+    """The longest chain of parents from a province down to ``place`` (memoised in ``memo``).
+    A module function, not a closure that calls itself: such a closure is a reference cycle,
+    which a build, its cyclic garbage collector paused, would never free (with every node)."""
+    if place not in memo:
+        memo[place] = ()  # a cycle in the hierarchy ends here
+        if ("divisionLevel", "province") in nodes[place].details:
+            memo[place] = (place,)
+        elif depth < 12:
+            best = max((_path_from_province(q, depth + 1, nodes, parents, memo) for q in sorted(parents[place])),
+                       key=len, default=())
+            memo[place] = best + (place,) if best else ()
+    return memo[place]
 
 
 def _inherit(nodes: Mapping[str, ViewNode], edges: Sequence[ViewEdge],
