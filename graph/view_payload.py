@@ -16,7 +16,11 @@ from .vocab import ID
 
 __all__ = ["FONT", "page_payload", "vis_options"]
 
-FONT = "'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei','WenQuanYi Micro Hei',sans-serif"
+# Latin fonts first, then CJK ones (Chinese falls through to them glyph by glyph): WenQuanYi
+# Micro Hei, the CJK font of many Linux desktops, claims pinyin's third-tone vowels (ǐ, ǎ, ǔ)
+# but draws them blank, so a CJK-first stack showed "jǐng" as "j ng" there.
+FONT = ("'Segoe UI','Helvetica Neue',Arial,'Noto Sans','DejaVu Sans','Noto Sans CJK SC','Source Han Sans SC',"
+        "'PingFang SC','Microsoft YaHei','WenQuanYi Micro Hei',sans-serif")
 
 
 def page_payload(order: list[str], nodes: Mapping[str, ViewNode], edges: Sequence[ViewEdge],
