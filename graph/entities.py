@@ -168,20 +168,41 @@ def resolve_entities(mentions: Iterable[Mention], facts: Iterable[Fact], aliases
     every = list(mentions) + [m for f in facts for m in (f.subject, f.object)]
     for mention in _owners_first([m for m in every if m.cls != "Literal"]):
         table.add(mention)
+    settle_entities(table, located_committees(facts), map_fn)
+    return table
+
+
+def settle_entities(table: EntityTable, located: Iterable[tuple[Mention, Mention]], map_fn: MapFn | None = None) -> None:
+    """Merge and build the Entity records of a ``table`` that has every mention added, in the order of
+    ``resolve_entities`` (see ``owns_nothing``); ``located``: the (committee, place) ends of the
+    locatedIn facts (``located_committees``). A build that reads its documents in passes calls it."""
     _merge_curated(table)
     _merge_same_stem(table)
     _merge_abbreviated_groups(table)
     _rekey_owned(table)
     _merge_unknown_levels(table)
-    _qualify_committees(table, facts)
+    _qualify_committees(table, located)
     _add_place_hierarchy(table)
     _finish(table, map_fn)
-    return table
 
 
 def _owners_first(mentions: list[Mention]) -> list[Mention]:
     """Organisations with owners after the rest, so owner names are settled first."""
-    return sorted(mentions, key=lambda m: m.part("owner") is not None)
+    return sorted(mentions, key=lambda m: not owns_nothing(m))
+
+
+def owns_nothing(mention: Mention) -> bool:
+    """A mention without an owner part: added to the table before every mention with one, each
+    group in the order given (a stable sort), as the first-seen attributes, the order of the
+    nodes and the owners' labels in ``base_key`` depend on it."""
+    return mention.part("owner") is None
+
+
+def located_committees(facts: Iterable[Fact]) -> list[tuple[Mention, Mention]]:
+    """(subject, object) of each fact that a chain party committee is located in a place: all that
+    ``_qualify_committees`` reads of the facts."""
+    return [(fact.subject, fact.object) for fact in facts
+            if fact.relation == "locatedIn" and fact.subject.cls == "ChainPartyCommittee" and fact.object.cls == "Place"]
 
 
 def _merge_curated(table: EntityTable) -> None:
@@ -292,15 +313,15 @@ def _merge_unknown_levels(table: EntityTable) -> None:
             table.merge(key, known[0], f"the only party organisation of '{owner}' named in the corpus")
 
 
-def _qualify_committees(table: EntityTable, facts: Iterable[Fact]) -> None:
+def _qualify_committees(table: EntityTable, committees: Iterable[tuple[Mention, Mention]]) -> None:
     """不锈钢新材料产业链党委 set up by 福安市 → 福安市不锈钢新材料产业链党委 (bare name kept as altLabel).
 
-    Only a committee whose name starts with no place, located by the text in exactly one place."""
+    Only a committee whose name starts with no place, located by the text in exactly one place
+    (``committees``: see ``located_committees``)."""
     places: dict[Key, set[Key]] = defaultdict(set)
-    for fact in facts:
-        if fact.relation == "locatedIn" and fact.subject.cls == "ChainPartyCommittee" and fact.object.cls == "Place":
-            if fact.subject.part("place") is None:
-                places[table.key(fact.subject)].add(table.key(fact.object))
+    for committee, where in committees:
+        if committee.part("place") is None:
+            places[table.key(committee)].add(table.key(where))
     for key, located in sorted(places.items()):
         if len(located) != 1 or key in table.redirect or key not in table.nodes:
             continue

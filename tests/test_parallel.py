@@ -216,6 +216,65 @@ def test_parallel_killed_build_leaves_no_workers_behind(archive, tmp_path):
     assert not [pid for pid in workers if _alive(pid)]
 
 
+# ── results on disk ───────────────────────────────────────────────────────────────
+
+def spools(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.glob(".results.*.tmp"))
+
+
+def test_results_spooled_during_the_build_and_removed_after(archive, tmp_path):
+    seen: dict[str, list[str]] = {}
+
+    def progress(step: Step) -> None:
+        seen.setdefault(step.stage, spools(tmp_path))
+
+    (tmp_path / ".results.killed.pickle.tmp").write_bytes(b"what a killed build left")
+    build([archive], tmp_path, workers=1, progress=progress)
+    assert len(seen["resolve"]) == 1 and seen["resolve"] != [".results.killed.pickle.tmp"]
+    assert seen["validate"] == []  # removed once the records are made
+    assert spools(tmp_path) == []
+
+
+def test_results_spool_removed_after_a_failing_build(archive, tmp_path, monkeypatch):
+    import graph.pipeline
+
+    def fail(*args, **kwargs):
+        assert len(spools(tmp_path)) == 1
+        raise RuntimeError("resolution failed")
+
+    monkeypatch.setattr(graph.pipeline, "resolve_table", fail)
+    with pytest.raises(RuntimeError, match="resolution failed"):
+        build([archive], tmp_path, workers=1)
+    assert spools(tmp_path) == []
+
+
+@pytest.mark.parametrize("corpus", ["archive", "seeds"])
+def test_results_resolved_in_passes_give_the_table_of_resolve_entities(corpus, archive, resources, tmp_path):
+    """The table made in passes over the results on disk (pipeline.resolve_table) is the one that
+    entities.resolve_entities makes of all mentions and facts at once: same nodes in the same order,
+    merges, entities, and IRI of every mention."""
+    from graph.entities import resolve_entities
+    from graph.pipeline import resolve_table
+    from graph.resources import aliases_file
+    from graph.result_file import spooled_results
+
+    rules, lexicon = resources
+    docs, _ = read_all([archive if corpus == "archive" else ROOT / "seeds"])
+    with spooled_results(tmp_path) as results:
+        extract_documents(docs, rules, lexicon, into=results)
+        passes = resolve_table(results)
+        kept = list(results)
+    mentions = [m for r in kept for ms in r.mentions.values() for m in ms]
+    facts = [f for r in kept for f in r.facts]
+    at_once = resolve_entities(mentions, facts, aliases_file())
+    assert list(passes.nodes.items()) == list(at_once.nodes.items())
+    assert passes.redirect == at_once.redirect and passes.merges == at_once.merges
+    assert passes.entities == at_once.entities and passes.place_facts == at_once.place_facts
+    ends = [m for f in facts for m in (f.subject, f.object) if m.cls != "Literal"]
+    assert [passes.iri(m) for m in mentions + ends] == [at_once.iri(m) for m in mentions + ends]
+    assert any(m.part("owner") for m in mentions) and passes.merges  # the order of the owners was at stake
+
+
 # ── cache ─────────────────────────────────────────────────────────────────────────
 
 def test_cache_warm_build_is_byte_identical(archive, plain_build, tmp_path):

@@ -1,0 +1,38 @@
+"""Extraction results on disk (result_file.py): what a build's passes read instead of a list (issue #7)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.model import Document
+from graph.pipeline import DocumentResult
+from graph.result_file import spooled_results
+
+
+def result(path: str, sentences: int) -> DocumentResult:
+    return DocumentResult(Document(path, "", "utf-8"), (), (), {}, (), sentences)
+
+
+RESULTS = [result("a.txt", 3), result("b.txt", 0), result("c.txt", 7)]
+
+
+def test_result_file_reads_in_document_order_on_every_pass(tmp_path: Path) -> None:
+    with spooled_results(tmp_path) as results:
+        spool = results.path
+        assert spool.parent == tmp_path and spool.name.startswith(".") and spool.name.endswith(".tmp")
+        for index in (2, 0, 1):  # as a build puts them: those from the cache first, then the extracted
+            results.put(index, RESULTS[index])
+        assert len(results) == 3
+        assert list(results) == RESULTS and list(results) == RESULTS  # a second pass reads the file again
+        results.put(3, result("d.txt", 1))  # written after a pass, read in the next
+        assert [r.doc.path for r in results] == ["a.txt", "b.txt", "c.txt", "d.txt"]
+    assert not spool.exists()
+
+
+def test_result_file_removed_when_the_block_fails(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError), spooled_results(tmp_path) as results:
+        results.put(0, RESULTS[0])
+        raise RuntimeError("interrupted")
+    assert not list(tmp_path.iterdir())
