@@ -108,8 +108,9 @@ def _stages(folder: Path, *, memory: bool) -> dict[str, Any]:
     from graph.export import write_turtle
     from graph.exports import write_exports
     from graph.memory import SORT_BUFFER_LINES
-    from graph.pipeline import extract_document, fact_triples, load_resources, provenance_records, read_all, \
-        relate_sentences, resolve_table, segment_document, DocumentResult
+    from graph.pipeline import extract_document, load_resources, read_all, relate_sentences, segment_document, \
+        DocumentResult
+    from graph.resolution import fact_triples, provenance_records, resolve_table
     from graph.mentions import find_document_mentions
     from graph.rdf import graph_triples
     from graph.rdf_text import spooled_ntriples

@@ -39,9 +39,10 @@ from typing import Any
 from graph.documents import SUFFIXES, read_document
 from graph.export import provenance_text, write_atomic
 from graph.model import Diagnostic
-from graph.pipeline import DocumentResult, extract_document, fact_records, load_resources, resolve_results
+from graph.pipeline import DocumentResult, extract_document, load_resources
 from graph.rdf import graph_triples
 from graph.rdf_text import ntriples_lines
+from graph.resolution import fact_records, resolve_results
 from graph.validation import load_ontology
 
 

@@ -195,7 +195,7 @@ def dataset_lines(fact_lines: Iterable[str], support: Iterable[Support]) -> Iter
     terms a record and hashing them cost more than the rest.
 
     Nothing is sorted: a build gives the records in document order, then sentence order
-    (``pipeline.fact_records``), so the same input gives the same bytes, and each document's and
+    (``resolution.provenance_records``), so the same input gives the same bytes, and each document's and
     each article's records come together. Repeats are dropped with sets that live for one
     document (provenance) or one article (named graphs), so memory beyond ``support`` is
     O(one document). Records in another order (two documents interleaved) still give the same

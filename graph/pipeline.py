@@ -23,18 +23,19 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence, T
 
 from .diagnostics import DocumentError
 from .documents import MAX_BYTES, read_documents
-from .entities import EntityTable, Merge, load_aliases, located_committees, owns_nothing, settle_entities
+from .entities import EntityTable, Merge
 from .lexicon import Lexicon, load_lexicon
 from .memory import CHUNK_TRIPLES, SORT_BUFFER_LINES
 from .mentions import find_document_mentions
 from .model import Article, Diagnostic, Document, Fact, Mention, Sentence
 from .progress import ProgressFn, Step
 from .relations import apply_rules, flatten_mentions
-from .resources import aliases_file, gazetteer_dir, rule_dirs
+from .resolution import FactTriple, provenance_records, resolve_table
+from .resources import gazetteer_dir, rule_dirs
 from .rules import RuleSet, load_rules
 
 if TYPE_CHECKING:
-    from .cache import DocumentCache, NameCache
+    from .cache import DocumentCache
     from .rdf_text import Triple
     from .record_file import RecordFile
     from .result_file import ResultFile
@@ -249,144 +250,6 @@ def _extract_in_worker(doc: Document) -> DocumentResult:
     return extract_document(doc, rules, lexicon).for_build()
 
 
-FactTriple = tuple[str, str, str, str]
-
-
-def fact_records(table: EntityTable, results: Iterable[DocumentResult]) -> tuple[set[FactTriple], list[dict[str, Any]]]:
-    """Triples for the graph and one provenance record per supporting sentence."""
-    triples: set[FactTriple] = set()
-    records = list(provenance_records(table, results, triples))
-    return triples, records
-
-
-def fact_triples(table: EntityTable, results: Iterable[DocumentResult]) -> set[FactTriple]:
-    """(subject IRI, relation, object IRI or literal value, detail) of every fact."""
-    triples: set[FactTriple] = set()
-    for result in results:
-        for fact in result.facts:
-            subj, obj = _ends(table, fact)
-            if subj != obj:
-                triples.add(_triple(fact, subj, obj))
-    return triples
-
-
-def provenance_records(table: EntityTable, results: Iterable[DocumentResult],
-                       triples: set[FactTriple] | None = None) -> Iterator[dict[str, Any]]:
-    """One provenance record per fact and sentence, in document order; on the way, the triple of
-    each fact is added to ``triples`` (those of ``fact_triples``, in the same pass over ``results``)."""
-    for result in results:
-        titles = {a.index: a.title for a in result.articles}
-        for fact in result.facts:
-            subj, obj = _ends(table, fact)
-            if subj != obj:
-                if triples is not None:
-                    triples.add(_triple(fact, subj, obj))
-                yield _record(table, fact, subj, obj, titles)
-
-
-def _ends(table: EntityTable, fact: Fact) -> tuple[str, str]:
-    return table.iri(fact.subject), fact.object.name if fact.object.cls == "Literal" else table.iri(fact.object)
-
-
-def _triple(fact: Fact, subj: str, obj: str) -> FactTriple:
-    return subj, fact.relation, obj, fact.object.text if fact.object.cls == "Literal" else fact.detail
-
-
-def _record(table: EntityTable, fact: Fact, subj: str, obj: str, titles: dict[int, str]) -> dict[str, Any]:
-    from .vocab import RC
-
-    sent = fact.sentence
-    start, end = sent.source_span(*fact.span)
-    sent_start, sent_end = sent.source_span()
-    return {
-        "s": subj, "p": str(RC[fact.relation]), "o": obj,
-        "s_label": table.entities[subj].label, "p_name": fact.relation,
-        "o_label": table.entities[obj].label if obj in table.entities else fact.object.text,
-        "rule": fact.rule_id, "doc": sent.doc_path, "article": sent.article_index,
-        "article_title": titles.get(sent.article_index, ""), "sentence": sent.index,
-        "start": start, "end": end, "sentence_start": sent_start, "sentence_end": sent_end,
-        "sentence_text": sent.text, "detail": fact.detail,
-    }
-
-
-PARALLEL_NAMES = 5_000  # entities from which names are romanised in worker processes
-
-
-def resolve_results(results: list[DocumentResult], workers: int = 1, names: NameCache | None = None
-                    ) -> tuple[EntityTable, set[FactTriple], list[dict[str, Any]]]:
-    """Entities across all documents (``resolve_table``), the triples of the facts, and their provenance records."""
-    table = resolve_table(results, workers, names)
-    triples, records = fact_records(table, results)
-    return table, triples, records
-
-
-def resolve_table(results: Iterable[DocumentResult], workers: int = 1, names: NameCache | None = None) -> EntityTable:
-    """Entities across all documents: the table ``entities.resolve_entities`` makes of their mentions and
-    facts, made in two passes over ``results`` (``add_mentions``). Entity names come from ``names`` (the
-    build cache's) where known; the others are romanised here, or in a pool of ``workers`` processes when
-    there are many."""
-    table = EntityTable(*load_aliases(aliases_file()))
-    located = add_mentions(table, results)
-    settle_entities(table, located, _NameMapper(workers, names))
-    return table
-
-
-def add_mentions(table: EntityTable, results: Iterable[DocumentResult]) -> list[tuple[Mention, Mention]]:
-    """Every mention, then every end of a fact, of ``results`` added to ``table`` in the order of
-    ``resolve_entities``: those without an owner first (``owns_nothing``), the mentions of every document
-    before the fact ends of any. Two passes over ``results``; what they hold meanwhile: the mentions with
-    an owner (7 % at 10 MB), added last, and the (committee, place) ends of the locatedIn facts, returned."""
-    owned: list[Mention] = []
-    for result in results:
-        for found in result.mentions.values():
-            _add_unowned(table, found, owned)
-    located: list[tuple[Mention, Mention]] = []
-    for result in results:
-        _add_unowned(table, [m for fact in result.facts for m in (fact.subject, fact.object)], owned)
-        located += located_committees(result.facts)
-    for mention in owned:
-        table.add(mention)
-    return located
-
-
-def _add_unowned(table: EntityTable, mentions: list[Mention], owned: list[Mention]) -> None:
-    """Add those of ``mentions`` without an owner; those with one go to ``owned``; literals to neither."""
-    for mention in mentions:
-        if mention.cls == "Literal":
-            continue
-        if owns_nothing(mention):
-            table.add(mention)
-        else:
-            owned.append(mention)
-
-
-class _NameMapper:
-    """The ``map_fn`` of entity resolution (entities._finish): looks names up in the cache,
-    computes the rest, in a forked pool when there are ``PARALLEL_NAMES`` or more."""
-
-    def __init__(self, workers: int, names: NameCache | None) -> None:
-        self.workers, self.names = workers, names
-
-    def __call__(self, fn: Callable[[T], U], jobs: list[T]) -> list[U]:
-        known = [self.names.get(job) if self.names else None for job in jobs]
-        todo = [job for job, found in zip(jobs, known) if found is None]
-        fresh = iter(self._map(fn, todo))
-        out = [found if found is not None else next(fresh) for found in known]
-        if self.names is not None:
-            for job, result in zip(jobs, out):
-                self.names.add(job, result)
-        return out
-
-    def _map(self, fn: Callable[[T], U], jobs: list[T]) -> list[U]:
-        if self.workers <= 1 or len(jobs) < PARALLEL_NAMES:
-            return list(map(fn, jobs))
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(fn, jobs, chunksize=max(1, len(jobs) // (8 * self.workers))))
-
-
 @contextmanager
 def cyclic_gc_paused() -> Iterator[None]:
     """Python's cyclic garbage collector paused for the block (reference counting still frees
@@ -420,36 +283,18 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
     overview with a page per group (view.py; None: its default). ``max_bytes``: larger
     files are refused (D006). ``validation_chunk`` and ``sort_buffer``: see memory.py.
     """
-    from .cache import DocumentCache
     from .export import remove_stale_temporaries
     from .rdf import graph_triples
     from .rdf_text import spooled_ntriples
-    from .record_file import spooled_records
-    from .result_file import spooled_results
     from .validation import attach_evidence, finding_diagnostic, load_ontology
 
     output = Path(output)
     tell = progress or _silent
-    rules, lexicon = load_resources()
-    docs, diagnostics = read_all(inputs, fail_fast=fail_fast, max_bytes=max_bytes)
-    store = DocumentCache(cache) if cache is not None else None
     remove_stale_temporaries(output)  # what a killed build left, before this one adds its own
     with ExitStack() as spools:
-        with spooled_results(output) as results:  # the extraction results, on disk, read in three passes
-            extraction = extract_documents(docs, rules, lexicon, workers=workers, cache=store, progress=progress,
-                                           into=results)
-            del docs  # the texts: not needed past this point
-            if store is not None:  # a cache inside the output folder belongs to it: keep only what this build used
-                store.prune(unused=_is_inside(store.root, output))
-            counts = (len(results), extraction.sentences, extraction.extracted, extraction.cached)
-            tell(Step("resolve"))
-            names = store.names() if store is not None else None
-            table = resolve_table(results, workers, names)
-            if names is not None:
-                names.save()
-            triples: set[FactTriple] = set()  # filled as the records are made, in the same pass
-            # the provenance records, written to a file as they are made, which the later stages read again
-            records = spools.enter_context(spooled_records(provenance_records(table, results, triples), output))
+        diagnostics, counts, table, triples, records = _extract_and_resolve(
+            inputs, output, spools, fail_fast=fail_fast, max_bytes=max_bytes, workers=workers, cache=cache,
+            progress=progress)
         tell(Step("rdf"))
         facts = graph_triples(table, triples, load_ontology())
         merges, entity_count = table.merges, len(table.entities)
@@ -466,6 +311,37 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
     return BuildReport(str(output), documents, sum(1 for d in diagnostics if d.code.startswith("D")),
                        sentences, len(records), entity_count, len(facts),
                        len(findings), tuple(diagnostics), extracted, cached)
+
+
+def _extract_and_resolve(inputs: Sequence[Path | str], output: Path, spools: ExitStack, *, fail_fast: bool,
+                         max_bytes: int, workers: int, cache: Path | str | None, progress: ProgressFn | None
+                         ) -> tuple[list[Diagnostic], tuple[int, int, int, int], EntityTable, set[FactTriple], RecordFile]:
+    """Read and extract every document, resolve the entities and make the provenance records: the
+    diagnostics, the counts (documents, sentences, extracted, cached), the entity table, the fact
+    triples, and the records, spooled to a file in ``output`` that ``spools`` removes. The
+    extraction results are kept on disk meanwhile, and read in three passes."""
+    from .cache import DocumentCache
+    from .record_file import spooled_records
+    from .result_file import spooled_results
+
+    rules, lexicon = load_resources()
+    docs, diagnostics = read_all(inputs, fail_fast=fail_fast, max_bytes=max_bytes)
+    store = DocumentCache(cache) if cache is not None else None
+    with spooled_results(output) as results:
+        extraction = extract_documents(docs, rules, lexicon, workers=workers, cache=store, progress=progress,
+                                       into=results)
+        del docs  # the texts: not needed past this point
+        if store is not None:  # a cache inside the output folder belongs to it: keep only what this build used
+            store.prune(unused=_is_inside(store.root, output))
+        (progress or _silent)(Step("resolve"))
+        names = store.names() if store is not None else None
+        table = resolve_table(results, workers, names)
+        if names is not None:
+            names.save()
+        triples: set[FactTriple] = set()  # filled as the records are made, in the same pass
+        records = spools.enter_context(spooled_records(provenance_records(table, results, triples), output))
+        counts = (len(results), extraction.sentences, extraction.extracted, extraction.cached)
+    return diagnostics, counts, table, triples, records
 
 
 def start_validation(lines: Iterable[str], *, background: bool, chunk: int = CHUNK_TRIPLES

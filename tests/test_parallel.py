@@ -96,15 +96,15 @@ def test_parallel_workers_2_extract_the_same_results_in_order(archive, resources
 def test_parallel_entity_names_from_a_pool_equal_the_serial_ones(archive, resources, monkeypatch):
     """Resolution romanises entity names in worker processes on a big corpus: the same entities."""
     import graph.entities
-    import graph.pipeline
+    import graph.resolution
 
     rules, lexicon = resources
     docs, _ = read_all([archive])
     results = extract_documents(docs, rules, lexicon, workers=1).results
-    serial = graph.pipeline.resolve_results(results, workers=1)
-    monkeypatch.setattr(graph.pipeline, "PARALLEL_NAMES", 0)  # the archive is small: use the pool anyway
+    serial = graph.resolution.resolve_results(results, workers=1)
+    monkeypatch.setattr(graph.resolution, "PARALLEL_NAMES", 0)  # the archive is small: use the pool anyway
     graph.entities._IRIS.clear()  # IRIs minted in the workers, not remembered from the serial run
-    parallel = graph.pipeline.resolve_results(results, workers=2)
+    parallel = graph.resolution.resolve_results(results, workers=2)
     assert parallel[0].entities == serial[0].entities
     assert parallel[1:] == serial[1:]
 
@@ -250,11 +250,11 @@ def test_results_spool_removed_after_a_failing_build(archive, tmp_path, monkeypa
 
 @pytest.mark.parametrize("corpus", ["archive", "seeds"])
 def test_results_resolved_in_passes_give_the_table_of_resolve_entities(corpus, archive, resources, tmp_path):
-    """The table made in passes over the results on disk (pipeline.resolve_table) is the one that
+    """The table made in passes over the results on disk (resolution.resolve_table) is the one that
     entities.resolve_entities makes of all mentions and facts at once: same nodes in the same order,
     merges, entities, and IRI of every mention."""
     from graph.entities import resolve_entities
-    from graph.pipeline import resolve_table
+    from graph.resolution import resolve_table
     from graph.resources import aliases_file
     from graph.result_file import spooled_results
 
