@@ -110,7 +110,7 @@ def _stages(folder: Path, *, memory: bool) -> dict[str, Any]:
     from graph.memory import SORT_BUFFER_LINES
     from graph.pipeline import extract_document, load_resources, read_all, relate_sentences, segment_document, \
         DocumentResult
-    from graph.resolution import fact_triples, provenance_records, resolve_table
+    from graph.resolution import FactTriple, provenance_records, resolve_table
     from graph.mentions import find_document_mentions
     from graph.rdf import graph_triples
     from graph.rdf_text import spooled_ntriples
@@ -136,9 +136,9 @@ def _stages(folder: Path, *, memory: bool) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as spools:
         out = Path(tmp)
         table = st.run("resolve", lambda: resolve_table(results))
-        triples = st.run("resolve", lambda: fact_triples(table, results))
+        triples: set[FactTriple] = set()  # filled as the records are made, as in a build
         records = st.run("resolve", lambda: spools.enter_context(
-            spooled_records(provenance_records(table, results), out)))
+            spooled_records(provenance_records(table, results, triples), out)))
         del results
         g = st.run("rdf", lambda: graph_triples(table, triples, load_ontology()))
         entities = len(table.entities)

@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from .cache import NameCache
     from .pipeline import DocumentResult
 
-__all__ = ["FactTriple", "PARALLEL_NAMES", "add_mentions", "fact_records", "fact_triples", "provenance_records",
-           "resolve_results", "resolve_table"]
+__all__ = ["FactTriple", "PARALLEL_NAMES", "add_mentions", "fact_records", "provenance_records", "resolve_results",
+           "resolve_table"]
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -35,21 +35,10 @@ def fact_records(table: EntityTable, results: Iterable[DocumentResult]) -> tuple
     return triples, records
 
 
-def fact_triples(table: EntityTable, results: Iterable[DocumentResult]) -> set[FactTriple]:
-    """(subject IRI, relation, object IRI or literal value, detail) of every fact."""
-    triples: set[FactTriple] = set()
-    for result in results:
-        for fact in result.facts:
-            subj, obj = _ends(table, fact)
-            if subj != obj:
-                triples.add(_triple(fact, subj, obj))
-    return triples
-
-
 def provenance_records(table: EntityTable, results: Iterable[DocumentResult],
                        triples: set[FactTriple] | None = None) -> Iterator[dict[str, Any]]:
     """One provenance record per fact and sentence, in document order; on the way, the triple of
-    each fact is added to ``triples`` (those of ``fact_triples``, in the same pass over ``results``)."""
+    each fact, (subject IRI, relation, object IRI or literal value, detail), is added to ``triples``."""
     for result in results:
         titles = {a.index: a.title for a in result.articles}
         for fact in result.facts:
