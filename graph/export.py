@@ -8,10 +8,12 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, BinaryIO, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, BinaryIO, Iterable, Iterator, Mapping
 
 from .entities import Merge
-from .rdf_text import Triple
+
+if TYPE_CHECKING:
+    from .rdf_text import Triple
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
@@ -46,6 +48,21 @@ def _umask() -> int:
 
 def _open_for_writing(fd: int) -> BinaryIO:
     return os.fdopen(fd, "wb")  # tests replace it to fill the disk
+
+
+@contextmanager
+def temporary_path(folder: Path, prefix: str, suffix: str) -> Iterator[Path]:
+    """A new empty file in ``folder``, ``<prefix><random><suffix>``, removed when the block ends:
+    a build's spools (the N-Triples lines, the records, the extraction results). Name them
+    ``.*.tmp`` so that ``remove_stale_temporaries`` removes what a killed build left."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
+    os.close(fd)
+    path = Path(name)
+    try:
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
 
 
 def remove_stale_temporaries(folder: Path) -> None:

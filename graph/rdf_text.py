@@ -19,7 +19,6 @@ from __future__ import annotations
 import heapq
 import io
 import itertools
-import os
 import tempfile
 from contextlib import ExitStack, closing, contextmanager
 from pathlib import Path
@@ -29,6 +28,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from .export import temporary_path
 from .vocab import prefix_map
 
 Triple = tuple[Node, Node, Node]
@@ -139,17 +139,12 @@ def spooled_ntriples(triples: Iterable[Triple], folder: Path, *, buffer_lines: i
     """The sorted N-Triples lines of ``triples``, in a temporary file in ``folder`` that is removed
     when the block ends; sorted ``buffer_lines`` at a time (``sorted_unique_lines``). A build's
     later stages read the lines from it instead of holding them: ~330 bytes a triple."""
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=".graph.", suffix=".nt.tmp", dir=folder)
-    path = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as out:
+    with temporary_path(folder, ".graph.", ".nt.tmp") as path:
+        with open(path, "wb") as out:
             lines = (nt_line(s, p, o) for s, p, o in triples)
             with closing(sorted_unique_lines(lines, max_lines=buffer_lines, tmpdir=folder)) as ordered:
                 write_lines(out, ordered)
         yield LineFile(path)
-    finally:
-        path.unlink(missing_ok=True)
 
 
 def write_lines(out: BinaryIO, lines: Iterable[str], chunk: int = 2_000) -> None:

@@ -11,17 +11,15 @@ looks records up by node.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import tempfile
 from collections import defaultdict
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
-from .export import atomic_file, provenance_line
+from .export import atomic_file, provenance_line, temporary_path
 
-__all__ = ["RecordFile", "spooled_records"]
+__all__ = ["RecordFile", "index_record", "spooled_records"]
 
 
 class RecordFile:
@@ -41,7 +39,7 @@ class RecordFile:
         if Path(path).exists():
             with open(path, "rb") as lines:
                 for offset, record in _records_at_offsets(lines):
-                    _add(by_node, record, offset)
+                    index_record(by_node, record, offset)
                     count += 1
         return cls(path, count, dict(by_node))
 
@@ -76,30 +74,26 @@ def _records_at_offsets(lines: Any) -> Iterator[tuple[int, dict[str, Any]]]:
         offset += len(line)
 
 
-def _add(by_node: dict[str, list[int]], record: Mapping[str, Any], offset: int) -> None:
+def index_record(by_node: dict[str, list[int]], record: Mapping[str, Any], key: int) -> None:
+    """File ``key`` (an offset, or a list index) under the record's subject and object."""
     s, o = str(record.get("s", "")), str(record.get("o", ""))
-    by_node[s].append(offset)
+    by_node[s].append(key)
     if o != s:
-        by_node[o].append(offset)
+        by_node[o].append(key)
 
 
 @contextmanager
 def spooled_records(records: Iterable[Mapping[str, Any]], folder: Path) -> Iterator[RecordFile]:
     """``records`` written as provenance lines to a temporary file in ``folder`` (removed when the
     block ends) as they come, and indexed by node on the way."""
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=".provenance.", suffix=".jsonl.tmp", dir=folder)
-    path = Path(name)
-    try:
+    with temporary_path(folder, ".provenance.", ".jsonl.tmp") as path:
         by_node: dict[str, list[int]] = defaultdict(list)
         count = offset = 0
-        with os.fdopen(fd, "wb") as out:
+        with open(path, "wb") as out:
             for record in records:
                 data = provenance_line(record).encode("utf-8")
                 out.write(data)
-                _add(by_node, record, offset)
+                index_record(by_node, record, offset)
                 offset += len(data)
                 count += 1
         yield RecordFile(path, count, dict(by_node))
-    finally:
-        path.unlink(missing_ok=True)

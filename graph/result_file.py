@@ -10,12 +10,12 @@ of each document's record.
 
 from __future__ import annotations
 
-import os
 import pickle
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Iterator
+
+from .export import temporary_path
 
 if TYPE_CHECKING:
     from .pipeline import DocumentResult
@@ -54,11 +54,5 @@ class ResultFile:
 def spooled_results(folder: Path) -> Iterator[ResultFile]:
     """An empty ResultFile in a temporary file in ``folder`` (``.results.<random>.pickle.tmp``, so that
     ``export.remove_stale_temporaries`` removes what a killed build left), removed when the block ends."""
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=".results.", suffix=".pickle.tmp", dir=folder)
-    path = Path(name)
-    try:
-        with os.fdopen(fd, "w+b") as out:
-            yield ResultFile(path, out)
-    finally:
-        path.unlink(missing_ok=True)
+    with temporary_path(folder, ".results.", ".pickle.tmp") as path, open(path, "w+b") as out:
+        yield ResultFile(path, out)

@@ -8,7 +8,7 @@ import json
 from collections import defaultdict
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from .record_file import RecordFile
+from .record_file import RecordFile, index_record
 from .view_data import SYMMETRIC, ViewEdge, ViewNode, local_name
 
 __all__ = ["FactIndex", "Strings", "page_facts"]
@@ -40,10 +40,7 @@ class FactIndex:
         records = list(provenance)
         by_node: dict[str, list[int]] = defaultdict(list)
         for k, rec in enumerate(records):
-            s, o = str(rec.get("s", "")), str(rec.get("o", ""))
-            by_node[s].append(k)
-            if o != s:
-                by_node[o].append(k)
+            index_record(by_node, rec, k)
         self.by_node, self._read = by_node, lambda ks: [records[k] for k in ks]
 
     def touching(self, iris: Iterable[str]) -> list[Mapping[str, Any]]:
