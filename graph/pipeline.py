@@ -27,7 +27,7 @@ from .entities import EntityTable, Merge
 from .lexicon import Lexicon, load_lexicon
 from .memory import CHUNK_TRIPLES, SORT_BUFFER_LINES
 from .mentions import find_document_mentions
-from .model import Article, Diagnostic, Document, Fact, Mention, Sentence
+from .model import Article, Diagnostic, Document, Fact, Mention, Sentence, pickled_by_fields
 from .progress import ProgressFn, Step
 from .relations import apply_rules, flatten_mentions
 from .resolution import FactTriple, provenance_records, resolve_table
@@ -48,6 +48,7 @@ CONTEXT_SENTENCES = 2  # how far back a rule's context role may look, within one
 _CREDIT = re.compile(r"(?:供图|提供|摄)$|^(?:本版责编|版式设计|图片均为|以上图片)")
 
 
+@pickled_by_fields  # the results are pickled to a file, to the cache and from the workers
 @dataclass(frozen=True, slots=True)
 class DocumentResult:
     doc: Document
