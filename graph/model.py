@@ -23,13 +23,13 @@ def pickled_by_fields(cls: C) -> C:
     """Pickle a slotted dataclass as its constructor and its field values. The default for
     ``slots=True`` (``dataclasses._dataclass_setstate``) looks up the fields again for every
     object: loading a build's extraction results took three times as long."""
-    names: tuple[str, ...] = cls.__slots__
+    names: tuple[str, ...] = getattr(cls, "__slots__")
     values: Callable[[Any], Any] = operator.attrgetter(*names)
 
     def __reduce__(self: Any) -> tuple[type, tuple[Any, ...]]:
         return cls, values(self) if len(names) > 1 else (values(self),)  # attrgetter of one name: no tuple
 
-    cls.__reduce__ = __reduce__
+    setattr(cls, "__reduce__", __reduce__)
     return cls
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, TypeVar
 from .entities import EntityTable, load_aliases, located_committees, owns_nothing, settle_entities
 from .model import Fact, Mention
 from .resources import aliases_file
+from .result_file import ResultFile
 
 if TYPE_CHECKING:
     from .cache import NameCache
@@ -39,7 +40,7 @@ def provenance_records(table: EntityTable, results: Iterable[DocumentResult],
                        triples: set[FactTriple] | None = None) -> Iterator[dict[str, Any]]:
     """One provenance record per fact and sentence, in document order; on the way, the triple of
     each fact, (subject IRI, relation, object IRI or literal value, detail), is added to ``triples``."""
-    for result in results:
+    for result in _without_mentions(results):
         titles = {a.index: a.title for a in result.articles}
         for fact in result.facts:
             subj, obj = _ends(table, fact)
@@ -102,16 +103,26 @@ def add_mentions(table: EntityTable, results: Iterable[DocumentResult]) -> list[
     before the fact ends of any. Two passes over ``results``; what they hold meanwhile: the mentions with
     an owner (7 % at 10 MB), added last, and the (committee, place) ends of the locatedIn facts, returned."""
     owned: list[Mention] = []
-    for result in results:
-        for found in result.mentions.values():
+    for mentions in _mentions_of(results):
+        for found in mentions.values():
             _add_unowned(table, found, owned)
     located: list[tuple[Mention, Mention]] = []
-    for result in results:
+    for result in _without_mentions(results):
         _add_unowned(table, [m for fact in result.facts for m in (fact.subject, fact.object)], owned)
         located += located_committees(result.facts)
     for mention in owned:
         table.add(mention)
     return located
+
+
+def _mentions_of(results: Iterable[DocumentResult]) -> Iterable[dict[int, list[Mention]]]:
+    """Each result's mentions; from a file of results, without reading the rest of them."""
+    return results.mentions() if isinstance(results, ResultFile) else (r.mentions for r in results)
+
+
+def _without_mentions(results: Iterable[DocumentResult]) -> Iterable[DocumentResult]:
+    """The results, for the passes that do not read their mentions: from a file, without them."""
+    return results.without_mentions() if isinstance(results, ResultFile) else results
 
 
 def _add_unowned(table: EntityTable, mentions: list[Mention], owned: list[Mention]) -> None:

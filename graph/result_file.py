@@ -3,21 +3,24 @@
 A build's extraction results (the mentions, the facts and the sentences they come from:
 ``pipeline.DocumentResult``) take about six times the size of the text in memory. They are
 written, as each document is extracted or read from the cache, to a temporary file in the
-output folder (one pickle per document, appended), and entity resolution, the triples and
-the provenance records read them back in passes. What stays in memory is the byte offset
-of each document's record.
+output folder, and entity resolution, the triples and the provenance records read them back
+in passes. Each document's record is two pickles, its mentions and the rest: the first pass
+of resolution reads only the mentions, the later ones only the rest (each about half the
+record). What stays in memory is the byte offset of each document's record.
 """
 
 from __future__ import annotations
 
 import pickle
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Iterator
 
 from .export import temporary_path
 
 if TYPE_CHECKING:
+    from .model import Mention
     from .pipeline import DocumentResult
 
 __all__ = ["ResultFile", "spooled_results"]
@@ -31,23 +34,44 @@ class ResultFile:
 
     def __init__(self, path: Path, out: BinaryIO) -> None:
         self.path, self._out = Path(path), out
-        self._offsets: dict[int, int] = {}  # document index → byte offset of its record
+        self._offsets: dict[int, tuple[int, int]] = {}  # document index → byte offsets of its mentions, its rest
 
     def put(self, index: int, result: DocumentResult) -> None:
-        """Append the result of the ``index``-th document."""
-        self._offsets[index] = self._out.tell()
-        pickle.dump(result, self._out, protocol=pickle.HIGHEST_PROTOCOL)
+        """Append the result of the ``index``-th document: its mentions, then the rest."""
+        start = self._out.tell()
+        pickle.dump(result.mentions, self._out, protocol=pickle.HIGHEST_PROTOCOL)
+        self._offsets[index] = (start, self._out.tell())
+        pickle.dump(replace(result, mentions={}), self._out, protocol=pickle.HIGHEST_PROTOCOL)
 
     def __len__(self) -> int:
         return len(self._offsets)
 
     def __iter__(self) -> Iterator[DocumentResult]:
+        """Each document's whole result."""
+        for records in self._records(0):
+            mentions: dict[int, list[Mention]] = pickle.load(records)
+            rest: DocumentResult = pickle.load(records)
+            yield replace(rest, mentions=mentions)
+
+    def mentions(self) -> Iterator[dict[int, list[Mention]]]:
+        """Each document's mentions (``DocumentResult.mentions``), without reading the rest."""
+        for records in self._records(0):
+            mentions: dict[int, list[Mention]] = pickle.load(records)
+            yield mentions
+
+    def without_mentions(self) -> Iterator[DocumentResult]:
+        """Each document's result with its ``mentions`` left empty, without reading them."""
+        for records in self._records(1):
+            rest: DocumentResult = pickle.load(records)
+            yield rest
+
+    def _records(self, part: int) -> Iterator[BinaryIO]:
+        """The file, at the start of each document's mentions (``part`` 0) or rest (1) in turn."""
         self._out.flush()
         with open(self.path, "rb") as records:
             for index in sorted(self._offsets):
-                records.seek(self._offsets[index])  # within the read buffer when the records are in order
-                result: DocumentResult = pickle.load(records)
-                yield result
+                records.seek(self._offsets[index][part])  # within the read buffer when the records are in order
+                yield records
 
 
 @contextmanager

@@ -6,13 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from graph.model import Document
+from dataclasses import replace
+
+from graph.model import Document, Mention
 from graph.pipeline import DocumentResult
 from graph.result_file import spooled_results
 
 
 def result(path: str, sentences: int) -> DocumentResult:
-    return DocumentResult(Document(path, "", "utf-8"), (), (), {}, (), sentences)
+    mentions = {k: [Mention(f"{path}{k}", "Enterprise", 0, 5, f"{path}{k}", "name:test")] for k in range(sentences)}
+    return DocumentResult(Document(path, "", "utf-8"), (), (), mentions, (), sentences)
 
 
 RESULTS = [result("a.txt", 3), result("b.txt", 0), result("c.txt", 7)]
@@ -29,6 +32,15 @@ def test_result_file_reads_in_document_order_on_every_pass(tmp_path: Path) -> No
         results.put(3, result("d.txt", 1))  # written after a pass, read in the next
         assert [r.doc.path for r in results] == ["a.txt", "b.txt", "c.txt", "d.txt"]
     assert not spool.exists()
+
+
+def test_result_file_reads_the_mentions_or_the_rest_alone(tmp_path: Path) -> None:
+    with spooled_results(tmp_path) as results:
+        for index in (1, 0, 2):
+            results.put(index, RESULTS[index])
+        assert list(results.mentions()) == [r.mentions for r in RESULTS]
+        assert list(results.without_mentions()) == [replace(r, mentions={}) for r in RESULTS]
+        assert list(results) == RESULTS  # the two parts together again
 
 
 def test_result_file_removed_when_the_block_fails(tmp_path: Path) -> None:
