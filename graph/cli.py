@@ -125,7 +125,23 @@ class UsageError(Exception):
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="redchain", description="Knowledge graphs of party building along industrial chains.")
     sub = parser.add_subparsers(dest="command", required=True)
+    _add_build(sub)
+    _add_query_view(sub)
+    p = sub.add_parser("check", help="check rules, gazetteers and ontology without building")
+    p.add_argument("--verbose", "-v", action="store_true")
+    p.set_defaults(func=cmd_check)
 
+    p = sub.add_parser("explain", help="show mentions, rules that fired and rules that came close")
+    p.add_argument("text", nargs="?", help="a sentence")
+    p.add_argument("--doc", help="a document to explain")
+    p.add_argument("--sentence", type=int, help="only this sentence index of --doc")
+    p.set_defaults(func=cmd_explain)
+
+    _add_eval_serve(sub)
+    return parser
+
+
+def _add_build(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("build", help="build graph.ttl, provenance.jsonl and graph.html from articles")
     p.add_argument("--input", action="append", help="folder or file of *.txt/*.md articles (repeatable; default seeds/)")
     p.add_argument("--output", default="outputs", help="output folder (default outputs/)")
@@ -152,6 +168,8 @@ def _parser() -> argparse.ArgumentParser:
     _add_view_max_nodes(p)
     p.set_defaults(func=cmd_build)
 
+
+def _add_query_view(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("query", help="run a SPARQL SELECT query (a .rq file, a named query, inline text, or - for stdin)")
     p.add_argument("query")
     p.add_argument("--graph", help="a built graph: .ttl, .nt, .jsonld, or a dataset, .trig or .nq (default "
@@ -167,19 +185,6 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--chain", help="only this chain, its committees and their members")
     _add_view_max_nodes(p)
     p.set_defaults(func=cmd_view)
-
-    p = sub.add_parser("check", help="check rules, gazetteers and ontology without building")
-    p.add_argument("--verbose", "-v", action="store_true")
-    p.set_defaults(func=cmd_check)
-
-    p = sub.add_parser("explain", help="show mentions, rules that fired and rules that came close")
-    p.add_argument("text", nargs="?", help="a sentence")
-    p.add_argument("--doc", help="a document to explain")
-    p.add_argument("--sentence", type=int, help="only this sentence index of --doc")
-    p.set_defaults(func=cmd_explain)
-
-    _add_eval_serve(sub)
-    return parser
 
 
 def _add_view_max_nodes(p: argparse.ArgumentParser) -> None:

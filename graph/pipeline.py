@@ -19,7 +19,7 @@ from collections import deque
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from .diagnostics import DocumentError
 from .documents import MAX_BYTES, read_documents
@@ -28,6 +28,7 @@ from .lexicon import Lexicon, load_lexicon
 from .memory import CHUNK_TRIPLES, SORT_BUFFER_LINES
 from .mentions import find_document_mentions
 from .model import Article, Diagnostic, Document, Fact, Mention, Sentence, pickled_by_fields
+from .processes import done, exit_with_parent, in_background
 from .progress import ProgressFn, Step
 from .relations import apply_rules, flatten_mentions
 from .resolution import FactTriple, provenance_records, resolve_table
@@ -41,8 +42,6 @@ if TYPE_CHECKING:
     from .result_file import ResultFile
     from .validation import Finding
 
-T = TypeVar("T")
-U = TypeVar("U")
 CONTEXT_SENTENCES = 2  # how far back a rule's context role may look, within one article
 # Bylines and photo credits name who wrote or shot the piece, not facts of the story.
 _CREDIT = re.compile(r"(?:供图|提供|摄)$|^(?:本版责编|版式设计|图片均为|以上图片)")
@@ -227,22 +226,8 @@ _WORKER_RESOURCES: tuple[RuleSet, Lexicon] | None = None
 def _init_worker(parent: int) -> None:
     """Load rules and gazetteers once per worker process."""
     global _WORKER_RESOURCES
-    _exit_with_parent(parent)
+    exit_with_parent(parent)
     _WORKER_RESOURCES = load_resources()
-
-
-def _exit_with_parent(parent: int) -> None:
-    """End this child process as soon as ``parent`` is gone: a killed build leaves no workers behind
-    (pool workers otherwise wait on their queue for ever)."""
-    import threading
-    import time
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.25)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="redchain-parent-watch", daemon=True).start()
 
 
 def _extract_in_worker(doc: Document) -> DocumentResult:
@@ -353,49 +338,7 @@ def start_validation(lines: Iterable[str], *, background: bool, chunk: int = CHU
     from . import validation
 
     validate = functools.partial(validation.validate_lines, chunk_triples=chunk)
-    return in_background(validate, lines) if background else _done(validate(lines))
-
-
-def in_background(fn: Callable[..., T], *args: Any) -> Callable[[], T]:
-    """Start ``fn(*args)`` in a forked child (sharing this process's memory copy-on-write) and
-    return a function that waits for its result. Where processes cannot fork, or when the
-    child dies or fails, ``fn`` runs here instead (so an error is raised here)."""
-    import multiprocessing
-
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return _done(fn(*args))
-    ctx = multiprocessing.get_context("fork")
-    reader, writer = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_run_in_child, args=(fn, args, writer, os.getpid()), daemon=True)
-    child.start()
-    writer.close()
-
-    def wait() -> T:
-        try:
-            outcome: tuple[bool, Any] = reader.recv()
-        except EOFError:  # the child died
-            outcome = (False, None)
-        finally:
-            reader.close()
-            child.join()
-        ok, result = outcome
-        return result if ok else fn(*args)
-
-    return wait
-
-
-def _done(result: T) -> Callable[[], T]:
-    return lambda: result
-
-
-def _run_in_child(fn: Callable[..., Any], args: tuple[Any, ...], writer: Any, parent: int) -> None:
-    _exit_with_parent(parent)
-    try:
-        outcome = (True, fn(*args))
-    except BaseException:  # noqa: BLE001 - the parent runs it again and reports the error itself
-        outcome = (False, None)
-    writer.send(outcome)
-    writer.close()
+    return in_background(validate, lines) if background else done(validate(lines))
 
 
 def write_outputs(g: Iterable[Triple], merges: Iterable[Merge], records: list[dict[str, Any]] | RecordFile, output: Path, *,
