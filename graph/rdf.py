@@ -116,8 +116,9 @@ def _add_post(add: _Add, person: str, org: str, title: str) -> None:
 
 def _add_used_terms(facts: set[Triple], ontology: Graph) -> None:
     """Declarations and labels of the classes and properties the graph uses."""
-    used = {o for _, p, o in facts if p == RDF.type} | {p for _, p, _ in facts}
-    for term in sorted((t for t in used if str(t).startswith(str(RC))), key=str):
+    type_iri = str(RDF.type)  # compared as plain strings: an rdflib term's == is Python code
+    used = {str(o) for _, p, o in facts if str(p) == type_iri} | {str(p) for _, p, _ in facts}
+    for term in map(URIRef, sorted(iri for iri in used if iri.startswith(str(RC)))):
         for pred, obj in ontology.predicate_objects(term):
             keep = isinstance(obj, URIRef) or (isinstance(obj, Literal) and obj.language in (None, "zh", "en"))
             if keep and pred in (RDF.type, RDFS.label, RDFS.subClassOf, RDFS.subPropertyOf, RDFS.comment):
