@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -95,7 +94,7 @@ def page_facts(index: Mapping[str, int], nodes: Mapping[str, ViewNode], edges: S
         rel = str(rec.get("p_name") or local_name(str(rec.get("p", ""))))
         if s in index or o in index:
             groups[_fact_key(s, rel, o)].append(rec)
-    evidence: dict[str, int] = {}
+    evidence: dict[tuple[int, ...], int] = {}
     ev_rows: list[list[Any]] = []
     facts: list[list[Any]] = []
     outside: dict[int, str] = {}
@@ -104,7 +103,7 @@ def page_facts(index: Mapping[str, int], nodes: Mapping[str, ViewNode], edges: S
         ids = []
         for rec in records:
             row = _evidence(rec, strings)
-            ids.append(evidence.setdefault(json.dumps(row), len(ev_rows)))
+            ids.append(evidence.setdefault(tuple(row), len(ev_rows)))  # a row is ints (strings by number)
             if ids[-1] == len(ev_rows):
                 ev_rows.append(row)
         first = records[0] if records else {}
