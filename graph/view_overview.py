@@ -21,7 +21,7 @@ from .view_data import CLASSES, ViewEdge, ViewNode
 from .view_facts import FactIndex
 from .view_groups import KINDS, Group, group_of, partition
 from .view_page import page_html, write_atomic
-from .view_payload import FONT, page_payload, pyvis_network_data
+from .view_payload import FONT, page_payload
 from .vocab import ID
 
 __all__ = ["pages_folder", "remove_group_pages", "write_overview"]
@@ -118,10 +118,9 @@ def _overview_payload(groups: Sequence[Group], nodes: Mapping[str, ViewNode], li
     vis_nodes = [{"id": k, "label": g.label.replace(" · ", "\n", 1), "group": g.kind, "x": x * 2, "y": y * 2,
                   "value": len(g.members)} for k, (g, (x, y)) in enumerate(zip(groups, xy))]
     vis_edges = [{"id": i, "from": a, "to": b, "value": w} for i, ((a, b), w) in enumerate(kept)]
-    vis_nodes, vis_edges, options = pyvis_network_data(vis_nodes, vis_edges, _options())
     total = sum(len(g.members) for g in groups)
     return {
-        "version": 1, "title": title, "nodes": vis_nodes, "edges": vis_edges, "options": options,
+        "version": 1, "title": title, "nodes": vis_nodes, "edges": vis_edges, "options": _options(),
         "total": {"nodes": total, "edges": n_edges, "budget": budget},
         "about": (f"{total} 个节点，超过每页 {budget} 个：按省份和产业链分组，点击分组打开它的页面 · "
                   f"{total} nodes, more than {budget} per page: grouped by province and industrial chain; "
