@@ -21,7 +21,6 @@ DENSE, NEIGHBOURS = 3000, 12  # see _near_pairs
 # arrays stay under glibc's 128 KiB mmap threshold (larger ones are fresh pages every step, 5–10× slower)
 SMALL = 90
 CUTOFF = 2.5  # no repulsion beyond this distance (units)
-REUSE = 3  # _force_layout: the pairs within reach are searched every third step until the last 100
 CACHED = 20  # components up to this size are laid out once per process (_cached_layout)
 
 # (a, b, pull): an edge between node indices a and b, with its spring strength
@@ -96,13 +95,13 @@ def _force_layout(n: int, pairs: Pairs, seed: int) -> Any:
     forces = _all_pairs(n, links, strength) if n <= SMALL else _near_pairs(n, links, strength)
     # 80–160 steps left components of 30+ nodes measurably less settled (more energy, closer nodes)
     steps = 250 if n < 1500 else 160 if n <= DENSE else 120
+    # Nodes move by the whole temperature almost every step until the end, so the pairs within
+    # reach change every step: a Verlet list (pairs within the cut-off plus a margin, kept while
+    # no node has moved half the margin) was rebuilt every step and made it slower, and reusing
+    # the pairs for three steps let dense clusters (a committee and its 150 secretaries) overlap
+    # their neighbours on the 10 MB benchmark's largest components
     for step in range(steps):
-        # while nodes still jump by units a step, the pairs within reach found in one step push in
-        # the next two as well (at their new distances): a third of the searches, and the same
-        # energy, crossings and spacing on the 10 MB benchmark's components; the last 100 steps,
-        # which settle the picture, search every step
-        search = step % REUSE == 0 or step >= steps - 100
-        disp = forces(z, search) - z * 0.002  # a little gravity keeps the component round
+        disp = forces(z) - z * 0.002  # a little gravity keeps the component round
         length = np.maximum(np.abs(disp), 1e-9)
         temp = side / 6 * (1 - step / steps) + 0.02
         z += disp * (np.minimum(length, temp) / length)
@@ -120,7 +119,7 @@ def _repulsion(dist: Any) -> Any:
     return push
 
 
-def _all_pairs(n: int, links: Any, strength: Any) -> Callable[[Any, bool], Any]:
+def _all_pairs(n: int, links: Any, strength: Any) -> Callable[[Any], Any]:
     """The forces on every node from every other: for small n a few n × n array operations
     cost less than building a k-d tree and querying it."""
     import numpy as np
@@ -129,7 +128,7 @@ def _all_pairs(n: int, links: Any, strength: Any) -> Callable[[Any, bool], Any]:
     np.add.at(pull, (links[:, 0], links[:, 1]), strength)  # add.at: a repeated link pulls twice
     pull += pull.T
 
-    def forces(z: Any, _search: bool = True) -> Any:
+    def forces(z: Any) -> Any:
         d = z[:, None] - z[None, :]
         dist = np.abs(d)
         push = _repulsion(dist)  # clamps dist too, as the pull wants it
@@ -137,9 +136,8 @@ def _all_pairs(n: int, links: Any, strength: Any) -> Callable[[Any, bool], Any]:
     return forces
 
 
-def _near_pairs(n: int, links: Any, strength: Any) -> Callable[[Any, bool], Any]:
-    """The forces from the nodes within the cut-off (a k-d tree, searched when ``search``
-    is true; else the pairs found last, at their present distances) and along links.
+def _near_pairs(n: int, links: Any, strength: Any) -> Callable[[Any], Any]:
+    """The forces from the nodes within the cut-off (a k-d tree each step) and along links.
 
     A large component (over ``DENSE`` nodes) gathers around its hubs (a province with
     thousands of places and companies in it), where a node can have hundreds of
@@ -150,12 +148,10 @@ def _near_pairs(n: int, links: Any, strength: Any) -> Callable[[Any, bool], Any]
 
     near = _within_reach if n <= DENSE else _nearest
     li, lj = np.ascontiguousarray(links[:, 0]), np.ascontiguousarray(links[:, 1])
-    found: list[Any] = []  # the pairs of the last search
 
-    def forces(z: Any, search: bool = True) -> Any:
-        if search or not found:
-            found[:] = [near(z.view(float).reshape(n, 2))]  # the same memory, as (x, y) rows
-        i, j = found[0][:, 0], found[0][:, 1]
+    def forces(z: Any) -> Any:
+        close = near(z.view(float).reshape(n, 2))  # the same memory, as (x, y) rows
+        i, j = close[:, 0], close[:, 1]
         d = z[i] - z[j]
         d *= _repulsion(np.abs(d))
         dl = z[li] - z[lj]
