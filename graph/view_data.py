@@ -98,8 +98,9 @@ def read_view_graph(g: Iterable[Triple]) -> tuple[dict[str, ViewNode], list[View
     nodes = _read_nodes(types, posts)
     edges, values = _read_edges(triples, posts)
     for edge in edges:
-        nodes.setdefault(edge.s, ViewNode(edge.s))
-        nodes.setdefault(edge.o, ViewNode(edge.o))
+        for end in (edge.s, edge.o):
+            if end not in nodes:  # not setdefault: it would make a ViewNode for every end
+                nodes[end] = ViewNode(end)
     for node in nodes.values():
         _label_node(node, values.get(node.iri, []))
     return nodes, edges
@@ -124,38 +125,38 @@ _HOLDER, _POST_IN, _POST_TITLE = str(RC.holder), str(RC.postIn), str(RC.postTitl
 
 def _read_edges(g: Iterable[Triple], posts: set[str]) -> tuple[list[ViewEdge], dict[str, list[tuple[str, Literal]]]]:
     """The edges, and each subject's literals by predicate IRI (rc: details, labels), in one pass
-    over ``g``: an rdflib lookup per node costs more than reading every triple once."""
-    edges: set[ViewEdge] = set()
+    over ``g``: an rdflib lookup per node costs more than reading every triple once. The edges
+    are gathered as (subject, relation, object) tuples: a frozen dataclass is slow to make and
+    to hash, and most triples are not edges."""
+    edges: set[tuple[str, str, str]] = set()
     values: dict[str, list[tuple[str, Literal]]] = defaultdict(list)
     post_parts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for s, p, o in g:
-        sp, ss = str(p), str(s)
         if not isinstance(s, URIRef):
             continue
+        sp, ss = str(p), str(s)
         if ss in posts:
             post_parts[ss][sp].append(str(o))
         elif isinstance(o, Literal):
             if sp.startswith(RC_NS) or sp in (_LABEL, _ALT_LABEL):
                 values[ss].append((sp, o))
         elif isinstance(o, URIRef) and sp.startswith(RC_NS) and sp not in POST_LINKS and str(o) not in posts:
-            rel = sp[len(RC_NS):]
-            a, b = (ss, str(o)) if rel not in SYMMETRIC else sorted((ss, str(o)))
-            edges.add(ViewEdge(a, rel, b))
+            rel, so = sp[len(RC_NS):], str(o)
+            edges.add((ss, rel, so) if rel not in SYMMETRIC or ss <= so else (so, rel, ss))
     return _fold_posts(post_parts, edges), values
 
 
-def _fold_posts(post_parts: Mapping[str, Mapping[str, list[str]]], edges: set[ViewEdge]) -> list[ViewEdge]:
+def _fold_posts(post_parts: Mapping[str, Mapping[str, list[str]]], edges: set[tuple[str, str, str]]) -> list[ViewEdge]:
     """A post becomes the title on its holder's affiliatedWith edge (added if missing)."""
     titles: dict[tuple[str, str], set[str]] = defaultdict(set)
     for parts in post_parts.values():
         for holder in parts.get(_HOLDER, ()):
             for org in parts.get(_POST_IN, ()):
                 titles[(holder, org)].update(parts.get(_POST_TITLE, ()))
-    for s, o in titles:
-        edges.add(ViewEdge(s, "affiliatedWith", o))
-    folded = [ViewEdge(e.s, e.rel, e.o, tuple(sorted(titles.get((e.s, e.o), ())))) if e.rel == "affiliatedWith" else e
-              for e in edges]
-    return sorted(folded, key=lambda e: (e.s, e.rel, e.o, e.posts))  # ViewEdge's order, without a call per comparison
+    edges.update((s, "affiliatedWith", o) for s, o in titles)
+    # sorted as ViewEdge sorts: (s, rel, o) is unique, so the posts never decide
+    return [ViewEdge(s, rel, o, tuple(sorted(titles.get((s, o), ()))) if rel == "affiliatedWith" else ())
+            for s, rel, o in sorted(edges)]
 
 
 def _label_node(node: ViewNode, values: list[tuple[str, Literal]]) -> None:
