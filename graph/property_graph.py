@@ -74,27 +74,45 @@ class PGraph:
 
 
 _RC, _ID = str(RC._NS), str(ID)
-_TYPE, _LABEL, _SUBCLASS, _LAT, _LONG = RDF.type, RDFS.label, RDFS.subClassOf, WGS84.lat, WGS84.long
+# the graph is looked up by plain strings: a str hashes and compares in C, an rdflib term's == is Python code
+_TYPE, _LABEL, _SUBCLASS, _LAT, _LONG = (str(t) for t in (RDF.type, RDFS.label, RDFS.subClassOf, WGS84.lat,
+                                                           WGS84.long))
 _POST, _GEOMETRY, _AFFILIATED, _HOLDER, _POST_IN, _POST_TITLE = (
-    RC.Post, GEO.Geometry, RC.affiliatedWith, RC.holder, RC.postIn, RC.postTitle)
+    str(t) for t in (RC.Post, GEO.Geometry, RC.affiliatedWith, RC.holder, RC.postIn, RC.postTitle))
+_FORWARD = frozenset((_TYPE, _LABEL, _SUBCLASS, _LAT, _LONG, _POST_TITLE))  # what the nodes and edges read
+_BACKWARD = frozenset((_TYPE, _HOLDER, _POST_IN))
 
 
 class _Index:
-    """The graph's triples by subject and predicate and by predicate and object: one pass
-    over ``g`` instead of one rdflib lookup per node, label and post."""
+    """What the property graph reads of ``facts``, in one pass over them: the objects (as terms) by
+    subject and predicate and the subjects by predicate and IRI object, of a few predicates; every
+    IRI; and the triples of rc: properties between IRIs (the edges, where both are entities).
+    Keys are plain strings."""
 
     def __init__(self, facts: Iterable[Triple]) -> None:
-        self.forward: dict[tuple[Node, Node], list[Node]] = defaultdict(list)
-        self.backward: dict[tuple[Node, Node], list[Node]] = defaultdict(list)
-        for s, p, o in facts:
-            self.forward[(s, p)].append(o)
-            if type(o) is URIRef:  # lookups by object are by IRI only; hashing a Literal is slow
-                self.backward[(p, o)].append(s)
+        self.forward: dict[tuple[str, str], list[Node]] = defaultdict(list)
+        self.backward: dict[tuple[str, str], list[str]] = defaultdict(list)
+        self.iris: set[str] = set()
+        self.links: list[Triple] = []
+        for triple in facts:
+            s, p, o = triple
+            subject, pred = str(s), str(p)
+            if type(s) is URIRef:
+                self.iris.add(subject)
+            if pred in _FORWARD:
+                self.forward[(subject, pred)].append(o)
+            if type(o) is URIRef:  # lookups by object are by IRI only
+                obj = str(o)
+                self.iris.add(obj)
+                if pred in _BACKWARD:
+                    self.backward[(pred, obj)].append(subject)
+                if pred.startswith(_RC):
+                    self.links.append(triple)
 
-    def objects(self, subject: Node, predicate: Node) -> list[Node]:
+    def objects(self, subject: str, predicate: str) -> list[Node]:
         return self.forward.get((subject, predicate), [])
 
-    def subjects(self, predicate: Node, obj: URIRef) -> list[Node]:
+    def subjects(self, predicate: str, obj: str) -> list[str]:
         return self.backward.get((predicate, obj), [])
 
 
@@ -102,53 +120,61 @@ def property_graph(facts: set[Triple], evidence: Mapping[Triple, int]) -> PGraph
     """Entities (IRIs under id:, except posts and place geometries) and the rc: object properties
     between them; ``evidence``: the number of evidence nodes of each fact (0 if absent)."""
     index = _Index(facts)
-    posts = set(index.subjects(_TYPE, _POST))
-    geometries = set(index.subjects(_TYPE, _GEOMETRY))  # a place's point: lat/long on the place node
-    iris = {t for s, _, o in facts for t in (s, o) if type(t) is URIRef}
-    entities = sorted(t for t in iris if t.startswith(_ID) and t not in posts and t not in geometries)
-    nodes = tuple(_pnode(index, iri) for iri in entities)
+    others = set(index.subjects(_TYPE, _POST)) | set(index.subjects(_TYPE, _GEOMETRY))  # a place's point:
+    entities = sorted(t for t in index.iris if t.startswith(_ID) and t not in others)  # lat/long on the place
+    classes: dict[tuple[Node, ...], tuple[list[str], list[str]]] = {}  # nodes share a few sets of types
+    nodes = tuple(_pnode(index, iri, classes) for iri in entities)
     members = set(entities)
-    edges = [
-        PEdge(str(s), str(o), _local(p), _label(index, p, "zh"), evidence.get((s, p, o), 0),
-              _post_titles(index, s, p, o))
-        for s, p, o in facts  # the cheap tests first: a URIRef's == is Python code
-        if type(o) is URIRef and str(p).startswith(_RC) and s in members and o in members
-    ]
+    edges = [_pedge(index, s, p, o, evidence) for s, p, o in index.links if str(s) in members and str(o) in members]
     return PGraph(nodes, tuple(sorted(edges, key=lambda e: (e.source, e.relation, e.target))))
 
 
-def _pnode(index: _Index, iri: URIRef) -> PNode:
-    types = index.objects(iri, _TYPE)
-    own = sorted(_local(c) for c in types if isinstance(c, URIRef) and c.startswith(_RC))
-    supers: list[str] = []
-    seen: set[URIRef] = {c for c in types if isinstance(c, URIRef)}
-    frontier: list[URIRef] = sorted(seen)
-    while frontier:  # breadth first, so nearer superclasses come first; a subclass cycle ends
-        parents = sorted({p for c in frontier for p in index.objects(c, _SUBCLASS)
-                          if isinstance(p, URIRef) and p not in seen and p.startswith(_RC)})
-        seen.update(parents)
-        supers += [_local(p) for p in parents if _local(p) not in own + supers]
-        frontier = parents
-    return PNode(str(iri), _label(index, iri, "zh"), _label(index, iri, "en"), ";".join(own), tuple(own + supers),
+def _pnode(index: _Index, iri: str, classes: dict[tuple[Node, ...], tuple[list[str], list[str]]]) -> PNode:
+    types = tuple(index.objects(iri, _TYPE))
+    if types not in classes:
+        classes[types] = _classes(index, types)
+    own, supers = classes[types]
+    return PNode(iri, _label(index, iri, "zh"), _label(index, iri, "en"), ";".join(own), tuple(own + supers),
                  _degrees(index, iri, _LAT), _degrees(index, iri, _LONG))
 
 
-def _degrees(index: _Index, iri: URIRef, pred: URIRef) -> float | None:
+def _classes(index: _Index, types: Iterable[Node]) -> tuple[list[str], list[str]]:
+    """The rc: classes among ``types``, and their rc: superclasses, nearer ones first."""
+    own = sorted(_local(c) for c in types if isinstance(c, URIRef) and str.startswith(c, _RC))
+    supers: list[str] = []
+    seen = {str(c) for c in types if isinstance(c, URIRef)}
+    frontier = sorted(seen)
+    while frontier:  # breadth first, so nearer superclasses come first; a subclass cycle ends
+        parents = sorted({str(p) for c in frontier for p in index.objects(c, _SUBCLASS)
+                          if isinstance(p, URIRef) and str(p) not in seen and p.startswith(_RC)})
+        seen.update(parents)
+        supers += [_local(p) for p in parents if _local(p) not in own + supers]
+        frontier = parents
+    return own, supers
+
+
+def _pedge(index: _Index, s: Node, p: Node, o: Node, evidence: Mapping[Triple, int]) -> PEdge:
+    source, pred, target = str(s), str(p), str(o)
+    return PEdge(source, target, _local(pred), _label(index, pred, "zh"), evidence.get((s, p, o), 0),
+                 _post_titles(index, source, pred, target))
+
+
+def _degrees(index: _Index, iri: str, pred: str) -> float | None:
     return min((float(o) for o in index.objects(iri, pred) if isinstance(o, Literal)), default=None)
 
 
 @functools.lru_cache(maxsize=1024)
-def _local(term: Node) -> str:
-    return re.split(r"[#/]", str(term))[-1]
+def _local(term: str) -> str:
+    return re.split(r"[#/]", term)[-1]
 
 
-def _label(index: _Index, term: Node, lang: str) -> str:
+def _label(index: _Index, term: str, lang: str) -> str:
     return min((str(o) for o in index.objects(term, _LABEL) if isinstance(o, Literal) and o.language == lang),
                default="")
 
 
-def _post_titles(index: _Index, person: Node, pred: Node, org: Node) -> str:
-    if pred != _AFFILIATED or not isinstance(person, URIRef) or not isinstance(org, URIRef):
+def _post_titles(index: _Index, person: str, pred: str, org: str) -> str:
+    if pred != _AFFILIATED:
         return ""
     posts = set(index.subjects(_HOLDER, person)) & set(index.subjects(_POST_IN, org))
     return "、".join(sorted({str(t) for post in posts for t in index.objects(post, _POST_TITLE)}))
@@ -162,6 +188,8 @@ _XSI = "http://www.w3.org/2001/XMLSchema-instance"
 _XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _XML_ATTRIBUTE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;",
                                 "\n": "&#10;", "\t": "&#09;"})
+# translate() with a table is slow on Chinese text: a search finds that most values need nothing
+_XML_TEXT_SPECIAL, _XML_ATTRIBUTE_SPECIAL = re.compile("[&<>\r]"), re.compile('[&<>"\r\n\t]')
 
 
 def xml_text(text: str) -> str:
@@ -170,7 +198,13 @@ def xml_text(text: str) -> str:
 
 
 def _attr(value: object) -> str:
-    return str(value).translate(_XML_ATTRIBUTE)
+    text = str(value)
+    return text.translate(_XML_ATTRIBUTE) if _XML_ATTRIBUTE_SPECIAL.search(text) else text
+
+
+def _xml_content(value: object) -> str:
+    text = str(value)
+    return text.translate(_XML_TEXT) if _XML_TEXT_SPECIAL.search(text) else text
 
 
 @contextmanager
@@ -259,7 +293,7 @@ def _graphml_data(ids: Mapping[tuple[str, str], tuple[str, str]], scope: str,
                   data: Iterable[tuple[str, str, object]]) -> str:
     lines = []
     for name, _, value in data:
-        key, content = ids[(scope, name)][0], str(value).translate(_XML_TEXT)
+        key, content = ids[(scope, name)][0], _xml_content(value)
         lines.append(f'      <data key="{key}">{content}</data>\n' if content else f'      <data key="{key}" />\n')
     return "".join(lines)
 
