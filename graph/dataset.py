@@ -46,10 +46,11 @@ from .rdf_text import LiteralText, Triple, nt_term
 from .rules import DATA_PROPERTIES
 from .vocab import ID, RC
 
-__all__ = ["FactLookup", "Support", "document_iri", "evidence_digest", "supported", "write_dataset"]
+__all__ = ["EvidenceCounts", "FactLookup", "article_iri", "document_iri", "evidence_digest", "write_dataset"]
 
 # json.dumps(…, ensure_ascii=False) makes an encoder each call: a third of its time on small values
 _JSON = json.JSONEncoder(ensure_ascii=False)
+_json_str = json.encoder.encode_basestring  # a str as _JSON writes it
 
 
 # ── IRIs ─────────────────────────────────────────────────────────────────────────────
@@ -76,10 +77,15 @@ def article_iri(doc: str, article: int) -> URIRef:
 
 
 def evidence_digest(record: Mapping[str, Any]) -> bytes:
-    """The first 8 bytes of the SHA-1 of the record's (document, sentence, rule, fact): its evidence
-    node is ``id:evidence/<their hex>``."""
-    key = [record["doc"], record["sentence"], record["rule"], record["s"], record["p"], record["o"]]
-    return hashlib.sha1(_JSON.encode(key).encode("utf-8")).digest()[:8]
+    """The first 8 bytes of the SHA-1 of the record's (document, sentence, rule, fact) as a JSON array:
+    its evidence node is ``id:evidence/<their hex>``."""
+    doc, sentence, rule = record["doc"], record["sentence"], record["rule"]
+    s, p, o = record["s"], record["p"], record["o"]
+    if type(sentence) is int and type(doc) is type(rule) is type(s) is type(p) is type(o) is str:
+        key = f"[{_json_str(doc)}, {sentence}, {_json_str(rule)}, {_json_str(s)}, {_json_str(p)}, {_json_str(o)}]"
+    else:  # the same text, as the encoder makes it (a third slower)
+        key = _JSON.encode([doc, sentence, rule, s, p, o])
+    return hashlib.sha1(key.encode("utf-8")).digest()[:8]
 
 
 _EVIDENCE = f"{ID}evidence/"  # the evidence IRI as text: a URIRef checks its characters in Python
@@ -133,22 +139,6 @@ class FactLookup:
         return self.iris[text]
 
 
-@dataclass(frozen=True, slots=True)
-class Support:
-    """A provenance record whose fact is in the graph: the fact, and the digest of its evidence node."""
-    record: Mapping[str, Any]
-    fact: FactText
-    evidence: bytes
-
-
-def supported(records: Iterable[Mapping[str, Any]], lookup: FactLookup) -> Iterator[Support]:
-    """The ``records`` whose fact is in the graph, in their order."""
-    for record in records:
-        fact = lookup(record)
-        if fact is not None:
-            yield Support(record, fact, evidence_digest(record))
-
-
 class EvidenceCounts:
     """Distinct evidence nodes (document, sentence, rule) per fact, as in graph.trig."""
 
@@ -156,10 +146,17 @@ class EvidenceCounts:
         self.per_fact: dict[Triple, int] = {}
         self.seen: set[bytes] = set()  # an evidence node states one fact: its digest is enough
 
-    def add(self, item: Support) -> None:
-        if item.evidence not in self.seen:
-            self.seen.add(item.evidence)
-            self.per_fact[item.fact.triple] = self.per_fact.get(item.fact.triple, 0) + 1
+    def add(self, triple: Triple, evidence: bytes) -> None:
+        """Count the ``evidence`` node (its digest) of ``triple``, unless it was counted already."""
+        if evidence not in self.seen:
+            self.seen.add(evidence)
+            self.per_fact[triple] = self.per_fact.get(triple, 0) + 1
+
+    def add_records(self, records: Iterable[Mapping[str, Any]], lookup: FactLookup) -> None:
+        for record in records:
+            fact = lookup(record)
+            if fact is not None:
+                self.add(fact.triple, evidence_digest(record))
 
 
 # ── graph.nq ─────────────────────────────────────────────────────────────────────────
@@ -169,11 +166,11 @@ def write_dataset(out: BinaryIO, fact_lines: Iterable[str], records: Iterable[Ma
     """graph.nq into ``out``: ``fact_lines`` (the graph's sorted N-Triples lines), the provenance of
     ``records`` (in a build's order), then the named graphs, spooled to a temporary file in
     ``tmpdir`` on the way. Returns the number of evidence nodes of each fact."""
-    rdf_text.write_lines(out, fact_lines)
+    rdf_text.copy_lines(out, fact_lines)
     counts = EvidenceCounts()
     with tempfile.TemporaryFile(dir=tmpdir) as spool:  # no name: removed however the block ends
         named = _NamedGraphs(spool)
-        rdf_text.write_lines(out, _provenance(supported(records, lookup), counts, named))
+        rdf_text.write_lines(out, _provenance(records, lookup, counts, named))
         named.flush()
         spool.seek(0)
         shutil.copyfileobj(spool, out, 1 << 20)
@@ -190,10 +187,10 @@ class _NamedGraphs:
         self.seen: set[str] = set()
         self.pending: list[str] = []
 
-    def add(self, item: Support, article: str) -> None:
+    def add(self, fact: FactText, article: str) -> None:
         if article != self.article:
             self.article, self.seen = article, set()
-        s, p, o = item.fact.terms
+        s, p, o = fact.terms
         line = f"{s} {p} {o} {article} .\n"  # a line hashes faster than rdflib terms
         if line not in self.seen:
             self.seen.add(line)
@@ -206,27 +203,30 @@ class _NamedGraphs:
         self.pending.clear()
 
 
-def _provenance(support: Iterable[Support], counts: EvidenceCounts, named: _NamedGraphs) -> Iterator[str]:
-    """The default-graph lines of the records: their documents, their article graphs and an
-    evidence node per record, which states the fact as an rdf:Statement. Each is written once
-    for each run of records of one document: a document's articles share its lines, and two
-    records can share an evidence node (the same sentence, rule and fact). On the way, each
-    record is counted and its named-graph quad goes to ``named``."""
+def _provenance(records: Iterable[Mapping[str, Any]], lookup: FactLookup, counts: EvidenceCounts,
+                named: _NamedGraphs) -> Iterator[str]:
+    """The default-graph lines of the records whose fact is in the graph: their documents, their
+    article graphs and an evidence node per record, which states the fact as an rdf:Statement.
+    Each is written once for each run of records of one document: a document's articles share
+    its lines, and two records can share an evidence node (the same sentence, rule and fact).
+    On the way, each record is counted and its named-graph quad goes to ``named``."""
     doc, previous, said, evidence = None, None, set[str](), set[bytes]()
-    for item in support:
-        record = item.record
-        article = _article(record["doc"], record["article"])
-        counts.add(item)
-        named.add(item, article)
+    for record in records:
+        fact = lookup(record)
+        if fact is None:
+            continue
+        digest, article = evidence_digest(record), _article(record["doc"], record["article"])
+        counts.add(fact.triple, digest)
+        named.add(fact, article)
         if record["doc"] != doc:
             doc, said, evidence = record["doc"], set(), set()
             yield from _document_lines(doc)
         if (article, record.get("article_title")) != previous:  # the records of an article come together
             previous = (article, record.get("article_title"))
             yield from _unsaid(_article_lines(record, article), said)
-        if item.evidence not in evidence:
-            evidence.add(item.evidence)
-            yield _evidence_lines(item, article)
+        if digest not in evidence:
+            evidence.add(digest)
+            yield _evidence_lines(record, fact, digest, article)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -262,10 +262,10 @@ def _article_lines(record: Mapping[str, Any], article: str) -> list[str]:
     return lines
 
 
-def _evidence_lines(item: Support, article: str) -> str:
+def _evidence_lines(record: Mapping[str, Any], fact: FactText, digest: bytes, article: str) -> str:
     """The evidence node's 8 lines as one string (one item to pass along, not 8)."""
-    record, (s, p, o) = item.record, item.fact.terms
-    ev = f"<{_EVIDENCE}{item.evidence.hex()}>"
+    s, p, o = fact.terms
+    ev = f"<{_EVIDENCE}{digest.hex()}>"
     return (f"{ev} {_NT_TYPE} {_NT_ENTITY} .\n{ev} {_NT_TYPE} {_NT_STATEMENT} .\n"  # TriG: "a x, y"
             f"{ev} {_NT_VALUE} {LiteralText(record['sentence_text'], 'zh')} .\n{ev} {_NT_DERIVED} {article} .\n"
             f"{ev} {_NT_DESCRIPTION} {LiteralText(record['rule'])} .\n"

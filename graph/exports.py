@@ -33,7 +33,7 @@ from rdflib import URIRef
 from rdflib.namespace import DCTERMS
 
 from . import rdf_text
-from .dataset import FactLookup, article_iri, document_iri, evidence_digest, supported, write_dataset
+from .dataset import EvidenceCounts, FactLookup, article_iri, document_iri, evidence_digest, write_dataset
 from .export import atomic_file
 from .jsonld import JSONLD_CONTEXT, write_jsonld
 from .memory import SORT_BUFFER_LINES
@@ -63,7 +63,7 @@ def write_exports(g: Iterable[Triple], records: Iterable[Mapping[str, Any]], fol
         with atomic_file(folder / name) as out:
             return writer(out)
 
-    write("graph.nt", lambda out: rdf_text.write_lines(out, fact_lines))
+    write("graph.nt", lambda out: rdf_text.copy_lines(out, fact_lines))
     counts = write("graph.nq", lambda out: write_dataset(out, fact_lines, records, FactLookup(facts), tmpdir=folder))
     write("graph.trig", lambda out: rdf_text.nquads_to_trig(folder / "graph.nq", out, {"dcterms": str(DCTERMS)}))
     write("graph.jsonld", lambda out: write_jsonld(out, fact_lines, buffer_lines=max(1, buffer_lines // 3),
@@ -83,9 +83,6 @@ def evidence_iri(record: Mapping[str, Any]) -> URIRef:
 def evidence_counts(records: Iterable[Mapping[str, Any]], facts: set[Triple]) -> dict[Triple, int]:
     """Distinct evidence nodes (document, sentence, rule) per fact of ``facts``, as in graph.trig
     (write_exports counts them while it writes graph.nq)."""
-    from .dataset import EvidenceCounts
-
     counts = EvidenceCounts()
-    for item in supported(records, FactLookup(facts)):
-        counts.add(item)
+    counts.add_records(records, FactLookup(facts))
     return counts.per_fact

@@ -20,6 +20,7 @@ import heapq
 import io
 import itertools
 import re
+import shutil
 import tempfile
 from contextlib import ExitStack, closing, contextmanager
 from pathlib import Path
@@ -154,6 +155,16 @@ def write_lines(out: BinaryIO, lines: Iterable[str], chunk: int = 2_000) -> None
     """``lines`` as UTF-8, ``chunk`` lines at a time (never the whole text in memory twice)."""
     for data in _encoded_chunks(lines, chunk):
         out.write(data)
+
+
+def copy_lines(out: BinaryIO, lines: Iterable[str]) -> None:
+    """``lines`` as UTF-8, as ``write_lines`` writes them; a ``LineFile``'s bytes are copied as they
+    are, not decoded and encoded again."""
+    if isinstance(lines, LineFile):
+        with open(lines.path, "rb") as source:
+            shutil.copyfileobj(source, out, 1 << 20)
+    else:
+        write_lines(out, lines)
 
 
 SORT_FAN_IN = 64  # sorted runs merged at once: the open files stay far below the usual limit of 1024
