@@ -198,8 +198,13 @@ def _unescape(match: re.Match[str]) -> str:
 
 
 def _sorted_json(value: Any) -> Any:
+    """``value`` with every array in it sorted; dicts are changed in place, and only containers are
+    visited (most values of a node object are strings)."""
     if isinstance(value, dict):
-        return {k: _sorted_json(v) for k, v in value.items()}
+        for key, item in value.items():
+            if isinstance(item, (dict, list)):
+                value[key] = _sorted_json(item)
+        return value
     if isinstance(value, list):
         items = [_sorted_json(v) for v in value]
         return sorted(items, key=lambda v: (str(v.get("@id", "")) if isinstance(v, dict) else "",

@@ -125,7 +125,9 @@ def property_graph(facts: set[Triple], evidence: Mapping[Triple, int]) -> PGraph
     classes: dict[tuple[Node, ...], tuple[list[str], list[str]]] = {}  # nodes share a few sets of types
     nodes = tuple(_pnode(index, iri, classes) for iri in entities)
     members = set(entities)
-    edges = [_pedge(index, s, p, o, evidence) for s, p, o in index.links if str(s) in members and str(o) in members]
+    counts = {(str(s), str(p), str(o)): n for (s, p, o), n in evidence.items()}  # looked up by text
+    edges = [_pedge(index, str(s), str(p), str(o), counts) for s, p, o in index.links
+             if str(s) in members and str(o) in members]
     return PGraph(nodes, tuple(sorted(edges, key=lambda e: (e.source, e.relation, e.target))))
 
 
@@ -134,7 +136,8 @@ def _pnode(index: _Index, iri: str, classes: dict[tuple[Node, ...], tuple[list[s
     if types not in classes:
         classes[types] = _classes(index, types)
     own, supers = classes[types]
-    return PNode(iri, _label(index, iri, "zh"), _label(index, iri, "en"), ";".join(own), tuple(own + supers),
+    labels = _labels(index, iri)
+    return PNode(iri, labels.get("zh", ""), labels.get("en", ""), ";".join(own), tuple(own + supers),
                  _degrees(index, iri, _LAT), _degrees(index, iri, _LONG))
 
 
@@ -153,14 +156,14 @@ def _classes(index: _Index, types: Iterable[Node]) -> tuple[list[str], list[str]
     return own, supers
 
 
-def _pedge(index: _Index, s: Node, p: Node, o: Node, evidence: Mapping[Triple, int]) -> PEdge:
-    source, pred, target = str(s), str(p), str(o)
-    return PEdge(source, target, _local(pred), _label(index, pred, "zh"), evidence.get((s, p, o), 0),
-                 _post_titles(index, source, pred, target))
+def _pedge(index: _Index, source: str, pred: str, target: str, evidence: Mapping[tuple[str, str, str], int]) -> PEdge:
+    return PEdge(source, target, _local(pred), _labels(index, pred).get("zh", ""),
+                 evidence.get((source, pred, target), 0), _post_titles(index, source, pred, target))
 
 
 def _degrees(index: _Index, iri: str, pred: str) -> float | None:
-    return min((float(o) for o in index.objects(iri, pred) if isinstance(o, Literal)), default=None)
+    values = [float(o) for o in index.objects(iri, pred) if isinstance(o, Literal)]
+    return min(values) if values else None
 
 
 @functools.lru_cache(maxsize=1024)
@@ -168,9 +171,15 @@ def _local(term: str) -> str:
     return re.split(r"[#/]", term)[-1]
 
 
-def _label(index: _Index, term: str, lang: str) -> str:
-    return min((str(o) for o in index.objects(term, _LABEL) if isinstance(o, Literal) and o.language == lang),
-               default="")
+def _labels(index: _Index, term: str) -> dict[str | None, str]:
+    """The least rdfs:label of ``term`` in each language."""
+    labels: dict[str | None, str] = {}
+    for o in index.objects(term, _LABEL):
+        if isinstance(o, Literal):
+            lang, text = o.language, str(o)
+            if lang not in labels or text < labels[lang]:
+                labels[lang] = text
+    return labels
 
 
 def _post_titles(index: _Index, person: str, pred: str, org: str) -> str:
