@@ -262,11 +262,16 @@ def _article_lines(record: Mapping[str, Any], article: str) -> list[str]:
     return lines
 
 
+@functools.lru_cache(maxsize=1024)  # a few hundred rules
+def _rule_literal(rule: str) -> str:
+    return LiteralText(rule)
+
+
 def _evidence_lines(record: Mapping[str, Any], fact: FactText, digest: bytes, article: str) -> str:
     """The evidence node's 8 lines as one string (one item to pass along, not 8)."""
     s, p, o = fact.terms
     ev = f"<{_EVIDENCE}{digest.hex()}>"
     return (f"{ev} {_NT_TYPE} {_NT_ENTITY} .\n{ev} {_NT_TYPE} {_NT_STATEMENT} .\n"  # TriG: "a x, y"
             f"{ev} {_NT_VALUE} {LiteralText(record['sentence_text'], 'zh')} .\n{ev} {_NT_DERIVED} {article} .\n"
-            f"{ev} {_NT_DESCRIPTION} {LiteralText(record['rule'])} .\n"
+            f"{ev} {_NT_DESCRIPTION} {_rule_literal(record['rule'])} .\n"
             f"{ev} {_NT_SUBJECT} {s} .\n{ev} {_NT_PREDICATE} {p} .\n{ev} {_NT_OBJECT} {o} .\n")

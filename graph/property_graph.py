@@ -207,13 +207,15 @@ def xml_text(text: str) -> str:
 
 
 def _attr(value: object) -> str:
-    text = str(value)
-    return text.translate(_XML_ATTRIBUTE) if _XML_ATTRIBUTE_SPECIAL.search(text) else text
+    if type(value) is not str:
+        return str(value).translate(_XML_ATTRIBUTE)  # numbers: nothing to escape, and ASCII translates fast
+    return value.translate(_XML_ATTRIBUTE) if _XML_ATTRIBUTE_SPECIAL.search(value) else value
 
 
 def _xml_content(value: object) -> str:
-    text = str(value)
-    return text.translate(_XML_TEXT) if _XML_TEXT_SPECIAL.search(text) else text
+    if type(value) is not str:
+        return str(value).translate(_XML_TEXT)
+    return value.translate(_XML_TEXT) if _XML_TEXT_SPECIAL.search(value) else value
 
 
 @contextmanager
@@ -279,6 +281,7 @@ def _networkx_edge_order(edges: Iterable[PEdge]) -> Iterator[PEdge]:
 def write_graphml(out: BinaryIO, pgraph: PGraph) -> None:
     """GraphML of ``pgraph``, one node or edge element at a time."""
     ids = {key: ("d" + number, kind) for key, (number, kind) in _attribute_ids(pgraph, _node_data, _edge_data).items()}
+    node_keys, edge_keys = _keys(ids, "node"), _keys(ids, "edge")
     with _text_output(out, "xmlcharrefreplace") as text:
         text.write(f'{_XML_DECLARATION}<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="{_XSI}" '
                    'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
@@ -291,18 +294,22 @@ def write_graphml(out: BinaryIO, pgraph: PGraph) -> None:
         text.write('  <graph edgedefault="directed">\n')
         for node in pgraph.nodes:
             text.write(f'    <node id="{_attr(node.iri)}">\n'
-                       f'{_graphml_data(ids, "node", _node_data(node))}    </node>\n')
+                       f'{_graphml_data(node_keys, _node_data(node))}    </node>\n')
         for edge in _networkx_edge_order(pgraph.edges):
             text.write(f'    <edge source="{_attr(edge.source)}" target="{_attr(edge.target)}" '
-                       f'id="{_attr(edge.relation)}">\n{_graphml_data(ids, "edge", _edge_data(edge))}    </edge>\n')
+                       f'id="{_attr(edge.relation)}">\n{_graphml_data(edge_keys, _edge_data(edge))}    </edge>\n')
         text.write("  </graph>\n</graphml>\n")
 
 
-def _graphml_data(ids: Mapping[tuple[str, str], tuple[str, str]], scope: str,
-                  data: Iterable[tuple[str, str, object]]) -> str:
+def _keys(ids: Mapping[tuple[str, str], tuple[str, str]], scope: str) -> dict[str, str]:
+    """Attribute name → id, of one scope (looked up for every value)."""
+    return {name: key for (of, name), (key, _) in ids.items() if of == scope}
+
+
+def _graphml_data(keys: Mapping[str, str], data: Iterable[tuple[str, str, object]]) -> str:
     lines = []
     for name, _, value in data:
-        key, content = ids[(scope, name)][0], _xml_content(value)
+        key, content = keys[name], _xml_content(value)
         lines.append(f'      <data key="{key}">{content}</data>\n' if content else f'      <data key="{key}" />\n')
     return "".join(lines)
 
@@ -311,6 +318,7 @@ def write_gexf(out: BinaryIO, pgraph: PGraph) -> None:
     """GEXF 1.2 of ``pgraph``, one node or edge element at a time, laid out as networkx's writer lays
     it out (no <meta lastmodifieddate>: the same input gives the same bytes)."""
     ids = _attribute_ids(pgraph, _gexf_node_data, _gexf_edge_data)
+    node_keys, edge_keys = _keys(ids, "node"), _keys(ids, "edge")
     from . import __version__ as version
     with _text_output(out, "xmlcharrefreplace") as text:
         text.write(f'{_XML_DECLARATION}<gexf xmlns="http://www.gexf.net/1.2draft" xmlns:xsi="{_XSI}" '
@@ -326,29 +334,29 @@ def write_gexf(out: BinaryIO, pgraph: PGraph) -> None:
         text.write("    <nodes>\n" if pgraph.nodes else "    <nodes />\n")
         for node in pgraph.nodes:
             text.write(f'      <node id="{_attr(node.iri)}" label="{_attr(xml_text(node.label))}">\n'
-                       f'{_gexf_values(ids, "node", _gexf_node_data(node))}      </node>\n')
+                       f'{_gexf_values(node_keys, _gexf_node_data(node))}      </node>\n')
         text.write("    </nodes>\n" if pgraph.nodes else "")
         text.write("    <edges>\n" if pgraph.edges else "    <edges />\n")
         for number, edge in enumerate(_networkx_edge_order(pgraph.edges)):
             text.write(f'      <edge source="{_attr(edge.source)}" target="{_attr(edge.target)}" id="{number}">\n'
-                       f'{_gexf_values(ids, "edge", _gexf_edge_data(edge))}      </edge>\n')
+                       f'{_gexf_values(edge_keys, _gexf_edge_data(edge))}      </edge>\n')
         text.write(("    </edges>\n" if pgraph.edges else "") + "  </graph>\n</gexf>\n")
 
 
 _GEXF_FLOATS = {"inf": "INF", "-inf": "-INF", "nan": "NaN"}  # as networkx writes them
 
 
-def _gexf_values(ids: Mapping[tuple[str, str], tuple[str, str]], scope: str,
-                 data: Iterable[tuple[str, str, object]]) -> str:
+def _gexf_values(keys: Mapping[str, str], data: Iterable[tuple[str, str, object]]) -> str:
     values = []
     for name, kind, value in data:
-        shown = _GEXF_FLOATS.get(str(value), str(value)) if kind == "double" else str(value)
-        values.append(f'          <attvalue for="{ids[(scope, name)][0]}" value="{_attr(shown)}" />\n')
+        shown = _GEXF_FLOATS.get(str(value), str(value)) if kind == "double" else value
+        values.append(f'          <attvalue for="{keys[name]}" value="{_attr(shown)}" />\n')
     return "        <attvalues>\n" + "".join(values) + "        </attvalues>\n"
 
 
 # ── Neo4j CSV ────────────────────────────────────────────────────────────────────────
 
+@functools.lru_cache(maxsize=256)  # a few relations, one call per edge
 def neo4j_type(relation: str) -> str:
     """servesChain → SERVES_CHAIN (Cypher style: relationship types in upper snake case)."""
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", relation).upper()
