@@ -93,9 +93,8 @@ class _Index:
         self.forward: dict[tuple[str, str], list[Node]] = defaultdict(list)
         self.backward: dict[tuple[str, str], list[str]] = defaultdict(list)
         self.iris: set[str] = set()
-        self.links: list[Triple] = []
-        for triple in facts:
-            s, p, o = triple
+        self.links: list[tuple[str, str, str]] = []
+        for s, p, o in facts:
             subject, pred = str(s), str(p)
             if type(s) is URIRef:
                 self.iris.add(subject)
@@ -107,7 +106,7 @@ class _Index:
                 if pred in _BACKWARD:
                     self.backward[(pred, obj)].append(subject)
                 if pred.startswith(_RC):
-                    self.links.append(triple)
+                    self.links.append((subject, pred, obj))
 
     def objects(self, subject: str, predicate: str) -> list[Node]:
         return self.forward.get((subject, predicate), [])
@@ -126,8 +125,7 @@ def property_graph(facts: set[Triple], evidence: Mapping[Triple, int]) -> PGraph
     nodes = tuple(_pnode(index, iri, classes) for iri in entities)
     members = set(entities)
     counts = {(str(s), str(p), str(o)): n for (s, p, o), n in evidence.items()}  # looked up by text
-    edges = [_pedge(index, str(s), str(p), str(o), counts) for s, p, o in index.links
-             if str(s) in members and str(o) in members]
+    edges = [_pedge(index, s, p, o, counts) for s, p, o in index.links if s in members and o in members]
     return PGraph(nodes, tuple(sorted(edges, key=lambda e: (e.source, e.relation, e.target))))
 
 
