@@ -24,6 +24,7 @@ import functools
 import io
 import itertools
 import re
+import sys
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -94,14 +95,14 @@ class _Index:
         self.backward: dict[tuple[str, str], list[str]] = defaultdict(list)
         self.iris: set[str] = set()
         self.links: list[tuple[str, str, str]] = []
-        for s, p, o in facts:
-            subject, pred = str(s), str(p)
+        for s, p, o in facts:  # interned: one copy of each IRI's text, whatever holds it
+            subject, pred = sys.intern(str(s)), sys.intern(str(p))
             if type(s) is URIRef:
                 self.iris.add(subject)
             if pred in _FORWARD:
                 self.forward[(subject, pred)].append(o)
             if type(o) is URIRef:  # lookups by object are by IRI only
-                obj = str(o)
+                obj = sys.intern(str(o))
                 self.iris.add(obj)
                 if pred in _BACKWARD:
                     self.backward[(pred, obj)].append(subject)
