@@ -34,7 +34,7 @@ import shutil
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import IO, Any, BinaryIO, Iterable, Iterator, Mapping
 
 from rdflib import RDF, URIRef
@@ -58,8 +58,6 @@ _json_str = json.encoder.encode_basestring  # a str as _JSON writes it
 @functools.lru_cache(maxsize=4096)
 def document_slug(doc: str) -> str:
     """ASCII slug of the file stem (pinyin for Chinese) + a hash of the whole path: collision-free."""
-    from pathlib import PurePosixPath
-
     from .labels import pinyin_slug
 
     stem = PurePosixPath(doc.replace("\\", "/")).stem

@@ -37,8 +37,7 @@ from .dataset import EvidenceCounts, FactLookup, article_iri, document_iri, evid
 from .export import atomic_file
 from .jsonld import JSONLD_CONTEXT, write_jsonld
 from .memory import SORT_BUFFER_LINES
-from .property_graph import PGraph, property_graph, write_gexf, write_graphml, write_neo4j_nodes, \
-    write_neo4j_relationships
+from .property_graph import property_graph, write_gexf, write_graphml, write_neo4j_nodes, write_neo4j_relationships
 from .rdf_text import Triple
 from .vocab import ID
 
@@ -65,10 +64,11 @@ def write_exports(g: Iterable[Triple], records: Iterable[Mapping[str, Any]], fol
 
     write("graph.nt", lambda out: rdf_text.copy_lines(out, fact_lines))
     counts = write("graph.nq", lambda out: write_dataset(out, fact_lines, records, FactLookup(facts), tmpdir=folder))
-    write("graph.trig", lambda out: rdf_text.nquads_to_trig(folder / "graph.nq", out, {"dcterms": str(DCTERMS)}))
+    trig_prefixes = {"dcterms": str(DCTERMS)}
+    write("graph.trig", lambda out: rdf_text.nquads_to_trig(folder / "graph.nq", out, trig_prefixes))  # after graph.nq
     write("graph.jsonld", lambda out: write_jsonld(out, fact_lines, buffer_lines=max(1, buffer_lines // 3),
                                                    tmpdir=folder))
-    pgraph: PGraph = property_graph(facts, counts)
+    pgraph = property_graph(facts, counts)  # with the evidence counted in graph.nq's pass
     write("graph.graphml", lambda out: write_graphml(out, pgraph))
     write("graph.gexf", lambda out: write_gexf(out, pgraph))
     write("neo4j/nodes.csv", lambda out: write_neo4j_nodes(out, pgraph))
