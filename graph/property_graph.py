@@ -126,7 +126,9 @@ def property_graph(facts: set[Triple], evidence: Mapping[Triple, int]) -> PGraph
     nodes = tuple(_pnode(index, iri, classes) for iri in entities)
     members = set(entities)
     counts = {(str(s), str(p), str(o)): n for (s, p, o), n in evidence.items()}  # looked up by text
-    edges = [_pedge(index, s, p, o, counts) for s, p, o in index.links if s in members and o in members]
+    relations = {p: (_local(p), _labels(index, p).get("zh", "")) for p in {p for _, p, _ in index.links}}
+    edges = [PEdge(s, o, *relations[p], counts.get((s, p, o), 0), _post_titles(index, s, p, o))
+             for s, p, o in index.links if s in members and o in members]
     return PGraph(nodes, tuple(sorted(edges, key=lambda e: (e.source, e.relation, e.target))))
 
 
@@ -153,11 +155,6 @@ def _classes(index: _Index, types: Iterable[Node]) -> tuple[list[str], list[str]
         supers += [_local(p) for p in parents if _local(p) not in own + supers]
         frontier = parents
     return own, supers
-
-
-def _pedge(index: _Index, source: str, pred: str, target: str, evidence: Mapping[tuple[str, str, str], int]) -> PEdge:
-    return PEdge(source, target, _local(pred), _labels(index, pred).get("zh", ""),
-                 evidence.get((source, pred, target), 0), _post_titles(index, source, pred, target))
 
 
 def _degrees(index: _Index, iri: str, pred: str) -> float | None:
