@@ -24,7 +24,6 @@ import functools
 import io
 import itertools
 import re
-import sys
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -95,14 +94,18 @@ class _Index:
         self.backward: dict[tuple[str, str], list[str]] = defaultdict(list)
         self.iris: set[str] = set()
         self.links: list[tuple[str, str, str]] = []
-        for s, p, o in facts:  # interned: one copy of each IRI's text, whatever holds it
-            subject, pred = sys.intern(str(s)), sys.intern(str(p))
+        texts: dict[str, str] = {}  # one copy of each IRI's text, whatever holds it (not sys.intern:
+        text = texts.setdefault    # the interpreter's table would keep its size after the build)
+        for s, p, o in facts:
+            subject, pred = str(s), str(p)
+            subject, pred = text(subject, subject), text(pred, pred)
             if type(s) is URIRef:
                 self.iris.add(subject)
             if pred in _FORWARD:
                 self.forward[(subject, pred)].append(o)
             if type(o) is URIRef:  # lookups by object are by IRI only
-                obj = sys.intern(str(o))
+                obj = str(o)
+                obj = text(obj, obj)
                 self.iris.add(obj)
                 if pred in _BACKWARD:
                     self.backward[(pred, obj)].append(subject)
