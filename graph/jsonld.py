@@ -92,7 +92,7 @@ def _node_lines(fact_lines: Iterable[str]) -> Iterator[str]:
 
 
 def _node_line(node: dict[str, Any]) -> str:
-    return f"{node['@id']}\t{_JSON_SORTED.encode(_sorted_json(node))}\n"
+    return f"{node['@id']}\t{_JSON_SORTED.encode(_sorted_arrays(node))}\n"
 
 
 def _split_line(line: str) -> tuple[str, str, str]:
@@ -197,11 +197,21 @@ def _unescape(match: re.Match[str]) -> str:
     return chr(int(hex4 or hex8, 16))
 
 
-def _sorted_json(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _sorted_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        items = [_sorted_json(v) for v in value]
-        return sorted(items, key=lambda v: (str(v.get("@id", "")) if isinstance(v, dict) else "",
-                                            _JSON_SORTED.encode(v)))
-    return value
+def _sorted_arrays(node: dict[str, Any]) -> dict[str, Any]:
+    """The node object with every array in it sorted, in place. ``_add_value`` makes arrays in two
+    places only, a key's values and a language's in a language map, and puts none inside them."""
+    for key, value in node.items():
+        if isinstance(value, list):
+            node[key] = sorted(value, key=_value_order)
+        elif key in _MAP_NAMES:
+            for language, texts in value.items():
+                if isinstance(texts, list):
+                    value[language] = sorted(texts, key=_value_order)
+    return node
+
+
+_MAP_NAMES = frozenset(_LANGUAGE_MAPS.values())
+
+
+def _value_order(value: Any) -> tuple[str, str]:
+    return str(value.get("@id", "")) if isinstance(value, dict) else "", _JSON_SORTED.encode(value)

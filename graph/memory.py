@@ -20,6 +20,6 @@ CHUNK_TRIPLES: Final = 5_000
 # (jsonld.write_jsonld; 5.5 triples each on average, ~1 kB in the sort) are sorted a third as many
 # at a time, ~35 MB too (the 10 MB graph's 22,270 fit in one buffer: 28 MB, where grouping its
 # triples by subject in memory took 15 MB; 111,000 of them took 103 MB with 100,000 a buffer, 27 MB
-# with 25,000). (graph.nq is not sorted: exports.dataset_lines writes it in the records' order,
+# with 25,000). (graph.nq is not sorted: dataset.write_dataset writes it in the records' order,
 # holding one document's lines.)
 SORT_BUFFER_LINES: Final = 100_000

@@ -74,27 +74,48 @@ class PGraph:
 
 
 _RC, _ID = str(RC._NS), str(ID)
-_TYPE, _LABEL, _SUBCLASS, _LAT, _LONG = RDF.type, RDFS.label, RDFS.subClassOf, WGS84.lat, WGS84.long
+# the graph is looked up by plain strings: a str hashes and compares in C, an rdflib term's == is Python code
+_TYPE, _LABEL, _SUBCLASS, _LAT, _LONG = (str(t) for t in (RDF.type, RDFS.label, RDFS.subClassOf, WGS84.lat,
+                                                           WGS84.long))
 _POST, _GEOMETRY, _AFFILIATED, _HOLDER, _POST_IN, _POST_TITLE = (
-    RC.Post, GEO.Geometry, RC.affiliatedWith, RC.holder, RC.postIn, RC.postTitle)
+    str(t) for t in (RC.Post, GEO.Geometry, RC.affiliatedWith, RC.holder, RC.postIn, RC.postTitle))
+_FORWARD = frozenset((_TYPE, _LABEL, _SUBCLASS, _LAT, _LONG, _POST_TITLE))  # what the nodes and edges read
+_BACKWARD = frozenset((_TYPE, _HOLDER, _POST_IN))
 
 
 class _Index:
-    """The graph's triples by subject and predicate and by predicate and object: one pass
-    over ``g`` instead of one rdflib lookup per node, label and post."""
+    """What the property graph reads of ``facts``, in one pass over them: the objects (as terms) by
+    subject and predicate and the subjects by predicate and IRI object, of a few predicates; every
+    IRI; and the triples of rc: properties between IRIs (the edges, where both are entities).
+    Keys are plain strings."""
 
     def __init__(self, facts: Iterable[Triple]) -> None:
-        self.forward: dict[tuple[Node, Node], list[Node]] = defaultdict(list)
-        self.backward: dict[tuple[Node, Node], list[Node]] = defaultdict(list)
+        self.forward: dict[tuple[str, str], list[Node]] = defaultdict(list)
+        self.backward: dict[tuple[str, str], list[str]] = defaultdict(list)
+        self.iris: set[str] = set()
+        self.links: list[tuple[str, str, str]] = []
+        texts: dict[str, str] = {}  # one copy of each IRI's text, whatever holds it (not sys.intern:
+        text = texts.setdefault    # the interpreter's table would keep its size after the build)
         for s, p, o in facts:
-            self.forward[(s, p)].append(o)
-            if type(o) is URIRef:  # lookups by object are by IRI only; hashing a Literal is slow
-                self.backward[(p, o)].append(s)
+            subject, pred = str(s), str(p)
+            subject, pred = text(subject, subject), text(pred, pred)
+            if type(s) is URIRef:
+                self.iris.add(subject)
+            if pred in _FORWARD:
+                self.forward[(subject, pred)].append(o)
+            if type(o) is URIRef:  # lookups by object are by IRI only
+                obj = str(o)
+                obj = text(obj, obj)
+                self.iris.add(obj)
+                if pred in _BACKWARD:
+                    self.backward[(pred, obj)].append(subject)
+                if pred.startswith(_RC):
+                    self.links.append((subject, pred, obj))
 
-    def objects(self, subject: Node, predicate: Node) -> list[Node]:
+    def objects(self, subject: str, predicate: str) -> list[Node]:
         return self.forward.get((subject, predicate), [])
 
-    def subjects(self, predicate: Node, obj: URIRef) -> list[Node]:
+    def subjects(self, predicate: str, obj: str) -> list[str]:
         return self.backward.get((predicate, obj), [])
 
 
@@ -102,53 +123,66 @@ def property_graph(facts: set[Triple], evidence: Mapping[Triple, int]) -> PGraph
     """Entities (IRIs under id:, except posts and place geometries) and the rc: object properties
     between them; ``evidence``: the number of evidence nodes of each fact (0 if absent)."""
     index = _Index(facts)
-    posts = set(index.subjects(_TYPE, _POST))
-    geometries = set(index.subjects(_TYPE, _GEOMETRY))  # a place's point: lat/long on the place node
-    iris = {t for s, _, o in facts for t in (s, o) if type(t) is URIRef}
-    entities = sorted(t for t in iris if t.startswith(_ID) and t not in posts and t not in geometries)
-    nodes = tuple(_pnode(index, iri) for iri in entities)
+    others = set(index.subjects(_TYPE, _POST)) | set(index.subjects(_TYPE, _GEOMETRY))  # a place's point:
+    entities = sorted(t for t in index.iris if t.startswith(_ID) and t not in others)  # lat/long on the place
+    classes: dict[tuple[Node, ...], tuple[list[str], list[str]]] = {}  # nodes share a few sets of types
+    nodes = tuple(_pnode(index, iri, classes) for iri in entities)
     members = set(entities)
-    edges = [
-        PEdge(str(s), str(o), _local(p), _label(index, p, "zh"), evidence.get((s, p, o), 0),
-              _post_titles(index, s, p, o))
-        for s, p, o in facts  # the cheap tests first: a URIRef's == is Python code
-        if type(o) is URIRef and str(p).startswith(_RC) and s in members and o in members
-    ]
+    counts = {(str(s), str(p), str(o)): n for (s, p, o), n in evidence.items()}  # looked up by text
+    relations = {p: (_local(p), _labels(index, p).get("zh", "")) for p in {p for _, p, _ in index.links}}
+    edges = [PEdge(s, o, *relations[p], counts.get((s, p, o), 0), _post_titles(index, s, p, o))
+             for s, p, o in index.links if s in members and o in members]
     return PGraph(nodes, tuple(sorted(edges, key=lambda e: (e.source, e.relation, e.target))))
 
 
-def _pnode(index: _Index, iri: URIRef) -> PNode:
-    types = index.objects(iri, _TYPE)
-    own = sorted(_local(c) for c in types if isinstance(c, URIRef) and c.startswith(_RC))
-    supers: list[str] = []
-    seen: set[URIRef] = {c for c in types if isinstance(c, URIRef)}
-    frontier: list[URIRef] = sorted(seen)
-    while frontier:  # breadth first, so nearer superclasses come first; a subclass cycle ends
-        parents = sorted({p for c in frontier for p in index.objects(c, _SUBCLASS)
-                          if isinstance(p, URIRef) and p not in seen and p.startswith(_RC)})
-        seen.update(parents)
-        supers += [_local(p) for p in parents if _local(p) not in own + supers]
-        frontier = parents
-    return PNode(str(iri), _label(index, iri, "zh"), _label(index, iri, "en"), ";".join(own), tuple(own + supers),
+def _pnode(index: _Index, iri: str, classes: dict[tuple[Node, ...], tuple[list[str], list[str]]]) -> PNode:
+    types = tuple(index.objects(iri, _TYPE))
+    if types not in classes:
+        classes[types] = _classes(index, types)
+    own, supers = classes[types]
+    labels = _labels(index, iri)
+    return PNode(iri, labels.get("zh", ""), labels.get("en", ""), ";".join(own), tuple(own + supers),
                  _degrees(index, iri, _LAT), _degrees(index, iri, _LONG))
 
 
-def _degrees(index: _Index, iri: URIRef, pred: URIRef) -> float | None:
-    return min((float(o) for o in index.objects(iri, pred) if isinstance(o, Literal)), default=None)
+def _classes(index: _Index, types: Iterable[Node]) -> tuple[list[str], list[str]]:
+    """The rc: classes among ``types``, and their rc: superclasses, nearer ones first."""
+    own = sorted(_local(c) for c in types if isinstance(c, URIRef) and str.startswith(c, _RC))
+    supers: list[str] = []
+    seen = {str(c) for c in types if isinstance(c, URIRef)}
+    frontier = sorted(seen)
+    while frontier:  # breadth first, so nearer superclasses come first; a subclass cycle ends
+        parents = sorted({str(p) for c in frontier for p in index.objects(c, _SUBCLASS)
+                          if isinstance(p, URIRef) and str(p) not in seen and p.startswith(_RC)})
+        seen.update(parents)
+        supers += [_local(p) for p in parents if _local(p) not in own + supers]
+        frontier = parents
+    return own, supers
+
+
+def _degrees(index: _Index, iri: str, pred: str) -> float | None:
+    values = [float(o) for o in index.objects(iri, pred) if isinstance(o, Literal)]
+    return min(values) if values else None
 
 
 @functools.lru_cache(maxsize=1024)
-def _local(term: Node) -> str:
-    return re.split(r"[#/]", str(term))[-1]
+def _local(term: str) -> str:
+    return re.split(r"[#/]", term)[-1]
 
 
-def _label(index: _Index, term: Node, lang: str) -> str:
-    return min((str(o) for o in index.objects(term, _LABEL) if isinstance(o, Literal) and o.language == lang),
-               default="")
+def _labels(index: _Index, term: str) -> dict[str | None, str]:
+    """The least rdfs:label of ``term`` in each language."""
+    labels: dict[str | None, str] = {}
+    for o in index.objects(term, _LABEL):
+        if isinstance(o, Literal):
+            lang, text = o.language, str(o)
+            if lang not in labels or text < labels[lang]:
+                labels[lang] = text
+    return labels
 
 
-def _post_titles(index: _Index, person: Node, pred: Node, org: Node) -> str:
-    if pred != _AFFILIATED or not isinstance(person, URIRef) or not isinstance(org, URIRef):
+def _post_titles(index: _Index, person: str, pred: str, org: str) -> str:
+    if pred != _AFFILIATED:
         return ""
     posts = set(index.subjects(_HOLDER, person)) & set(index.subjects(_POST_IN, org))
     return "、".join(sorted({str(t) for post in posts for t in index.objects(post, _POST_TITLE)}))
@@ -162,6 +196,8 @@ _XSI = "http://www.w3.org/2001/XMLSchema-instance"
 _XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _XML_ATTRIBUTE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;",
                                 "\n": "&#10;", "\t": "&#09;"})
+# translate() with a table is slow on Chinese text: a search finds that most values need nothing
+_XML_TEXT_SPECIAL, _XML_ATTRIBUTE_SPECIAL = re.compile("[&<>\r]"), re.compile('[&<>"\r\n\t]')
 
 
 def xml_text(text: str) -> str:
@@ -170,7 +206,15 @@ def xml_text(text: str) -> str:
 
 
 def _attr(value: object) -> str:
-    return str(value).translate(_XML_ATTRIBUTE)
+    if type(value) is not str:
+        return str(value).translate(_XML_ATTRIBUTE)  # numbers: nothing to escape, and ASCII translates fast
+    return value.translate(_XML_ATTRIBUTE) if _XML_ATTRIBUTE_SPECIAL.search(value) else value
+
+
+def _xml_content(value: object) -> str:
+    if type(value) is not str:
+        return str(value).translate(_XML_TEXT)
+    return value.translate(_XML_TEXT) if _XML_TEXT_SPECIAL.search(value) else value
 
 
 @contextmanager
@@ -236,6 +280,7 @@ def _networkx_edge_order(edges: Iterable[PEdge]) -> Iterator[PEdge]:
 def write_graphml(out: BinaryIO, pgraph: PGraph) -> None:
     """GraphML of ``pgraph``, one node or edge element at a time."""
     ids = {key: ("d" + number, kind) for key, (number, kind) in _attribute_ids(pgraph, _node_data, _edge_data).items()}
+    node_keys, edge_keys = _keys(ids, "node"), _keys(ids, "edge")
     with _text_output(out, "xmlcharrefreplace") as text:
         text.write(f'{_XML_DECLARATION}<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="{_XSI}" '
                    'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
@@ -248,18 +293,22 @@ def write_graphml(out: BinaryIO, pgraph: PGraph) -> None:
         text.write('  <graph edgedefault="directed">\n')
         for node in pgraph.nodes:
             text.write(f'    <node id="{_attr(node.iri)}">\n'
-                       f'{_graphml_data(ids, "node", _node_data(node))}    </node>\n')
+                       f'{_graphml_data(node_keys, _node_data(node))}    </node>\n')
         for edge in _networkx_edge_order(pgraph.edges):
             text.write(f'    <edge source="{_attr(edge.source)}" target="{_attr(edge.target)}" '
-                       f'id="{_attr(edge.relation)}">\n{_graphml_data(ids, "edge", _edge_data(edge))}    </edge>\n')
+                       f'id="{_attr(edge.relation)}">\n{_graphml_data(edge_keys, _edge_data(edge))}    </edge>\n')
         text.write("  </graph>\n</graphml>\n")
 
 
-def _graphml_data(ids: Mapping[tuple[str, str], tuple[str, str]], scope: str,
-                  data: Iterable[tuple[str, str, object]]) -> str:
+def _keys(ids: Mapping[tuple[str, str], tuple[str, str]], scope: str) -> dict[str, str]:
+    """Attribute name → id, of one scope (looked up for every value)."""
+    return {name: key for (of, name), (key, _) in ids.items() if of == scope}
+
+
+def _graphml_data(keys: Mapping[str, str], data: Iterable[tuple[str, str, object]]) -> str:
     lines = []
     for name, _, value in data:
-        key, content = ids[(scope, name)][0], str(value).translate(_XML_TEXT)
+        key, content = keys[name], _xml_content(value)
         lines.append(f'      <data key="{key}">{content}</data>\n' if content else f'      <data key="{key}" />\n')
     return "".join(lines)
 
@@ -268,6 +317,7 @@ def write_gexf(out: BinaryIO, pgraph: PGraph) -> None:
     """GEXF 1.2 of ``pgraph``, one node or edge element at a time, laid out as networkx's writer lays
     it out (no <meta lastmodifieddate>: the same input gives the same bytes)."""
     ids = _attribute_ids(pgraph, _gexf_node_data, _gexf_edge_data)
+    node_keys, edge_keys = _keys(ids, "node"), _keys(ids, "edge")
     from . import __version__ as version
     with _text_output(out, "xmlcharrefreplace") as text:
         text.write(f'{_XML_DECLARATION}<gexf xmlns="http://www.gexf.net/1.2draft" xmlns:xsi="{_XSI}" '
@@ -283,29 +333,29 @@ def write_gexf(out: BinaryIO, pgraph: PGraph) -> None:
         text.write("    <nodes>\n" if pgraph.nodes else "    <nodes />\n")
         for node in pgraph.nodes:
             text.write(f'      <node id="{_attr(node.iri)}" label="{_attr(xml_text(node.label))}">\n'
-                       f'{_gexf_values(ids, "node", _gexf_node_data(node))}      </node>\n')
+                       f'{_gexf_values(node_keys, _gexf_node_data(node))}      </node>\n')
         text.write("    </nodes>\n" if pgraph.nodes else "")
         text.write("    <edges>\n" if pgraph.edges else "    <edges />\n")
         for number, edge in enumerate(_networkx_edge_order(pgraph.edges)):
             text.write(f'      <edge source="{_attr(edge.source)}" target="{_attr(edge.target)}" id="{number}">\n'
-                       f'{_gexf_values(ids, "edge", _gexf_edge_data(edge))}      </edge>\n')
+                       f'{_gexf_values(edge_keys, _gexf_edge_data(edge))}      </edge>\n')
         text.write(("    </edges>\n" if pgraph.edges else "") + "  </graph>\n</gexf>\n")
 
 
 _GEXF_FLOATS = {"inf": "INF", "-inf": "-INF", "nan": "NaN"}  # as networkx writes them
 
 
-def _gexf_values(ids: Mapping[tuple[str, str], tuple[str, str]], scope: str,
-                 data: Iterable[tuple[str, str, object]]) -> str:
+def _gexf_values(keys: Mapping[str, str], data: Iterable[tuple[str, str, object]]) -> str:
     values = []
     for name, kind, value in data:
-        shown = _GEXF_FLOATS.get(str(value), str(value)) if kind == "double" else str(value)
-        values.append(f'          <attvalue for="{ids[(scope, name)][0]}" value="{_attr(shown)}" />\n')
+        shown = _GEXF_FLOATS.get(str(value), str(value)) if kind == "double" else value
+        values.append(f'          <attvalue for="{keys[name]}" value="{_attr(shown)}" />\n')
     return "        <attvalues>\n" + "".join(values) + "        </attvalues>\n"
 
 
 # ── Neo4j CSV ────────────────────────────────────────────────────────────────────────
 
+@functools.lru_cache(maxsize=256)  # a few relations, one call per edge
 def neo4j_type(relation: str) -> str:
     """servesChain → SERVES_CHAIN (Cypher style: relationship types in upper snake case)."""
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", relation).upper()

@@ -351,10 +351,10 @@ def test_exports_small_and_hostile_property_graphs_read_back(kind: str) -> None:
 @pytest.mark.parametrize("kind", ["graphml", "gexf"])
 def test_exports_graphml_and_gexf_are_the_bytes_networkx_writes(seeds: Exported, kind: str) -> None:
     """They are written a node or edge at a time, laid out as networkx's writers lay them out (GEXF creator aside)."""
-    from graph.exports import evidence_counts, supported_records
+    from graph.exports import evidence_counts
 
     facts = set(seeds.g)
-    cases = {"seeds": property_graph(facts, evidence_counts(supported_records(seeds.records, facts))),
+    cases = {"seeds": property_graph(facts, evidence_counts(seeds.records, facts)),
              "hostile": property_graph(set(hostile_case()[0]), {}), **_small_pgraphs()}
     write = write_graphml if kind == "graphml" else write_gexf
     for name, pgraph in cases.items():
