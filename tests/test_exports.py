@@ -161,6 +161,32 @@ def test_exports_interleaved_documents_give_the_same_dataset(seeds: Exported, tm
     expected = set(ox.parse(path=str(seeds.folder / "graph.nq"), format=ox.RdfFormat.N_QUADS))
     assert set(ox.parse(path=str(tmp_path / "graph.nq"), format=ox.RdfFormat.N_QUADS)) == expected
     assert set(ox.parse(path=str(tmp_path / "graph.trig"), format=ox.RdfFormat.TRIG)) == expected
+    for name in NAMES[4:]:  # the evidence counts of the property graph are exact in any order
+        assert (seeds.folder / name).read_bytes() == (tmp_path / name).read_bytes(), name
+
+
+def test_exports_read_the_records_once(seeds: Exported, tmp_path: Path) -> None:
+    """One pass over the records (graph.nq's, which counts the evidence too): a generator will do."""
+    write_exports(seeds.g, (record for record in seeds.records), tmp_path)
+    for name in NAMES:
+        assert (seeds.folder / name).read_bytes() == (tmp_path / name).read_bytes(), name
+
+
+def test_exports_evidence_digest_is_the_sha1_of_the_json_key() -> None:
+    """The digest is formatted without the JSON encoder for str and int keys: the same text as the encoder's."""
+    import hashlib
+
+    from graph.dataset import evidence_digest
+
+    def expected(record: dict[str, Any]) -> bytes:
+        key = [record[k] for k in ("doc", "sentence", "rule", "s", "p", "o")]
+        return hashlib.sha1(json.dumps(key, ensure_ascii=False).encode("utf-8")).digest()[:8]
+
+    base = {"doc": "新闻 稿/第一篇 (1).txt", "sentence": 3, "rule": "evil.0", "s": "urn:s", "p": "urn:p", "o": "urn:o"}
+    cases = [base, {**base, "o": 20}, {**base, "sentence": True}, {**base, "o": 2.5}, {**base, "o": None}]
+    cases += [{**base, "s": text, "rule": text} for text in HOSTILE]
+    for record in cases:
+        assert evidence_digest(record) == expected(record), record
 
 
 # ── RDF: N-Triples, TriG, N-Quads ────────────────────────────────────────────────────

@@ -105,3 +105,28 @@ def test_spooled_ntriples_file_is_removed_when_the_block_raises(tmp_path: Path) 
         with spooled_ntriples(_triples(), tmp_path, buffer_lines=2):
             raise KeyError("a stage failed")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_rdf_text_copy_lines_of_a_line_file_are_the_bytes_write_lines_writes(tmp_path: Path) -> None:
+    import io
+
+    from graph.rdf_text import LineFile, copy_lines, write_lines
+
+    lines = sorted(set(_lines(3000)))
+    (tmp_path / "lines.nt").write_bytes("".join(lines).encode("utf-8"))
+    copied, written = io.BytesIO(), io.BytesIO()
+    copy_lines(copied, LineFile(tmp_path / "lines.nt"))
+    write_lines(written, lines)
+    assert copied.getvalue() == written.getvalue()
+    listed = io.BytesIO()
+    copy_lines(listed, lines)  # not a LineFile: written
+    assert listed.getvalue() == written.getvalue()
+
+
+def test_rdf_text_literal_text_escapes_what_the_table_escapes() -> None:
+    """The search that skips translate() finds every character the escape table has, and no other."""
+    from graph.rdf_text import _ESCAPES, LiteralText
+
+    for code in [*range(0x100), 0x2028, 0x3000, 0xFEFF, 0x1F600]:
+        text = f"甲{chr(code)}乙"
+        assert LiteralText(text) == '"' + text.translate(_ESCAPES) + '"', hex(code)
