@@ -6,79 +6,29 @@ grammar, chains, bodies, persons), each seeing the mentions found before it.
 Per document, two passes: the first learns the names a document introduces
 (declared abbreviations 以下简称“昌飞”, person names, short forms of company
 names); the second matches them everywhere in the document. Bare phrases such
-as 产业链党委 resolve to the nearest committee mentioned before them.
+as 产业链党委 resolve to the nearest committee mentioned before them. What a document
+teaches and refers back to is in document_names.py.
 """
 
 from __future__ import annotations
 
 import bisect
 import functools
-import itertools
 import re
 from dataclasses import replace
 
 from .canonical import canonical_name
+from .document_names import DocumentNames, attach_abbreviations, learn_names, resolve_anaphors
 from .encoding import Encoded, encode, place_all
 from .lexicon import LexEntry, Lexicon
 from .model import Mention, Sentence
-from .places import ancestors, load_divisions
+from .places import ancestors
 from .rules import CLASS_CHARS, Rule, RuleSet
 
 _PLACE_CHAR = CLASS_CHARS["Place"]
 _MENTION_CHARS = frozenset(CLASS_CHARS.values())  # a set: ``in dict.values()`` is a scan
 _KEEP_IN_NAMES = {CLASS_CHARS[c] for c in ("Place", "Enterprise", "PartyOrganization", "ChainPartyCommittee",
                                             "GovernmentBody", "ResearchInstitution", "IndustrialChain")}
-_ABBREVIATION = re.compile(r"^[（(](?:以下简称|下称|简称|以下称)[“\"‘]([^”\"’]{1,16})[”\"’][）)]")
-_LEGAL_FORMS = re.compile(r"(?:集团股份有限公司|集团有限责任公司|集团有限公司|股份有限公司|有限责任公司|有限公司|股份公司)$")
-ANAPHOR_WINDOW = 4  # sentences back within the article
-
-
-class DocumentNames:
-    """Names a document introduces: surface → (canonical name, class, how it was learned),
-    and where each of them occurs in the document's sentences.
-
-    A surface is looked for once, when it is learned, in all the sentences joined: the
-    sentences after it then know it without a search of their own, and the second pass
-    asks which sentences hold a name learned at or after them."""
-
-    def __init__(self, texts: list[str]) -> None:
-        self.learned: dict[str, tuple[str, str, str]] = {}
-        self.templates: dict[str, Mention] = {}  # full name → the mention that named it
-        self.changed: dict[str, int] = {}  # surface → last sentence whose learning changed it
-        self._texts = texts
-        self._joined = "\n".join(texts)
-        self._bases = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
-        self._hits: list[list[tuple[int, int, str]]] = [[] for _ in texts]  # per sentence: (start, end, surface)
-
-    def add(self, surface: str, name: str, cls: str, how: str, index: int, template: Mention | None = None) -> None:
-        if len(surface) >= 2 and surface not in self.learned:
-            self.learned[surface] = (name, cls, how)
-            self.changed[surface] = index
-            self._locate(surface)
-        if template is not None and name not in self.templates:
-            self.templates[name] = template
-            for known, (canonical, _, _) in self.learned.items():  # a template changes how these are read
-                if canonical == name:
-                    self.changed[known] = index
-
-    def _locate(self, surface: str) -> None:
-        """Every occurrence (overlapping) of ``surface`` inside one sentence."""
-        at = self._joined.find(surface)
-        while at >= 0:
-            k = bisect.bisect_right(self._bases, at) - 1
-            start = at - self._bases[k]
-            if start + len(surface) <= len(self._texts[k]):  # not across the joint of two sentences
-                self._hits[k].append((start, start + len(surface), surface))
-            at = self._joined.find(surface, at + 1)
-
-    def find(self, k: int) -> list[tuple[int, int, str]]:
-        """Occurrences of the names learned so far in sentence ``k`` (position in the document's list)."""
-        return self._hits[k]
-
-    def learned_since(self, k: int, index: int) -> bool:
-        """Whether a name learned at sentence ``index`` or after it occurs in sentence ``k``: only
-        then can a second look find more than the first did."""
-        return any(self.changed[surface] >= index for _, _, surface in self._hits[k])
 
 
 def find_document_mentions(sentences: list[Sentence], lexicon: Lexicon, rules: RuleSet) -> dict[int, list[Mention]]:
@@ -89,12 +39,12 @@ def find_document_mentions(sentences: list[Sentence], lexicon: Lexicon, rules: R
     first = []
     for k, sent in enumerate(sentences):
         first.append(_sentence_mentions(sent, places[k] + names.find(k), lexicon, rules, names, codes))
-        _learn(sent, first[k], names)
+        learn_names(sent, first[k], names)
     # The first pass already knew every name learned before a sentence; look again only
     # where a name learned later occurs.
     found = {s.index: _sentence_mentions(s, places[k] + names.find(k), lexicon, rules, names, codes)
              if names.learned_since(k, s.index) else first[k] for k, s in enumerate(sentences)}
-    return _resolve_anaphors(sentences, found)
+    return resolve_anaphors(sentences, found)
 
 
 # -- gazetteer ---------------------------------------------------------------
@@ -190,7 +140,7 @@ def _sentence_mentions(sent: Sentence, hits: list[tuple[int, int, str]], lexicon
             mentions = place_all(mentions, new)
             enc = encode(sent.text, mentions)
             todo, k = tuple(j for j in rules.name_filter.possible(enc.text) if j > i), 0
-    return _attach_abbreviations(sent.text, mentions)
+    return attach_abbreviations(sent.text, mentions)
 
 
 def _mentions_from_match(rule: Rule, match: re.Match[str], enc: Encoded, text: str,
@@ -340,109 +290,3 @@ def _split_mentions(rule: Rule, match: re.Match[str], enc: Encoded, text: str,
             out.append(Mention(text[nstart:nend], rule.cls, nstart, nend, name, f"name:{rule.id}"))
         start = end + 1
     return out
-
-
-# -- document-level names --------------------------------------------------------
-
-def _attach_abbreviations(text: str, mentions: list[Mention]) -> list[Mention]:
-    """Stretch a mention over a following （以下简称“X”） so lists read through it."""
-    out: list[Mention] = []
-    covered = -1  # end of the last declaration absorbed: mentions inside it go
-    for mention in mentions:
-        if mention.start < covered:
-            continue
-        match = _ABBREVIATION.match(text[mention.end:])
-        if match:
-            mention = replace(mention, end=mention.end + match.end(), attrs=mention.attrs + (("abbreviation", match[1]),))
-            covered = mention.end
-        out.append(mention)
-    return out
-
-
-def _learn(sent: Sentence, mentions: list[Mention], names: DocumentNames) -> None:
-    at = sent.index
-    for mention in mentions:
-        abbreviation = mention.attr("abbreviation")
-        if abbreviation:
-            names.add(abbreviation, mention.name, mention.cls, "declared", at)
-        if mention.cls == "Place" and mention.found_by.startswith("name:"):
-            names.add(mention.name, mention.name, "Place", "place", at, mention)
-        if mention.cls == "Person" and mention.found_by.startswith("name:"):
-            names.add(mention.name, mention.name, "Person", "person", at, mention)
-        if mention.cls == "Enterprise" and mention.found_by.startswith("name:"):
-            names.add(mention.name, mention.name, "Enterprise", "name", at, mention)  # so the full name outranks its short forms
-            for short in company_short_forms(mention):
-                names.add(short, mention.name, "Enterprise", "derived", at)
-
-
-def company_short_forms(mention: Mention) -> list[str]:
-    """江西天一航空装备有限公司 → 天一航空装备有限公司, 天一航空装备; 瑞昌市人民冲压有限公司 → 人民冲压有限公司."""
-    name = mention.name
-    forms = []
-    prefix = next((m for role, m in mention.parts if role == "place" and name.startswith(m.text)), None)
-    stripped = name[len(prefix.text):] if prefix is not None else name
-    if stripped != name and len(stripped) >= 6:
-        forms.append(stripped)
-    stem = _LEGAL_FORMS.sub("", stripped)
-    group = re.match(r"^.{2,8}?集团", stem)
-    if group and len(stem) - group.end() >= 3:
-        stem = stem[group.end():]
-    if stem != stripped and len(stem) >= 4:
-        forms.append(stem)
-    return forms
-
-
-def _resolve_anaphors(sentences: list[Sentence], found: dict[int, list[Mention]]) -> dict[int, list[Mention]]:
-    """Bare phrases take their referent from the text before them, within the article:
-    产业链党委 the committee named last (a few sentences back), 省委组织部 the province named last."""
-    out: dict[int, list[Mention]] = {}
-    recent: list[tuple[int, Mention]] = []  # (sentence index, mention), this article only
-    article = None
-    for sent in sentences:
-        if sent.article_index != article:
-            recent, article = [], sent.article_index
-        kept = []
-        for mention in found[sent.index]:
-            resolved = _resolve(mention, recent, sent.index)
-            if resolved is None:
-                continue
-            kept.append(resolved)
-            recent += [(sent.index, m) for m in _with_parts(resolved)]
-        out[sent.index] = kept
-    return out
-
-
-def _with_parts(mention: Mention) -> list[Mention]:
-    return [p for _, part in mention.parts for p in _with_parts(part)] + [mention]
-
-
-def _resolve(mention: Mention, recent: list[tuple[int, Mention]], index: int) -> Mention | None:
-    if mention.attr("anaphor") == "?":
-        target = next((m for i, m in reversed(recent) if m.cls == mention.cls and index - i <= ANAPHOR_WINDOW
-                       and not m.attr("anaphor")), None)
-        if target is None:
-            return None
-        return replace(mention, name=target.name, parts=target.parts, attrs=(("anaphor", target.text),))
-    elided = mention.attr("elided")
-    if elided:
-        place = next((m for _, m in reversed(recent) if m.cls == "Place" and _has_level(m, elided)), None)
-        if place is None:
-            return None
-        attrs = tuple(a for a in mention.attrs if a[0] != "elided")
-        return replace(mention, name=place.name + mention.name[len(elided):], parts=(("place", place),), attrs=attrs)
-    return mention
-
-
-def _has_level(place: Mention, unit: str) -> bool:
-    """省 → a province, 市 → a city (or a municipality), 县 → a county, 区 → a district or zone."""
-    level, name = place.attr("level"), place.name
-    if unit == "省":
-        return level == "province" and not name.endswith("市")
-    if unit == "市":
-        return name.endswith("市") and level in ("prefecture", "province")
-    return name.endswith(unit) and level in ("county", "")
-
-
-def division_parent(code: str) -> str:
-    div = load_divisions().get(code)
-    return div.parent or "" if div else ""

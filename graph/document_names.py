@@ -1,0 +1,170 @@
+"""The names a document introduces and refers back to (stage 3, with mentions.py).
+
+``DocumentNames`` holds what a document teaches: declared abbreviations (以下简称“昌飞”,
+stretched over by ``attach_abbreviations``), person and place names, company names and
+their short forms (``learn_names``). ``resolve_anaphors`` gives bare phrases their referent
+from the text before them: 产业链党委 the committee named last, 省委组织部 the province named last.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from dataclasses import replace
+
+from .model import Mention, Sentence
+
+__all__ = ["ANAPHOR_WINDOW", "DocumentNames", "attach_abbreviations", "company_short_forms", "learn_names",
+           "resolve_anaphors"]
+
+_ABBREVIATION = re.compile(r"^[（(](?:以下简称|下称|简称|以下称)[“\"‘]([^”\"’]{1,16})[”\"’][）)]")
+_LEGAL_FORMS = re.compile(r"(?:集团股份有限公司|集团有限责任公司|集团有限公司|股份有限公司|有限责任公司|有限公司|股份公司)$")
+ANAPHOR_WINDOW = 4  # sentences back within the article
+
+
+class DocumentNames:
+    """Names a document introduces: surface → (canonical name, class, how it was learned),
+    and where each of them occurs in the document's sentences.
+
+    A surface is looked for once, when it is learned, in all the sentences joined: the
+    sentences after it then know it without a search of their own, and the second pass
+    asks which sentences hold a name learned at or after them."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.learned: dict[str, tuple[str, str, str]] = {}
+        self.templates: dict[str, Mention] = {}  # full name → the mention that named it
+        self.changed: dict[str, int] = {}  # surface → last sentence whose learning changed it
+        self._texts = texts
+        self._joined = "\n".join(texts)
+        self._bases = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+        self._hits: list[list[tuple[int, int, str]]] = [[] for _ in texts]  # per sentence: (start, end, surface)
+
+    def add(self, surface: str, name: str, cls: str, how: str, index: int, template: Mention | None = None) -> None:
+        if len(surface) >= 2 and surface not in self.learned:
+            self.learned[surface] = (name, cls, how)
+            self.changed[surface] = index
+            self._locate(surface)
+        if template is not None and name not in self.templates:
+            self.templates[name] = template
+            for known, (canonical, _, _) in self.learned.items():  # a template changes how these are read
+                if canonical == name:
+                    self.changed[known] = index
+
+    def _locate(self, surface: str) -> None:
+        """Every occurrence (overlapping) of ``surface`` inside one sentence."""
+        at = self._joined.find(surface)
+        while at >= 0:
+            k = bisect.bisect_right(self._bases, at) - 1
+            start = at - self._bases[k]
+            if start + len(surface) <= len(self._texts[k]):  # not across the joint of two sentences
+                self._hits[k].append((start, start + len(surface), surface))
+            at = self._joined.find(surface, at + 1)
+
+    def find(self, k: int) -> list[tuple[int, int, str]]:
+        """Occurrences of the names learned so far in sentence ``k`` (position in the document's list)."""
+        return self._hits[k]
+
+    def learned_since(self, k: int, index: int) -> bool:
+        """Whether a name learned at sentence ``index`` or after it occurs in sentence ``k``: only
+        then can a second look find more than the first did."""
+        return any(self.changed[surface] >= index for _, _, surface in self._hits[k])
+
+
+def attach_abbreviations(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Stretch a mention over a following （以下简称“X”） so lists read through it."""
+    out: list[Mention] = []
+    covered = -1  # end of the last declaration absorbed: mentions inside it go
+    for mention in mentions:
+        if mention.start < covered:
+            continue
+        match = _ABBREVIATION.match(text[mention.end:])
+        if match:
+            mention = replace(mention, end=mention.end + match.end(), attrs=mention.attrs + (("abbreviation", match[1]),))
+            covered = mention.end
+        out.append(mention)
+    return out
+
+
+def learn_names(sent: Sentence, mentions: list[Mention], names: DocumentNames) -> None:
+    at = sent.index
+    for mention in mentions:
+        abbreviation = mention.attr("abbreviation")
+        if abbreviation:
+            names.add(abbreviation, mention.name, mention.cls, "declared", at)
+        if mention.cls == "Place" and mention.found_by.startswith("name:"):
+            names.add(mention.name, mention.name, "Place", "place", at, mention)
+        if mention.cls == "Person" and mention.found_by.startswith("name:"):
+            names.add(mention.name, mention.name, "Person", "person", at, mention)
+        if mention.cls == "Enterprise" and mention.found_by.startswith("name:"):
+            names.add(mention.name, mention.name, "Enterprise", "name", at, mention)  # so the full name outranks its short forms
+            for short in company_short_forms(mention):
+                names.add(short, mention.name, "Enterprise", "derived", at)
+
+
+def company_short_forms(mention: Mention) -> list[str]:
+    """江西天一航空装备有限公司 → 天一航空装备有限公司, 天一航空装备; 瑞昌市人民冲压有限公司 → 人民冲压有限公司."""
+    name = mention.name
+    forms = []
+    prefix = next((m for role, m in mention.parts if role == "place" and name.startswith(m.text)), None)
+    stripped = name[len(prefix.text):] if prefix is not None else name
+    if stripped != name and len(stripped) >= 6:
+        forms.append(stripped)
+    stem = _LEGAL_FORMS.sub("", stripped)
+    group = re.match(r"^.{2,8}?集团", stem)
+    if group and len(stem) - group.end() >= 3:
+        stem = stem[group.end():]
+    if stem != stripped and len(stem) >= 4:
+        forms.append(stem)
+    return forms
+
+
+def resolve_anaphors(sentences: list[Sentence], found: dict[int, list[Mention]]) -> dict[int, list[Mention]]:
+    """Bare phrases take their referent from the text before them, within the article:
+    产业链党委 the committee named last (a few sentences back), 省委组织部 the province named last."""
+    out: dict[int, list[Mention]] = {}
+    recent: list[tuple[int, Mention]] = []  # (sentence index, mention), this article only
+    article = None
+    for sent in sentences:
+        if sent.article_index != article:
+            recent, article = [], sent.article_index
+        kept = []
+        for mention in found[sent.index]:
+            resolved = _resolve(mention, recent, sent.index)
+            if resolved is None:
+                continue
+            kept.append(resolved)
+            recent += [(sent.index, m) for m in _with_parts(resolved)]
+        out[sent.index] = kept
+    return out
+
+
+def _with_parts(mention: Mention) -> list[Mention]:
+    return [p for _, part in mention.parts for p in _with_parts(part)] + [mention]
+
+
+def _resolve(mention: Mention, recent: list[tuple[int, Mention]], index: int) -> Mention | None:
+    if mention.attr("anaphor") == "?":
+        target = next((m for i, m in reversed(recent) if m.cls == mention.cls and index - i <= ANAPHOR_WINDOW
+                       and not m.attr("anaphor")), None)
+        if target is None:
+            return None
+        return replace(mention, name=target.name, parts=target.parts, attrs=(("anaphor", target.text),))
+    elided = mention.attr("elided")
+    if elided:
+        place = next((m for _, m in reversed(recent) if m.cls == "Place" and _has_level(m, elided)), None)
+        if place is None:
+            return None
+        attrs = tuple(a for a in mention.attrs if a[0] != "elided")
+        return replace(mention, name=place.name + mention.name[len(elided):], parts=(("place", place),), attrs=attrs)
+    return mention
+
+
+def _has_level(place: Mention, unit: str) -> bool:
+    """省 → a province, 市 → a city (or a municipality), 县 → a county, 区 → a district or zone."""
+    level, name = place.attr("level"), place.name
+    if unit == "省":
+        return level == "province" and not name.endswith("市")
+    if unit == "市":
+        return name.endswith("市") and level in ("prefecture", "province")
+    return name.endswith(unit) and level in ("county", "")
