@@ -169,7 +169,6 @@ def write_dataset(out: BinaryIO, fact_lines: Iterable[str], records: Iterable[Ma
     with tempfile.TemporaryFile(dir=tmpdir) as spool:  # no name: removed however the block ends
         named = _NamedGraphs(spool)
         rdf_text.write_lines(out, _provenance(records, lookup, counts, named))
-        named.flush()
         spool.seek(0)
         shutil.copyfileobj(spool, out, 1 << 20)
     return counts.per_fact
@@ -177,13 +176,12 @@ def write_dataset(out: BinaryIO, fact_lines: Iterable[str], records: Iterable[Ma
 
 class _NamedGraphs:
     """Each record's fact in its article's graph, once for each run of records of one article,
-    written to ``spool`` a chunk of lines at a time."""
+    written to ``spool`` (a buffered file: it gathers the lines into chunks itself)."""
 
-    def __init__(self, spool: IO[bytes], chunk: int = 2_000) -> None:
-        self.spool, self.chunk = spool, chunk
+    def __init__(self, spool: IO[bytes]) -> None:
+        self.spool = spool
         self.article: str | None = None
         self.seen: set[str] = set()
-        self.pending: list[str] = []
 
     def add(self, fact: FactText, article: str) -> None:
         if article != self.article:
@@ -192,13 +190,7 @@ class _NamedGraphs:
         line = f"{s} {p} {o} {article} .\n"  # a line hashes faster than rdflib terms
         if line not in self.seen:
             self.seen.add(line)
-            self.pending.append(line)
-            if len(self.pending) >= self.chunk:
-                self.flush()
-
-    def flush(self) -> None:
-        self.spool.write("".join(self.pending).encode("utf-8"))
-        self.pending.clear()
+            self.spool.write(line.encode("utf-8"))
 
 
 def _provenance(records: Iterable[Mapping[str, Any]], lookup: FactLookup, counts: EvidenceCounts,
