@@ -112,7 +112,7 @@ def _stages(folder: Path, *, memory: bool) -> dict[str, Any]:
         DocumentResult
     from graph.resolution import FactTriple, provenance_records, resolve_table
     from graph.mentions import find_document_mentions
-    from graph.rdf import graph_triples
+    from graph.rdf import graph_lines
     from graph.rdf_text import spooled_ntriples
     from graph.record_file import spooled_records
     from graph.result_file import spooled_results
@@ -140,17 +140,17 @@ def _stages(folder: Path, *, memory: bool) -> dict[str, Any]:
         triples: set[FactTriple] = set()  # filled as the records are made, as in a build
         records = st.run("resolve", lambda: spools.enter_context(
             spooled_records(provenance_records(table, results, triples), out)))
-        g = st.run("rdf", lambda: graph_triples(table, triples, load_ontology()))
+        lines = st.run("rdf", lambda: spools.enter_context(spooled_ntriples(
+            graph_lines(table, triples, load_ontology()), out, buffer_lines=SORT_BUFFER_LINES)))
         entities = len(table.entities)
         del table, triples
-        lines = st.run("rdf", lambda: spools.enter_context(spooled_ntriples(g, out, buffer_lines=SORT_BUFFER_LINES)))
         findings = st.run("validate", lambda: validate_lines(lines))
-        st.run("serialize", lambda: write_turtle(g, out / "graph.ttl", lines))
+        st.run("serialize", lambda: write_turtle(lines, out / "graph.ttl"))
         st.run("serialize", lambda: records.copy_to(out / "provenance.jsonl"))
         turtle_bytes = (out / "graph.ttl").stat().st_size
-        st.run("export", lambda: write_exports(g, records, out, lines))
-        st.run("view", lambda: render_html(g, records, out / "graph.html"))
-        return {"stages": st.rows, **counts, "facts": len(records), "entities": entities, "triples": len(g),
+        st.run("export", lambda: write_exports(lines, records, out))
+        st.run("view", lambda: render_html(lines, records, out / "graph.html"))
+        return {"stages": st.rows, **counts, "facts": len(records), "entities": entities, "triples": lines.count,
                 "violations": len(findings), "turtle_bytes": turtle_bytes}
 
 

@@ -40,8 +40,7 @@ from graph.documents import SUFFIXES, read_document
 from graph.export import provenance_text, write_atomic
 from graph.model import Diagnostic
 from graph.pipeline import DocumentResult, extract_document, load_resources
-from graph.rdf import graph_triples
-from graph.rdf_text import ntriples_lines
+from graph.rdf import graph_lines
 from graph.resolution import fact_records, resolve_results
 from graph.validation import load_ontology
 
@@ -81,15 +80,14 @@ def extract_shard(paths: list[str]) -> tuple[list[tuple[str, DocumentResult]], l
 def write_shard(table: Any, results: list[DocumentResult], output: str, index: int) -> int:
     """Step 3, on a worker: the shard's facts (no entity declarations) as N-Triples, and their provenance."""
     triples, records = fact_records(table, results)
-    g = graph_triples(_facts_only(), triples)
-    lines = ntriples_lines(g)
+    lines = sorted(set(graph_lines(_facts_only(), triples)))
     write_atomic(Path(output) / f"shard-{index:04d}.nt", "".join(lines))
     write_atomic(Path(output) / f"shard-{index:04d}.jsonl", provenance_text(records))
     return len(lines)
 
 
 def _facts_only() -> Any:
-    """An entity table with no entities: graph_triples then gives only the fact triples."""
+    """An entity table with no entities: graph_lines then gives only the fact triples."""
     return SimpleNamespace(entities={}, place_facts=[])
 
 
@@ -105,8 +103,8 @@ def run(client: Any, folder: Path, output: Path, shard_count: int) -> dict[str, 
     table, triples, _records = resolve_results(results)
     # Entity declarations, labels, places and the ontology terms the facts use: the whole
     # graph less the fact triples, which the shards write.
-    entities = graph_triples(table, triples, load_ontology()) - graph_triples(_facts_only(), triples)
-    write_atomic(output / "entities.nt", "".join(ntriples_lines(entities)))
+    entities = sorted(set(graph_lines(table, triples, load_ontology())) - set(graph_lines(_facts_only(), triples)))
+    write_atomic(output / "entities.nt", "".join(entities))
     shared = client.scatter(table, broadcast=True)
     counts = client.gather([client.submit(write_shard, shared, [r for _, r in shard], str(output), i, pure=False)
                             for i, (shard, _) in enumerate(extracted)])

@@ -33,20 +33,18 @@ import json
 import shutil
 import tempfile
 from collections import defaultdict
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, BinaryIO, Iterable, Iterator, Mapping
 
 from rdflib import RDF, URIRef
 from rdflib.namespace import DCTERMS, PROV
-from rdflib.term import Node
 
 from . import rdf_text
-from .rdf_text import LiteralText, Triple, nt_term
+from .rdf_text import LiteralText, nt_term
 from .rules import DATA_PROPERTIES
 from .vocab import ID, RC
 
-__all__ = ["EvidenceCounts", "FactLookup", "article_iri", "document_iri", "evidence_digest", "write_dataset"]
+__all__ = ["EvidenceCounts", "FactLookup", "FactText", "article_iri", "document_iri", "evidence_digest", "write_dataset"]
 
 # json.dumps(…, ensure_ascii=False) makes an encoder each call: a third of its time on small values
 _JSON = json.JSONEncoder(ensure_ascii=False)
@@ -91,29 +89,31 @@ _EVIDENCE = f"{ID}evidence/"  # the evidence IRI as text: a URIRef checks its ch
 
 # ── the facts that records name ──────────────────────────────────────────────────────
 
-@dataclass(frozen=True, slots=True)
-class FactText:
-    """A triple of the graph, and its terms in N-Triples form."""
-    triple: Triple
-    terms: tuple[str, str, str]
-
-
-_DATA_PREDICATES = frozenset(RC[name] for name in DATA_PROPERTIES)
+# a fact by its terms in N-Triples form: what graph.nq writes, and what counts its evidence
+FactText = tuple[str, str, str]
+_RC_NT = f"<{RC._NS}"
+_DATA_PREDICATES = frozenset(f"<{RC[name]}>" for name in DATA_PROPERTIES)
 
 
 class FactLookup:
-    """The triple of ``facts`` that a record names, looked up once per (subject, predicate, object)
+    """The fact of the graph that a record names, looked up once per (subject, predicate, object)
     of the records: they name the same facts again and again. A data property's record names the
-    literal by its lexical form (the first object of the subject and predicate that has it)."""
+    literal by its lexical form (the first object of the subject and predicate that has it).
 
-    def __init__(self, facts: set[Triple]) -> None:
-        self.facts = facts
-        self.literals: dict[tuple[Node, Node], list[Node]] = defaultdict(list)
-        for s, p, o in facts:
-            if p in _DATA_PREDICATES:
-                self.literals[(s, p)].append(o)
+    Made in one pass over the graph's N-Triples ``lines``, it keeps what records can name: the
+    lines of rc: properties between IRIs, and the literals of rc: data properties."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self.facts: set[str] = set()
+        self.literals: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for line in lines:  # "<s> <p> o .": a graph's lines are canonical N-Triples
+            s, p, o = line.split(" ", 2)
+            if p.startswith(_RC_NT):
+                if p in _DATA_PREDICATES:
+                    self.literals[(s, p)].append(o[:-3])
+                elif o.startswith("<"):
+                    self.facts.add(line)
         self.found: dict[tuple[Any, Any, Any, bool], FactText | None] = {}
-        self.iris: dict[str, URIRef] = {}  # a URIRef checks its characters in Python when made
 
     def __call__(self, record: Mapping[str, Any]) -> FactText | None:
         key = (record["s"], record["p"], record["o"], record.get("p_name") in DATA_PROPERTIES)
@@ -122,45 +122,39 @@ class FactLookup:
         return self.found[key]
 
     def _find(self, s: str, p: str, o: Any, data: bool) -> FactText | None:
-        subj, pred = self._iri(s), self._iri(p)
-        if data:
-            obj: Node | None = next((t for t in self.literals.get((subj, pred), ()) if str(t) == str(o)), None)
-        else:
-            obj = self._iri(o)
-        if obj is None or (subj, pred, obj) not in self.facts:
-            return None
-        return FactText((subj, pred, obj), (nt_term(subj), nt_term(pred), nt_term(obj)))
-
-    def _iri(self, text: str) -> URIRef:
-        if text not in self.iris:
-            self.iris[text] = URIRef(text)
-        return self.iris[text]
+        subj, pred = f"<{s}>", f"<{p}>"
+        if data:  # the literal's quoted lexical form, then its datatype or language, if any
+            quoted = LiteralText(str(o))
+            return next(((subj, pred, t) for t in self.literals.get((subj, pred), ())
+                         if t == quoted or t.startswith((f"{quoted}^^", f"{quoted}@"))), None)
+        obj = f"<{o}>"
+        return (subj, pred, obj) if f"{subj} {pred} {obj} .\n" in self.facts else None
 
 
 class EvidenceCounts:
     """Distinct evidence nodes (document, sentence, rule) per fact, as in graph.trig."""
 
     def __init__(self) -> None:
-        self.per_fact: dict[Triple, int] = {}
+        self.per_fact: dict[FactText, int] = {}
         self.seen: set[bytes] = set()  # an evidence node states one fact: its digest is enough
 
-    def add(self, triple: Triple, evidence: bytes) -> None:
-        """Count the ``evidence`` node (its digest) of ``triple``, unless it was counted already."""
+    def add(self, fact: FactText, evidence: bytes) -> None:
+        """Count the ``evidence`` node (its digest) of ``fact``, unless it was counted already."""
         if evidence not in self.seen:
             self.seen.add(evidence)
-            self.per_fact[triple] = self.per_fact.get(triple, 0) + 1
+            self.per_fact[fact] = self.per_fact.get(fact, 0) + 1
 
     def add_records(self, records: Iterable[Mapping[str, Any]], lookup: FactLookup) -> None:
         for record in records:
             fact = lookup(record)
             if fact is not None:
-                self.add(fact.triple, evidence_digest(record))
+                self.add(fact, evidence_digest(record))
 
 
 # ── graph.nq ─────────────────────────────────────────────────────────────────────────
 
 def write_dataset(out: BinaryIO, fact_lines: Iterable[str], records: Iterable[Mapping[str, Any]],
-                  lookup: FactLookup, *, tmpdir: Path | None = None) -> dict[Triple, int]:
+                  lookup: FactLookup, *, tmpdir: Path | None = None) -> dict[FactText, int]:
     """graph.nq into ``out``: ``fact_lines`` (the graph's sorted N-Triples lines), the provenance of
     ``records`` (in a build's order), then the named graphs, spooled to a temporary file in
     ``tmpdir`` on the way. Returns the number of evidence nodes of each fact."""
@@ -186,7 +180,7 @@ class _NamedGraphs:
     def add(self, fact: FactText, article: str) -> None:
         if article != self.article:
             self.article, self.seen = article, set()
-        s, p, o = fact.terms
+        s, p, o = fact
         line = f"{s} {p} {o} {article} .\n"  # a line hashes faster than rdflib terms
         if line not in self.seen:
             self.seen.add(line)
@@ -206,7 +200,7 @@ def _provenance(records: Iterable[Mapping[str, Any]], lookup: FactLookup, counts
         if fact is None:
             continue
         digest, article = evidence_digest(record), _article(record["doc"], record["article"])
-        counts.add(fact.triple, digest)
+        counts.add(fact, digest)
         named.add(fact, article)
         if record["doc"] != doc:
             doc, said, evidence = record["doc"], set(), set()
@@ -259,7 +253,7 @@ def _rule_literal(rule: str) -> str:
 
 def _evidence_lines(record: Mapping[str, Any], fact: FactText, digest: bytes, article: str) -> str:
     """The evidence node's 8 lines as one string (one item to pass along, not 8)."""
-    s, p, o = fact.terms
+    s, p, o = fact
     ev = f"<{_EVIDENCE}{digest.hex()}>"
     return (f"{ev} {_NT_TYPE} {_NT_ENTITY} .\n{ev} {_NT_TYPE} {_NT_STATEMENT} .\n"  # TriG: "a x, y"
             f"{ev} {_NT_VALUE} {LiteralText(record['sentence_text'], 'zh')} .\n{ev} {_NT_DERIVED} {article} .\n"

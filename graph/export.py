@@ -8,12 +8,9 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Iterable, Iterator, Mapping
+from typing import Any, BinaryIO, Iterable, Iterator, Mapping
 
 from .entities import Merge
-
-if TYPE_CHECKING:
-    from .rdf_text import Triple
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
@@ -72,13 +69,13 @@ def remove_stale_temporaries(folder: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
-def write_turtle(g: Iterable[Triple], path: Path, lines: Iterable[str] | None = None) -> None:
-    """graph.ttl, streamed (see ``rdf_text.write_turtle``); ``lines``: the sorted N-Triples lines of
-    ``g``, when the caller has them already."""
+def write_turtle(lines: Iterable[str], path: Path) -> None:
+    """graph.ttl of the graph whose sorted N-Triples ``lines`` are given, streamed (see
+    ``rdf_text.write_turtle``)."""
     from . import rdf_text
 
     with atomic_file(path) as out:
-        rdf_text.write_turtle(out, rdf_text.ntriples_lines(g) if lines is None else lines)
+        rdf_text.write_turtle(out, lines)
 
 
 def provenance_lines(records: Iterable[Mapping[str, Any]]) -> Iterator[str]:

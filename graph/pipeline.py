@@ -37,7 +37,6 @@ from .rules import RuleSet, load_rules
 
 if TYPE_CHECKING:
     from .cache import DocumentCache
-    from .rdf_text import Triple
     from .record_file import RecordFile
     from .result_file import ResultFile
     from .validation import Finding
@@ -270,7 +269,7 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
     files are refused (D006). ``validation_chunk`` and ``sort_buffer``: see memory.py.
     """
     from .export import remove_stale_temporaries
-    from .rdf import graph_triples
+    from .rdf import graph_lines
     from .rdf_text import spooled_ntriples
     from .validation import attach_evidence, finding_diagnostic, load_ontology
 
@@ -282,20 +281,20 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
             inputs, output, spools, fail_fast=fail_fast, max_bytes=max_bytes, workers=workers, cache=cache,
             progress=progress)
         tell(Step("rdf"))
-        facts = graph_triples(table, triples, load_ontology())
+        # the graph: sorted N-Triples lines in a file that every later stage reads, never whole in memory
+        lines = spools.enter_context(spooled_ntriples(graph_lines(table, triples, load_ontology()), output,
+                                                      buffer_lines=sort_buffer))
         merges, entity_count = table.merges, len(table.entities)
-        del table, triples  # what the graph now holds, freed before the exports and the view grow
-        # the sorted N-Triples lines, written once to a file that validation, Turtle and the exports read
-        lines = spools.enter_context(spooled_ntriples(facts, output, buffer_lines=sort_buffer))
+        del table, triples  # freed before the exports and the view grow
         tell(Step("validate"))
         pending = start_validation(lines, background=workers > 1, chunk=validation_chunk)  # beside the writing
-        write_outputs(facts, merges, records, output, view=view, progress=tell, background=workers > 1,
-                      view_max_nodes=view_max_nodes, lines=lines, sort_buffer=sort_buffer)
+        write_outputs(lines, merges, records, output, view=view, progress=tell, background=workers > 1,
+                      view_max_nodes=view_max_nodes, sort_buffer=sort_buffer)
         findings = attach_evidence(pending(), records)  # each with the sentence behind its node
     diagnostics += [finding_diagnostic(f, strict=strict) for f in findings]
     documents, sentences, extracted, cached = counts
     return BuildReport(str(output), documents, sum(1 for d in diagnostics if d.code.startswith("D")),
-                       sentences, len(records), entity_count, len(facts),
+                       sentences, len(records), entity_count, lines.count or 0,
                        len(findings), tuple(diagnostics), extracted, cached)
 
 
@@ -341,15 +340,14 @@ def start_validation(lines: Iterable[str], *, background: bool, chunk: int = CHU
     return in_background(validate, lines) if background else done(validate(lines))
 
 
-def write_outputs(g: Iterable[Triple], merges: Iterable[Merge], records: list[dict[str, Any]] | RecordFile, output: Path, *,
-                  view: bool = True,
-                  progress: ProgressFn | None = None, background: bool = False,
-                  view_max_nodes: int | None = None, lines: Iterable[str] | None = None,
-                  sort_buffer: int = SORT_BUFFER_LINES) -> None:
+def write_outputs(lines: Iterable[str], merges: Iterable[Merge], records: list[dict[str, Any]] | RecordFile,
+                  output: Path, *, view: bool = True, progress: ProgressFn | None = None, background: bool = False,
+                  view_max_nodes: int | None = None, sort_buffer: int = SORT_BUFFER_LINES) -> None:
     """graph.ttl, provenance.jsonl, merges.tsv (entity resolution's ``merges``), the exports
-    (exports.py) and (``view``) graph.html of the graph ``g`` (its triples), each written atomically; ``lines``: the sorted N-Triples lines
-    of ``g``, when the caller has them. With ``background``, the exports are written by a forked
-    child while this process writes the rest. ``sort_buffer``: see memory.py."""
+    (exports.py) and (``view``) graph.html of the graph whose sorted N-Triples ``lines`` are given
+    (a ``rdf_text.LineFile``: read once by each), each written atomically. With ``background``, the
+    exports are written by a forked child while this process writes the rest. ``sort_buffer``:
+    see memory.py."""
     from .export import write_merges, write_provenance, write_turtle
     from .exports import write_exports
     from .record_file import RecordFile
@@ -357,8 +355,8 @@ def write_outputs(g: Iterable[Triple], merges: Iterable[Merge], records: list[di
     tell = progress or _silent
     tell(Step("write"))
     exports_of = functools.partial(write_exports, buffer_lines=sort_buffer)
-    exports = in_background(exports_of, g, records, output, lines) if background else None
-    write_turtle(g, output / "graph.ttl", lines)
+    exports = in_background(exports_of, lines, records, output) if background else None
+    write_turtle(lines, output / "graph.ttl")
     if isinstance(records, RecordFile):  # the records are provenance lines on disk already
         records.copy_to(output / "provenance.jsonl")
     else:
@@ -366,12 +364,12 @@ def write_outputs(g: Iterable[Triple], merges: Iterable[Merge], records: list[di
     write_merges(merges, output / "merges.tsv")
     tell(Step("export"))
     if exports is None:
-        exports_of(g, records, output, lines)
+        exports_of(lines, records, output)
     if view:
         from .view import render_html
 
         tell(Step("view"))
-        render_html(g, records, output / "graph.html", max_nodes=view_max_nodes)
+        render_html(lines, records, output / "graph.html", max_nodes=view_max_nodes)
     if exports is not None:
         exports()
 

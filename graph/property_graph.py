@@ -29,10 +29,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping, Sequence
 
-from rdflib import RDF, RDFS, Literal, URIRef
-from rdflib.term import Node
+import pyoxigraph as ox
+from rdflib import RDF, RDFS
 
-from .rdf_text import Triple
 from .vocab import GEO, ID, RC, WGS84
 
 __all__ = ["PEdge", "PGraph", "PNode", "property_graph", "write_gexf", "write_graphml", "write_neo4j_nodes",
@@ -83,59 +82,66 @@ _FORWARD = frozenset((_TYPE, _LABEL, _SUBCLASS, _LAT, _LONG, _POST_TITLE))  # wh
 _BACKWARD = frozenset((_TYPE, _HOLDER, _POST_IN))
 
 
-class _Index:
-    """What the property graph reads of ``facts``, in one pass over them: the objects (as terms) by
-    subject and predicate and the subjects by predicate and IRI object, of a few predicates; every
-    IRI; and the triples of rc: properties between IRIs (the edges, where both are entities).
-    Keys are plain strings."""
+_Value = str | ox.Literal  # an IRI as its text, or a literal
 
-    def __init__(self, facts: Iterable[Triple]) -> None:
-        self.forward: dict[tuple[str, str], list[Node]] = defaultdict(list)
+
+class _Index:
+    """What the property graph reads of ``triples``, in one pass over them: the objects (IRIs as
+    text, literals as Oxigraph's) by subject and predicate and the subjects by predicate and IRI
+    object, of a few predicates; every IRI; and the triples of rc: properties between IRIs (the
+    edges, where both are entities). Keys are plain strings."""
+
+    def __init__(self, triples: Iterable[ox.Quad]) -> None:
+        self.forward: dict[tuple[str, str], list[_Value]] = defaultdict(list)
         self.backward: dict[tuple[str, str], list[str]] = defaultdict(list)
         self.iris: set[str] = set()
         self.links: list[tuple[str, str, str]] = []
         texts: dict[str, str] = {}  # one copy of each IRI's text, whatever holds it (not sys.intern:
         text = texts.setdefault    # the interpreter's table would keep its size after the build)
-        for s, p, o in facts:
-            subject, pred = str(s), str(p)
+        for s, p, o, _ in triples:  # quads of the default graph
+            subject, pred = s.value, p.value
             subject, pred = text(subject, subject), text(pred, pred)
-            if type(s) is URIRef:
+            if type(s) is ox.NamedNode:
                 self.iris.add(subject)
+            if type(o) is not ox.NamedNode:
+                if pred in _FORWARD and type(o) is ox.Literal:
+                    self.forward[(subject, pred)].append(o)
+                continue
+            obj = o.value  # lookups by object are by IRI only
+            obj = text(obj, obj)
+            self.iris.add(obj)
             if pred in _FORWARD:
-                self.forward[(subject, pred)].append(o)
-            if type(o) is URIRef:  # lookups by object are by IRI only
-                obj = str(o)
-                obj = text(obj, obj)
-                self.iris.add(obj)
-                if pred in _BACKWARD:
-                    self.backward[(pred, obj)].append(subject)
-                if pred.startswith(_RC):
-                    self.links.append((subject, pred, obj))
+                self.forward[(subject, pred)].append(obj)
+            if pred in _BACKWARD:
+                self.backward[(pred, obj)].append(subject)
+            if pred.startswith(_RC):
+                self.links.append((subject, pred, obj))
 
-    def objects(self, subject: str, predicate: str) -> list[Node]:
+    def objects(self, subject: str, predicate: str) -> list[_Value]:
         return self.forward.get((subject, predicate), [])
 
     def subjects(self, predicate: str, obj: str) -> list[str]:
         return self.backward.get((predicate, obj), [])
 
 
-def property_graph(facts: set[Triple], evidence: Mapping[Triple, int]) -> PGraph:
+def property_graph(triples: Iterable[ox.Quad], evidence: Mapping[tuple[str, str, str], int]) -> PGraph:
     """Entities (IRIs under id:, except posts and place geometries) and the rc: object properties
-    between them; ``evidence``: the number of evidence nodes of each fact (0 if absent)."""
-    index = _Index(facts)
+    between them, of the graph of ``triples`` (read once: ``rdf_text.parse_lines``); ``evidence``:
+    the number of evidence nodes of each fact by its terms in N-Triples form (0 if absent)."""
+    index = _Index(triples)
     others = set(index.subjects(_TYPE, _POST)) | set(index.subjects(_TYPE, _GEOMETRY))  # a place's point:
     entities = sorted(t for t in index.iris if t.startswith(_ID) and t not in others)  # lat/long on the place
-    classes: dict[tuple[Node, ...], tuple[list[str], list[str]]] = {}  # nodes share a few sets of types
+    classes: dict[tuple[_Value, ...], tuple[list[str], list[str]]] = {}  # nodes share a few sets of types
     nodes = tuple(_pnode(index, iri, classes) for iri in entities)
     members = set(entities)
-    counts = {(str(s), str(p), str(o)): n for (s, p, o), n in evidence.items()}  # looked up by text
+    counts = {(s[1:-1], p[1:-1], o[1:-1]): n for (s, p, o), n in evidence.items()}  # <iri> → iri
     relations = {p: (_local(p), _labels(index, p).get("zh", "")) for p in {p for _, p, _ in index.links}}
     edges = [PEdge(s, o, *relations[p], counts.get((s, p, o), 0), _post_titles(index, s, p, o))
              for s, p, o in index.links if s in members and o in members]
     return PGraph(nodes, tuple(sorted(edges, key=lambda e: (e.source, e.relation, e.target))))
 
 
-def _pnode(index: _Index, iri: str, classes: dict[tuple[Node, ...], tuple[list[str], list[str]]]) -> PNode:
+def _pnode(index: _Index, iri: str, classes: dict[tuple[_Value, ...], tuple[list[str], list[str]]]) -> PNode:
     types = tuple(index.objects(iri, _TYPE))
     if types not in classes:
         classes[types] = _classes(index, types)
@@ -145,15 +151,15 @@ def _pnode(index: _Index, iri: str, classes: dict[tuple[Node, ...], tuple[list[s
                  _degrees(index, iri, _LAT), _degrees(index, iri, _LONG))
 
 
-def _classes(index: _Index, types: Iterable[Node]) -> tuple[list[str], list[str]]:
+def _classes(index: _Index, types: Iterable[_Value]) -> tuple[list[str], list[str]]:
     """The rc: classes among ``types``, and their rc: superclasses, nearer ones first."""
-    own = sorted(_local(c) for c in types if isinstance(c, URIRef) and str.startswith(c, _RC))
+    own = sorted(_local(c) for c in types if type(c) is str and c.startswith(_RC))
     supers: list[str] = []
-    seen = {str(c) for c in types if isinstance(c, URIRef)}
+    seen = {c for c in types if type(c) is str}
     frontier = sorted(seen)
     while frontier:  # breadth first, so nearer superclasses come first; a subclass cycle ends
-        parents = sorted({str(p) for c in frontier for p in index.objects(c, _SUBCLASS)
-                          if isinstance(p, URIRef) and str(p) not in seen and p.startswith(_RC)})
+        parents = sorted({p for c in frontier for p in index.objects(c, _SUBCLASS)
+                          if type(p) is str and p not in seen and p.startswith(_RC)})
         seen.update(parents)
         supers += [_local(p) for p in parents if _local(p) not in own + supers]
         frontier = parents
@@ -161,7 +167,7 @@ def _classes(index: _Index, types: Iterable[Node]) -> tuple[list[str], list[str]
 
 
 def _degrees(index: _Index, iri: str, pred: str) -> float | None:
-    values = [float(o) for o in index.objects(iri, pred) if isinstance(o, Literal)]
+    values = [float(o.value) for o in index.objects(iri, pred) if type(o) is ox.Literal]
     return min(values) if values else None
 
 
@@ -174,8 +180,8 @@ def _labels(index: _Index, term: str) -> dict[str | None, str]:
     """The least rdfs:label of ``term`` in each language."""
     labels: dict[str | None, str] = {}
     for o in index.objects(term, _LABEL):
-        if isinstance(o, Literal):
-            lang, text = o.language, str(o)
+        if type(o) is ox.Literal:
+            lang, text = o.language, o.value
             if lang not in labels or text < labels[lang]:
                 labels[lang] = text
     return labels
@@ -185,7 +191,8 @@ def _post_titles(index: _Index, person: str, pred: str, org: str) -> str:
     if pred != _AFFILIATED:
         return ""
     posts = set(index.subjects(_HOLDER, person)) & set(index.subjects(_POST_IN, org))
-    return "、".join(sorted({str(t) for post in posts for t in index.objects(post, _POST_TITLE)}))
+    return "、".join(sorted({t.value if type(t) is ox.Literal else t for post in posts
+                            for t in index.objects(post, _POST_TITLE)}))
 
 
 # ── GraphML and GEXF ─────────────────────────────────────────────────────────────────

@@ -1,4 +1,4 @@
-"""Stage 6: the only module that adds triples.
+"""Stage 6: the only module that makes triples.
 
 Entities become typed nodes with labels (@zh canonical, @zh-Latn-pinyin,
 @en from the glossary, skos:altLabel @zh for other names); facts become
@@ -8,24 +8,36 @@ its WGS84 point (coordinates.py) twice over: W3C Basic Geo ``wgs:lat``/``wgs:lon
 as xsd:decimal, and a GeoSPARQL ``geo:hasGeometry`` node ``<place>/geometry`` with
 ``geo:asWKT "POINT(long lat)"^^geo:wktLiteral``. The ontology terms the graph uses are
 copied in with their labels, so a reader of graph.ttl alone can follow it.
+
+The triples are made as N-Triples lines (rdf_text.py), unsorted and possibly repeated: a
+build sorts them into a file (``rdf_text.spooled_ntriples``) that every later stage reads.
+Making rdflib terms first cost more than the lines, and a set of them held the whole graph
+in memory (~330 bytes a triple) until the view was written.
 """
 
 from __future__ import annotations
 
 import hashlib
-from typing import Callable, Iterable
+from typing import Iterable, Iterator
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 
 from .coordinates import place_point
 from .entities import ID_BASE, EntityTable
-from .rdf_text import Triple
+from .rdf_text import LiteralText, nt_line
 from .rules import DATA_PROPERTIES
 from .vocab import GEO, RC, WGS84
 
 # Plain literals are xsd:string in RDF 1.1; writing the datatype out would make
 # rdflib's own SPARQL miss ?p rc:divisionLevel "province".
 _DATA_PROPERTIES = ("divisionCode", "divisionLevel")
+_RC = str(RC._NS)
+# the terms the lines use, in N-Triples form
+_TYPE, _LABEL, _ALT_LABEL = f"<{RDF.type}>", f"<{RDFS.label}>", f"<{SKOS.altLabel}>"
+_LAT, _LONG, _HAS_GEOMETRY, _GEOMETRY, _AS_WKT = (f"<{t}>" for t in (WGS84.lat, WGS84.long, GEO.hasGeometry,
+                                                                     GEO.Geometry, GEO.asWKT))
+_DECIMAL, _INTEGER, _WKT = (f"<{t}>" for t in (XSD.decimal, XSD.integer, GEO.wktLiteral))
+_DATES = {1: f"<{XSD.gYear}>", 2: f"<{XSD.gYearMonth}>", 3: f"<{XSD.date}>"}  # by the number of parts
 
 
 def post_iri(person: str, org: str, title: str) -> str:
@@ -33,93 +45,96 @@ def post_iri(person: str, org: str, title: str) -> str:
     return f"{ID_BASE}post/{digest}"
 
 
-_Add = Callable[[Triple], None]
-
-
-def graph_triples(table: EntityTable, triples: Iterable[tuple[str, str, str, str]],
-                  ontology: Graph | None = None) -> set[Triple]:
-    """The graph as a set of triples. ``triples``: (subject iri, relation local name, object iri,
-    post title or ""). A build writes every output from this set: adding 10^5 triples to an
-    rdflib Graph costs seconds, and the outputs only need to read each triple once."""
-    facts: set[Triple] = set()
-    add = facts.add
-    for entity in table.entities.values():
-        node = URIRef(entity.iri)
-        add((node, RDF.type, RC[entity.cls]))
-        add((node, RDFS.label, Literal(entity.label, lang="zh")))
-        if entity.en_label:
-            add((node, RDFS.label, Literal(entity.en_label, lang="en")))
-        for alt in entity.alt_labels:
-            add((node, SKOS.altLabel, Literal(alt, lang="zh")))
-        for key, value in entity.attrs:
-            _add_attr(add, node, key, value)
-    for child, parent in table.place_facts:
-        add((URIRef(child), RC.locatedIn, URIRef(parent)))
-    for subj, relation, obj, detail in triples:
-        if relation in DATA_PROPERTIES:
-            _add_data_fact(add, URIRef(subj), relation, obj, detail)
-            continue
-        add((URIRef(subj), RC[relation], URIRef(obj)))
-        if relation == "affiliatedWith" and detail:
-            _add_post(add, subj, obj, detail)
-    if ontology is not None:
-        _add_used_terms(facts, ontology)
-    return facts
-
-
-def _add_data_fact(add: _Add, node: URIRef, relation: str, value: str, wording: str) -> None:
-    """statedMemberCount (+ the wording, 20多家) or foundingDate as gYear, gYearMonth or date."""
-    if relation == "statedMemberCount":
-        add((node, RC.statedMemberCount, Literal(int(value), datatype=XSD.integer)))
-        add((node, RC.statedMemberCountText, Literal(wording, lang="zh")))
-    else:
-        datatype = {1: XSD.gYear, 2: XSD.gYearMonth, 3: XSD.date}[value.count("-") + 1]
-        add((node, RC.foundingDate, Literal(value, datatype=datatype)))
-
-
-def _add_attr(add: _Add, node: URIRef, key: str, value: str) -> None:
-    if key == "pinyin":
-        add((node, RDFS.label, Literal(value, lang="zh-Latn-pinyin")))
-    elif key in _DATA_PROPERTIES:
-        add((node, RC[key], Literal(value)))
-        if key == "divisionCode":
-            _add_point(add, node, value)
-    elif key == "orgLevel":
-        add((node, RC.orgLevel, Literal(value, lang="zh")))
-
-
 def geometry_iri(place: str) -> str:
     """The point geometry of a place: ``…/id/place/360200`` → ``…/id/place/360200/geometry``."""
     return f"{place}/geometry"
 
 
-def _add_point(add: _Add, node: URIRef, code: str) -> None:
+def graph_lines(table: EntityTable, triples: Iterable[tuple[str, str, str, str]],
+                ontology: Graph | None = None) -> Iterator[str]:
+    """The graph as N-Triples lines (unsorted; a triple may come more than once). ``triples``:
+    (subject iri, relation local name, object iri, post title or "")."""
+    lines = _fact_lines(table, triples)
+    if ontology is None:
+        yield from lines
+        return
+    used: set[str] = set()  # the IRIs of the classes and properties the lines use
+    for line in lines:
+        _, pred, obj = line.split(" ", 2)
+        used.add(obj[1:-4] if pred == _TYPE else pred[1:-1])
+        yield line
+    yield from _used_terms(used, ontology)
+
+
+def _fact_lines(table: EntityTable, triples: Iterable[tuple[str, str, str, str]]) -> Iterator[str]:
+    for entity in table.entities.values():
+        yield from _entity_lines(entity.iri, entity.cls, entity.label, entity.en_label, entity.alt_labels,
+                                 entity.attrs)
+    for child, parent in table.place_facts:
+        yield f"<{child}> <{_RC}locatedIn> <{parent}> .\n"
+    for subj, relation, obj, detail in triples:
+        if relation in DATA_PROPERTIES:
+            yield from _data_fact_lines(f"<{subj}>", relation, obj, detail)
+        else:
+            yield f"<{subj}> <{_RC}{relation}> <{obj}> .\n"
+            if relation == "affiliatedWith" and detail:
+                yield from _post_lines(subj, obj, detail)
+
+
+def _entity_lines(iri: str, cls: str, label: str, en_label: str, alt_labels: Iterable[str],
+                  attrs: Iterable[tuple[str, str]]) -> Iterator[str]:
+    node = f"<{iri}>"
+    yield f"{node} {_TYPE} <{_RC}{cls}> .\n"
+    yield f"{node} {_LABEL} {LiteralText(label, 'zh')} .\n"
+    if en_label:
+        yield f"{node} {_LABEL} {LiteralText(en_label, 'en')} .\n"
+    for alt in alt_labels:
+        yield f"{node} {_ALT_LABEL} {LiteralText(alt, 'zh')} .\n"
+    for key, value in attrs:
+        if key == "pinyin":
+            yield f"{node} {_LABEL} {LiteralText(value, 'zh-Latn-pinyin')} .\n"
+        elif key in _DATA_PROPERTIES:
+            yield f"{node} <{_RC}{key}> {LiteralText(value)} .\n"
+            if key == "divisionCode":
+                yield from _point_lines(iri, value)
+        elif key == "orgLevel":
+            yield f"{node} <{_RC}orgLevel> {LiteralText(value, 'zh')} .\n"
+
+
+def _data_fact_lines(node: str, relation: str, value: str, wording: str) -> Iterator[str]:
+    """statedMemberCount (+ the wording, 20多家) or foundingDate as gYear, gYearMonth or date."""
+    if relation == "statedMemberCount":
+        yield f'{node} <{_RC}statedMemberCount> "{int(value)}"^^{_INTEGER} .\n'
+        yield f"{node} <{_RC}statedMemberCountText> {LiteralText(wording, 'zh')} .\n"
+    else:
+        yield f"{node} <{_RC}foundingDate> {LiteralText(value)}^^{_DATES[value.count('-') + 1]} .\n"
+
+
+def _point_lines(place: str, code: str) -> Iterator[str]:
     """WGS84 lat/long and a GeoSPARQL point of a division; nothing when the dataset has no point."""
     point = place_point(code)
     if point is None:
         return
-    add((node, WGS84.lat, Literal(point.lat, datatype=XSD.decimal)))
-    add((node, WGS84.long, Literal(point.long, datatype=XSD.decimal)))
-    geometry = URIRef(geometry_iri(node))
-    add((node, GEO.hasGeometry, geometry))
-    add((geometry, RDF.type, GEO.Geometry))
-    add((geometry, GEO.asWKT, Literal(point.wkt, datatype=GEO.wktLiteral)))
+    node, geometry = f"<{place}>", f"<{geometry_iri(place)}>"
+    yield f'{node} {_LAT} "{point.lat}"^^{_DECIMAL} .\n'
+    yield f'{node} {_LONG} "{point.long}"^^{_DECIMAL} .\n'
+    yield f"{node} {_HAS_GEOMETRY} {geometry} .\n"
+    yield f"{geometry} {_TYPE} {_GEOMETRY} .\n"
+    yield f'{geometry} {_AS_WKT} "{point.wkt}"^^{_WKT} .\n'
 
 
-def _add_post(add: _Add, person: str, org: str, title: str) -> None:
-    post = URIRef(post_iri(person, org, title))
-    add((post, RDF.type, RC.Post))
-    add((post, RC.holder, URIRef(person)))
-    add((post, RC.postIn, URIRef(org)))
-    add((post, RC.postTitle, Literal(title, lang="zh")))
+def _post_lines(person: str, org: str, title: str) -> Iterator[str]:
+    post = f"<{post_iri(person, org, title)}>"
+    yield f"{post} {_TYPE} <{_RC}Post> .\n"
+    yield f"{post} <{_RC}holder> <{person}> .\n"
+    yield f"{post} <{_RC}postIn> <{org}> .\n"
+    yield f"{post} <{_RC}postTitle> {LiteralText(title, 'zh')} .\n"
 
 
-def _add_used_terms(facts: set[Triple], ontology: Graph) -> None:
+def _used_terms(used: set[str], ontology: Graph) -> Iterator[str]:
     """Declarations and labels of the classes and properties the graph uses."""
-    type_iri = str(RDF.type)  # compared as plain strings: an rdflib term's == is Python code
-    used = {str(o) for _, p, o in facts if str(p) == type_iri} | {str(p) for _, p, _ in facts}
-    for term in map(URIRef, sorted(iri for iri in used if iri.startswith(str(RC)))):
+    for term in map(URIRef, sorted(iri for iri in used if iri.startswith(_RC))):
         for pred, obj in ontology.predicate_objects(term):
             keep = isinstance(obj, URIRef) or (isinstance(obj, Literal) and obj.language in (None, "zh", "en"))
             if keep and pred in (RDF.type, RDFS.label, RDFS.subClassOf, RDFS.subPropertyOf, RDFS.comment):
-                facts.add((term, pred, obj))
+                yield nt_line(term, pred, obj)

@@ -1,11 +1,13 @@
 """RDF as text: N-Triples and N-Quads lines written here, Turtle and TriG by Oxigraph.
 
-A build's graph is a set of triples of rdflib terms (``rdf.graph_triples``). rdflib's
-serialisers do not scale (FIELD-NOTES: Turtle at 10^6 triples takes 46 s in rdflib and
-~1 s in Oxigraph, and grows faster than linearly), and converting every term to an
-Oxigraph object costs more than the writing. So each triple is written as an N-Triples
-line, the lines are sorted (the same graph always gives the same bytes), and Oxigraph
-parses them back, in that order, to write Turtle, and TriG from the N-Quads file.
+A build makes its graph as N-Triples lines (``rdf.graph_lines``). rdflib's serialisers do not
+scale (FIELD-NOTES: Turtle at 10^6 triples takes 46 s in rdflib and ~1 s in Oxigraph, and
+grows faster than linearly), and making rdflib terms costs more than the writing. The lines
+are sorted into a file (the same graph always gives the same bytes) that every later stage
+reads afresh (``LineFile``): Oxigraph parses them back, in that order, to write Turtle, and
+TriG from the N-Quads file; the exports and the view read them as Oxigraph triples
+(``parse_lines``). Graphs made with rdflib (tests, ``redchain view`` of a Turtle file) become
+lines with ``ntriples_lines``.
 
 Oxigraph writes language tags in lower case (``@zh-latn-pinyin``); RDF 1.1 and
 SPARQL compare them case-insensitively, and Oxigraph lower-cases them on load anyway.
@@ -120,18 +122,26 @@ class _LineReader(io.RawIOBase):
 
 
 def _encoded_chunks(lines: Iterable[str], chunk: int) -> Iterator[bytes]:
+    for data, _ in _counted_chunks(lines, chunk):
+        yield data
+
+
+def _counted_chunks(lines: Iterable[str], chunk: int) -> Iterator[tuple[bytes, int]]:
+    """``chunk`` lines at a time, encoded, with how many lines each holds."""
     source = iter(lines)
     while batch := list(itertools.islice(source, chunk)):
-        yield "".join(batch).encode("utf-8")
+        yield "".join(batch).encode("utf-8"), len(batch)
 
 
 class LineFile:
-    """The lines of a UTF-8 text file, read afresh on every pass: lines kept on disk, not in memory."""
+    """The lines of a UTF-8 text file, read afresh on every pass: lines kept on disk, not in memory.
+    ``count``: how many there are, when the writer counted them."""
 
-    __slots__ = ("path",)
+    __slots__ = ("count", "path")
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, count: int | None = None) -> None:
         self.path = Path(path)
+        self.count = count
 
     def __iter__(self) -> Iterator[str]:
         with open(self.path, encoding="utf-8", newline="\n") as lines:  # "\n" only: U+2028 may stand in a literal
@@ -139,22 +149,35 @@ class LineFile:
 
 
 @contextmanager
-def spooled_ntriples(triples: Iterable[Triple], folder: Path, *, buffer_lines: int) -> Iterator[LineFile]:
-    """The sorted N-Triples lines of ``triples``, in a temporary file in ``folder`` that is removed
-    when the block ends; sorted ``buffer_lines`` at a time (``sorted_unique_lines``). A build's
-    later stages read the lines from it instead of holding them: ~330 bytes a triple."""
+def spooled_ntriples(lines: Iterable[str], folder: Path, *, buffer_lines: int) -> Iterator[LineFile]:
+    """N-Triples ``lines`` sorted and without repeats, in a temporary file in ``folder`` that is
+    removed when the block ends; sorted ``buffer_lines`` at a time (``sorted_unique_lines``). A
+    build's later stages read the lines from it instead of holding the graph."""
     with temporary_path(folder, ".graph.", ".nt.tmp") as path:
         with open(path, "wb") as out:
-            lines = (nt_line(s, p, o) for s, p, o in triples)
             with closing(sorted_unique_lines(lines, max_lines=buffer_lines, tmpdir=folder)) as ordered:
-                write_lines(out, ordered)
-        yield LineFile(path)
+                count = write_lines(out, ordered)
+        yield LineFile(path, count)
 
 
-def write_lines(out: BinaryIO, lines: Iterable[str], chunk: int = 2_000) -> None:
-    """``lines`` as UTF-8, ``chunk`` lines at a time (never the whole text in memory twice)."""
-    for data in _encoded_chunks(lines, chunk):
+def write_lines(out: BinaryIO, lines: Iterable[str], chunk: int = 2_000) -> int:
+    """``lines`` as UTF-8, ``chunk`` lines at a time (never the whole text in memory twice); returns
+    how many lines there were."""
+    count = 0
+    for data, size in _counted_chunks(lines, chunk):
         out.write(data)
+        count += size
+    return count
+
+
+def parse_lines(lines: Iterable[str]) -> Iterator[ox.Quad]:
+    """The triples of N-Triples ``lines`` (a ``LineFile`` is parsed from its file) as Oxigraph reads
+    them, quads of the default graph (``for s, p, o, _ in …``): ~1 µs a triple, where one rdflib
+    term costs ~2 µs to make. Parsed leniently (IRIs not checked again): they are a graph's lines,
+    which graph.ttl's strict parse checks in a build."""
+    if isinstance(lines, LineFile):
+        return ox.parse(path=lines.path, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    return ox.parse(io.BufferedReader(_LineReader(lines), 1 << 20), format=ox.RdfFormat.N_TRIPLES, lenient=True)
 
 
 def copy_lines(out: BinaryIO, lines: Iterable[str]) -> None:

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from .rdf_text import Triple
 from .record_file import RecordFile
 from .view_data import ViewError, read_view_graph, select_subgraph
 from .view_facts import FactIndex
@@ -39,18 +38,18 @@ class ViewStats:
     pages: int = 1  # with an overview: the overview and one page per group
 
 
-def render_html(g: Iterable[Triple], provenance: Iterable[Mapping[str, Any]] | RecordFile, path: Path | str, *,
+def render_html(lines: Iterable[str], provenance: Iterable[Mapping[str, Any]] | RecordFile, path: Path | str, *,
                 focus: str | None = None, depth: int = 1, chain: str | None = None,
                 title: str = "redchain", max_nodes: int | None = None) -> ViewStats:
-    """Write the interactive view of the graph ``g`` (its triples; or of the subgraph ``focus``/``depth``, ``chain``)
-    to ``path``: one self-contained page, or, over ``max_nodes`` nodes (default
+    """Write the interactive view of the graph whose N-Triples ``lines`` are given (or of the subgraph
+    ``focus``/``depth``, ``chain``) to ``path``: one self-contained page, or, over ``max_nodes`` nodes (default
     ``DEFAULT_MAX_NODES``), an overview with one page per group. ``provenance``: the records,
     as a list or a ``RecordFile`` (kept on disk). The same input gives the same bytes."""
     budget = DEFAULT_MAX_NODES if max_nodes is None else max_nodes
     if budget < 1:
         raise ValueError(f"the node budget must be at least 1, not {budget}")
     path = Path(path)
-    nodes, edges = read_view_graph(g)
+    nodes, edges = read_view_graph(lines)
     order, edges = select_subgraph(nodes, edges, focus, depth, chain)
     facts = FactIndex(provenance)
     if len(order) > budget:

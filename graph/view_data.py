@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from rdflib import Graph, Literal, URIRef
+import pyoxigraph as ox
 from rdflib.namespace import RDF, RDFS, SKOS
-from rdflib.term import Node
 
 from .diagnostics import RedchainError
 from .model import Diagnostic
-from .rdf_text import Triple
+from .rdf_text import parse_lines
 from .vocab import RC
 
 __all__ = ["CLASSES", "DETAILS", "RELATIONS", "SYMMETRIC", "ViewEdge", "ViewError", "ViewNode", "adjacency", "local_name",
@@ -89,14 +88,15 @@ def local_name(iri: str) -> str:
 
 # ── read the graph ────────────────────────────────────────────────────────────────────
 
-def read_view_graph(g: Iterable[Triple]) -> tuple[dict[str, ViewNode], list[ViewEdge]]:
-    """Every drawable node by IRI, and the sorted edges between them. ``g``: the graph's triples
-    (an rdflib Graph, or the set ``rdf.graph_triples`` makes), read twice."""
-    triples = g if isinstance(g, (Graph, set, frozenset, list, tuple)) else list(g)
-    types = [(s, o) for s, p, o in triples if p == _TYPE]
-    posts = {str(s) for s, o in types if o == _POST}
+def read_view_graph(lines: Iterable[str]) -> tuple[dict[str, ViewNode], list[ViewEdge]]:
+    """Every drawable node by IRI, and the sorted edges between them. ``lines``: the graph's
+    N-Triples lines (a build's ``rdf_text.LineFile``, or ``rdf_text.ntriples_lines(g)``), read
+    twice: the posts first, whose triples the second pass folds into edges."""
+    types = [(s.value, o.value) for s, p, o, _ in parse_lines(lines)
+             if type(o) is ox.NamedNode and type(s) is ox.NamedNode and p.value == _TYPE]
+    posts = {s for s, o in types if o == _POST}
     nodes = _read_nodes(types, posts)
-    edges, values = _read_edges(triples, posts)
+    edges, values = _read_edges(parse_lines(lines), posts)
     for edge in edges:
         for end in (edge.s, edge.o):
             if end not in nodes:  # not setdefault: it would make a ViewNode for every end
@@ -106,42 +106,41 @@ def read_view_graph(g: Iterable[Triple]) -> tuple[dict[str, ViewNode], list[View
     return nodes, edges
 
 
-def _read_nodes(types: Iterable[tuple[Node, Node]], posts: set[str]) -> dict[str, ViewNode]:
+def _read_nodes(types: Iterable[tuple[str, str]], posts: set[str]) -> dict[str, ViewNode]:
     nodes: dict[str, ViewNode] = {}
     rank = {name: i for i, name in enumerate(CLASSES)}
-    for s, o in types:
-        cls, iri = local_name(str(o)), str(s)
-        if isinstance(s, URIRef) and iri not in posts and cls in rank:
+    for iri, type_iri in types:
+        cls = local_name(type_iri)
+        if iri not in posts and cls in rank:
             node = nodes.setdefault(iri, ViewNode(iri))
             if node.cls == "Unclassified" or rank[cls] < rank[node.cls]:
                 node.cls = cls
     return nodes
 
 
-_TYPE, _POST = RDF.type, RC.Post  # looking a name up in an rdflib namespace costs ~5 µs
+_TYPE, _POST = str(RDF.type), str(RC.Post)  # looking a name up in an rdflib namespace costs ~5 µs
 _LABEL, _ALT_LABEL = str(RDFS.label), str(SKOS.altLabel)
 _HOLDER, _POST_IN, _POST_TITLE = str(RC.holder), str(RC.postIn), str(RC.postTitle)
 
 
-def _read_edges(g: Iterable[Triple], posts: set[str]) -> tuple[list[ViewEdge], dict[str, list[tuple[str, Literal]]]]:
+def _read_edges(quads: Iterable[ox.Quad], posts: set[str]) -> tuple[list[ViewEdge], dict[str, list[tuple[str, ox.Literal]]]]:
     """The edges, and each subject's literals by predicate IRI (rc: details, labels), in one pass
-    over ``g``: an rdflib lookup per node costs more than reading every triple once. The edges
-    are gathered as (subject, relation, object) tuples: a frozen dataclass is slow to make and
-    to hash, and most triples are not edges."""
+    over the graph's ``quads``. The edges are gathered as (subject, relation, object) tuples: a
+    frozen dataclass is slow to make and to hash, and most triples are not edges."""
     edges: set[tuple[str, str, str]] = set()
-    values: dict[str, list[tuple[str, Literal]]] = defaultdict(list)
+    values: dict[str, list[tuple[str, ox.Literal]]] = defaultdict(list)
     post_parts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for s, p, o in g:
-        if not isinstance(s, URIRef):
+    for s, p, o, _ in quads:
+        if type(s) is not ox.NamedNode:
             continue
-        sp, ss = str(p), str(s)
+        sp, ss = p.value, s.value
         if ss in posts:
-            post_parts[ss][sp].append(str(o))
-        elif isinstance(o, Literal):
+            post_parts[ss][sp].append(o.value)
+        elif type(o) is ox.Literal:
             if sp.startswith(RC_NS) or sp in (_LABEL, _ALT_LABEL):
                 values[ss].append((sp, o))
-        elif isinstance(o, URIRef) and sp.startswith(RC_NS) and sp not in POST_LINKS and str(o) not in posts:
-            rel, so = sp[len(RC_NS):], str(o)
+        elif type(o) is ox.NamedNode and sp.startswith(RC_NS) and sp not in POST_LINKS and o.value not in posts:
+            rel, so = sp[len(RC_NS):], o.value
             edges.add((ss, rel, so) if rel not in SYMMETRIC or ss <= so else (so, rel, ss))
     return _fold_posts(post_parts, edges), values
 
@@ -159,16 +158,16 @@ def _fold_posts(post_parts: Mapping[str, Mapping[str, list[str]]], edges: set[tu
             for s, rel, o in sorted(edges)]
 
 
-def _label_node(node: ViewNode, values: list[tuple[str, Literal]]) -> None:
+def _label_node(node: ViewNode, values: list[tuple[str, ox.Literal]]) -> None:
     by_lang: dict[str, list[str]] = defaultdict(list)
     alts, details = set(), set()
     for pred, value in values:
         if pred == _LABEL:
-            by_lang[(value.language or "").lower()].append(str(value))
+            by_lang[(value.language or "").lower()].append(value.value)
         elif pred == _ALT_LABEL:
-            alts.add(str(value))
+            alts.add(value.value)
         else:
-            details.add((pred[len(RC_NS):], str(value)))
+            details.add((pred[len(RC_NS):], value.value))
     pick = {lang: min(found) for lang, found in by_lang.items()}
     node.zh = pick.get("zh") or pick.get("zh-hans") or pick.get("") or _fallback_name(node.iri)
     node.pinyin = pick.get("zh-latn-pinyin", "")

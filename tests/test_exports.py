@@ -26,6 +26,7 @@ from graph.entities import ID_BASE
 from graph.export import read_provenance
 from graph.exports import article_iri, document_iri, write_exports
 from graph.property_graph import PEdge, PGraph, PNode, property_graph, write_gexf, write_graphml, xml_text
+from graph.rdf_text import ntriples_lines, parse_lines
 from graph.vocab import GEO, RC, WGS84
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,7 +52,7 @@ def seeds(tmp_path_factory: pytest.TempPathFactory) -> Exported:
     build([ROOT / "seeds"], tmp / "build", view=False)
     g = Graph().parse(tmp / "build" / "graph.ttl", format="turtle")
     records = read_provenance(tmp / "build" / "provenance.jsonl")
-    paths = write_exports(g, records, tmp / "out")
+    paths = write_exports(ntriples_lines(g), records, tmp / "out")
     return Exported(g, records, tmp / "build", tmp / "out", paths)
 
 
@@ -108,7 +109,7 @@ def test_exports_writes_every_file(seeds: Exported) -> None:
 
 
 def test_exports_two_exports_are_byte_identical(seeds: Exported, tmp_path: Path) -> None:
-    write_exports(seeds.g, seeds.records, tmp_path)
+    write_exports(ntriples_lines(seeds.g), seeds.records, tmp_path)
     for name in NAMES:
         assert (seeds.folder / name).read_bytes() == (tmp_path / name).read_bytes(), name
 
@@ -116,8 +117,8 @@ def test_exports_two_exports_are_byte_identical(seeds: Exported, tmp_path: Path)
 def test_exports_bytes_do_not_depend_on_hash_seed(seeds: Exported, tmp_path: Path) -> None:
     """Set order in rdflib's stores changes with PYTHONHASHSEED; the files must not."""
     script = ("import sys; from pathlib import Path; from rdflib import Graph; "
-              "from graph.export import read_provenance; from graph.exports import write_exports; "
-              "b = Path(sys.argv[1]); write_exports(Graph().parse(b / 'graph.ttl'), "
+              "from graph.export import read_provenance; from graph.exports import write_exports; from graph.rdf_text import ntriples_lines; "
+              "b = Path(sys.argv[1]); write_exports(ntriples_lines(Graph().parse(b / 'graph.ttl')), "
               "read_provenance(b / 'provenance.jsonl'), Path(sys.argv[2]))")
     env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(ROOT)}
     subprocess.run([sys.executable, "-c", script, str(seeds.build), str(tmp_path)], check=True, env=env, cwd=ROOT)
@@ -142,7 +143,7 @@ def test_exports_nquads_are_the_facts_then_provenance_then_one_run_per_article(s
 def test_exports_repeated_evidence_gives_each_quad_once(seeds: Exported, tmp_path: Path) -> None:
     """Two records with the same document, sentence, rule and fact (one evidence node): each record
     twice in a row gives the same files, graph.nq without a repeated line."""
-    write_exports(seeds.g, [r for r in seeds.records for _ in range(2)], tmp_path)
+    write_exports(ntriples_lines(seeds.g), [r for r in seeds.records for _ in range(2)], tmp_path)
     for name in NAMES:
         assert (seeds.folder / name).read_bytes() == (tmp_path / name).read_bytes(), name
 
@@ -155,7 +156,7 @@ def test_exports_interleaved_documents_give_the_same_dataset(seeds: Exported, tm
         by_doc[record["doc"]].append(record)
     assert len(by_doc) >= 2
     interleaved = [r for group in itertools.zip_longest(*by_doc.values()) for r in group if r is not None]
-    write_exports(seeds.g, interleaved, tmp_path)
+    write_exports(ntriples_lines(seeds.g), interleaved, tmp_path)
     lines = (tmp_path / "graph.nq").read_text(encoding="utf-8").splitlines()
     assert len(set(lines)) < len(lines)  # the repeats a set per document or article cannot see
     expected = set(ox.parse(path=str(seeds.folder / "graph.nq"), format=ox.RdfFormat.N_QUADS))
@@ -167,7 +168,7 @@ def test_exports_interleaved_documents_give_the_same_dataset(seeds: Exported, tm
 
 def test_exports_read_the_records_once(seeds: Exported, tmp_path: Path) -> None:
     """One pass over the records (graph.nq's, which counts the evidence too): a generator will do."""
-    write_exports(seeds.g, (record for record in seeds.records), tmp_path)
+    write_exports(ntriples_lines(seeds.g), (record for record in seeds.records), tmp_path)
     for name in NAMES:
         assert (seeds.folder / name).read_bytes() == (tmp_path / name).read_bytes(), name
 
@@ -362,7 +363,7 @@ def test_exports_small_and_hostile_property_graphs_read_back(kind: str) -> None:
     edges between two nodes: networkx reads back every node, edge and title."""
     import networkx as nx
 
-    cases = {"hostile": property_graph(set(hostile_case()[0]), {}), **_small_pgraphs()}
+    cases = {"hostile": property_graph(parse_lines(ntriples_lines(hostile_case()[0])), {}), **_small_pgraphs()}
     write, read = (write_graphml, nx.read_graphml) if kind == "graphml" else (write_gexf, nx.read_gexf)
     for name, pgraph in cases.items():
         out = io.BytesIO()
@@ -379,9 +380,9 @@ def test_exports_graphml_and_gexf_are_the_bytes_networkx_writes(seeds: Exported,
     """They are written a node or edge at a time, laid out as networkx's writers lay them out (GEXF creator aside)."""
     from graph.exports import evidence_counts
 
-    facts = set(seeds.g)
-    cases = {"seeds": property_graph(facts, evidence_counts(seeds.records, facts)),
-             "hostile": property_graph(set(hostile_case()[0]), {}), **_small_pgraphs()}
+    lines = ntriples_lines(seeds.g)
+    cases = {"seeds": property_graph(parse_lines(lines), evidence_counts(seeds.records, lines)),
+             "hostile": property_graph(parse_lines(ntriples_lines(hostile_case()[0])), {}), **_small_pgraphs()}
     write = write_graphml if kind == "graphml" else write_gexf
     for name, pgraph in cases.items():
         out = io.BytesIO()
@@ -467,7 +468,8 @@ def hostile_case() -> tuple[Graph, list[dict[str, Any]]]:
 
 
 def test_exports_hostile_text_survives_csv(tmp_path: Path) -> None:
-    write_exports(*hostile_case(), tmp_path)
+    g, records = hostile_case()
+    write_exports(ntriples_lines(g), records, tmp_path)
     nodes = {n["iri:ID"]: n for n in _read_csv(tmp_path / "neo4j" / "nodes.csv")}
     rels = {r[":END_ID"]: r for r in _read_csv(tmp_path / "neo4j" / "relationships.csv")}
     for i, text in enumerate(HOSTILE):
@@ -482,7 +484,7 @@ def test_exports_hostile_text_survives_rdf_and_graph_formats(tmp_path: Path) -> 
     import networkx as nx
 
     g, records = hostile_case()
-    write_exports(g, records, tmp_path)
+    write_exports(ntriples_lines(g), records, tmp_path)
     for name, fmt in [("graph.nt", ox.RdfFormat.N_TRIPLES), ("graph.trig", ox.RdfFormat.TRIG),
                       ("graph.nq", ox.RdfFormat.N_QUADS)]:
         literals = {q.object.value for q in ox.parse(path=str(tmp_path / name), format=fmt)

@@ -13,7 +13,7 @@ import pytest
 
 from rdflib import Literal, URIRef
 
-from graph.rdf_text import ntriples_lines, sorted_unique_lines, spooled_ntriples
+from graph.rdf_text import nt_line, ntriples_lines, sorted_unique_lines, spooled_ntriples
 
 # a temporary file left for the garbage collector to close would pass the other checks
 pytestmark = pytest.mark.filterwarnings("error::ResourceWarning", "error::pytest.PytestUnraisableExceptionWarning")
@@ -93,16 +93,18 @@ def _triples() -> set[tuple[URIRef, URIRef, object]]:
 @pytest.mark.parametrize("buffer", [2, 1_000])
 def test_spooled_ntriples_reads_back_the_sorted_lines_every_time(tmp_path: Path, buffer: int) -> None:
     triples = _triples()
-    with spooled_ntriples(triples, tmp_path, buffer_lines=buffer) as lines:
+    unsorted = [nt_line(*t) for t in triples] * 2  # each line twice
+    with spooled_ntriples(unsorted, tmp_path, buffer_lines=buffer) as lines:
         assert list(lines) == ntriples_lines(triples)
         assert list(lines) == ntriples_lines(triples)  # a second pass reads the file again
+        assert lines.count == len(triples)
         assert len(list(tmp_path.iterdir())) == 1
     assert list(tmp_path.iterdir()) == []
 
 
 def test_spooled_ntriples_file_is_removed_when_the_block_raises(tmp_path: Path) -> None:
     with pytest.raises(KeyError):
-        with spooled_ntriples(_triples(), tmp_path, buffer_lines=2):
+        with spooled_ntriples([nt_line(*t) for t in _triples()], tmp_path, buffer_lines=2):
             raise KeyError("a stage failed")
     assert list(tmp_path.iterdir()) == []
 

@@ -17,6 +17,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
+from graph.rdf_text import ntriples_lines
 from graph.view import ViewError, ViewStats, render_html
 from graph.view_page import vis_network_js
 from graph.vocab import ID, RC
@@ -115,7 +116,7 @@ def drawn(text: str) -> set[str]:
 @pytest.fixture(scope="module")
 def page(tmp_path_factory: pytest.TempPathFactory) -> tuple[ViewStats, str]:
     path = tmp_path_factory.mktemp("view") / "graph.html"
-    stats = render_html(sample_graph(), sample_provenance(), path, title="测试 <test>")
+    stats = render_html(ntriples_lines(sample_graph()), sample_provenance(), path, title="测试 <test>")
     return stats, path.read_text(encoding="utf-8")
 
 
@@ -170,8 +171,8 @@ def test_evidence_is_attached_to_its_edge(page: tuple[ViewStats, str]) -> None:
 def test_same_input_same_bytes(tmp_path: Path) -> None:
     prov = sample_provenance()
     a, b = tmp_path / "a.html", tmp_path / "b.html"
-    render_html(sample_graph(order=1), prov, a)
-    render_html(sample_graph(order=2), list(reversed(prov)), b)
+    render_html(ntriples_lines(sample_graph(order=1)), prov, a)
+    render_html(ntriples_lines(sample_graph(order=2)), list(reversed(prov)), b)
     assert a.read_bytes() == b.read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "b.html"], "no temporary file left behind"
 
@@ -179,14 +180,14 @@ def test_same_input_same_bytes(tmp_path: Path) -> None:
 @pytest.mark.parametrize("focus", ["何炳辉", "何炳輝", "Hé Bǐnghuī", "hebinghui", "HE BING HUI", str(ID["person/he-bing-hui"])])
 def test_focus_by_label_pinyin_or_iri(tmp_path: Path, focus: str) -> None:
     path = tmp_path / "f.html"
-    stats = render_html(sample_graph(), sample_provenance(), path, focus=focus, depth=1)
+    stats = render_html(ntriples_lines(sample_graph()), sample_provenance(), path, focus=focus, depth=1)
     assert drawn(path.read_text(encoding="utf-8")) == {"何炳辉", "航空产业链党委", "江西天一航空装备有限公司"}
     assert stats == ViewStats(nodes=3, edges=3)  # secretaryOf, covers, and 董事长 from the post
 
 
 def test_focus_depth_two(tmp_path: Path) -> None:
     path = tmp_path / "f.html"
-    render_html(sample_graph(), [], path, focus="Jiangxi Tianyi Aviation Equipment Co., Ltd.", depth=2)
+    render_html(ntriples_lines(sample_graph()), [], path, focus="Jiangxi Tianyi Aviation Equipment Co., Ltd.", depth=2)
     assert drawn(path.read_text(encoding="utf-8")) == {
         "江西天一航空装备有限公司", "航空产业链党委", "景德镇市", "何炳辉", "航空产业链", "昌河飞机工业（集团）有限责任公司",
         XSS, "景德镇高新区党工委", "江西省"}
@@ -194,7 +195,7 @@ def test_focus_depth_two(tmp_path: Path) -> None:
 
 def test_chain_subgraph(tmp_path: Path) -> None:
     path = tmp_path / "c.html"
-    stats = render_html(sample_graph(), sample_provenance(), path, chain="航空产業鏈")
+    stats = render_html(ntriples_lines(sample_graph()), sample_provenance(), path, chain="航空产業鏈")
     assert drawn(path.read_text(encoding="utf-8")) == {
         "航空产业链", "航空产业链党委", "江西天一航空装备有限公司", "昌河飞机工业（集团）有限责任公司", XSS,
         "景德镇高新区党工委", "何炳辉", "李四", "景德镇市", "江西省"}
@@ -204,9 +205,9 @@ def test_chain_subgraph(tmp_path: Path) -> None:
 def test_unknown_focus_or_chain_writes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "x.html"
     with pytest.raises(ViewError, match="no node is named '不存在'"):
-        render_html(sample_graph(), [], path, focus="不存在")
+        render_html(ntriples_lines(sample_graph()), [], path, focus="不存在")
     with pytest.raises(ViewError, match="铜产业链党委"):
-        render_html(sample_graph(), [], path, chain="铜产业链党委")  # a committee, not a chain
+        render_html(ntriples_lines(sample_graph()), [], path, chain="铜产业链党委")  # a committee, not a chain
     assert not path.exists()
 
 
@@ -261,7 +262,7 @@ def synthetic_graph(n: int, seed: int = 7) -> tuple[Graph, list[dict[str, Any]]]
 
 def test_synthetic_graph_counts(tmp_path: Path) -> None:
     g, prov = synthetic_graph(300)
-    stats = render_html(g, prov, tmp_path / "s.html")
+    stats = render_html(ntriples_lines(g), prov, tmp_path / "s.html")
     typed = set(g.subjects(RDF.type, None))
     edges = {(str(s), str(p), str(o)) if p != RC.partnersWith else (min(str(s), str(o)), str(p), max(str(s), str(o)))
              for s, p, o in g if str(p).startswith(str(RC._NS)) and isinstance(o, URIRef)}
@@ -269,6 +270,6 @@ def test_synthetic_graph_counts(tmp_path: Path) -> None:
 
 
 def test_empty_graph_and_depth_zero(tmp_path: Path) -> None:
-    assert render_html(Graph(), [], tmp_path / "e.html") == ViewStats(nodes=0, edges=0)
+    assert render_html(ntriples_lines(Graph()), [], tmp_path / "e.html") == ViewStats(nodes=0, edges=0)
     assert page_data((tmp_path / "e.html").read_text(encoding="utf-8"))["nodes"] == []
-    assert render_html(sample_graph(), [], tmp_path / "d.html", focus="江西省", depth=0) == ViewStats(1, 0)
+    assert render_html(ntriples_lines(sample_graph()), [], tmp_path / "d.html", focus="江西省", depth=0) == ViewStats(1, 0)

@@ -14,6 +14,7 @@ from typing import Any, Iterator
 
 import pytest
 
+from graph.rdf_text import ntriples_lines
 from graph.view import ViewStats, render_html
 
 from .test_view import NODES, XSS, sample_graph, sample_provenance, synthetic_graph
@@ -76,7 +77,7 @@ def browser() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ViewStats]:
     path = tmp_path_factory.mktemp("view") / "graph.html"
-    return path, render_html(sample_graph(), sample_provenance(), path, title="redchain 测试")
+    return path, render_html(ntriples_lines(sample_graph()), sample_provenance(), path, title="redchain 测试")
 
 
 @pytest.fixture()
@@ -171,7 +172,7 @@ def test_article_text_stays_inert(page: Page) -> None:
 def test_a_thousand_nodes_draw_quickly(browser: Any, tmp_path: Path) -> None:
     g, prov = synthetic_graph(1000)
     path = tmp_path / "big.html"
-    stats = render_html(g, prov, path)
+    stats = render_html(ntriples_lines(g), prov, path)
     page = Page(browser, path, 1400, 900)
     try:
         assert page.js("redchain.nodes.length") == stats.nodes >= 1000
@@ -213,7 +214,7 @@ def overview(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ViewStats]
 
     g, prov = national_graph(500, provinces=4)
     path = tmp_path_factory.mktemp("overview") / "graph.html"
-    return path, render_html(g, prov, path, max_nodes=50, title="redchain 总览")
+    return path, render_html(ntriples_lines(g), prov, path, max_nodes=50, title="redchain 总览")
 
 
 def _open_group_page(page: Page, action: Any) -> None:

@@ -21,6 +21,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
+from graph.rdf_text import ntriples_lines
 from graph.view import ViewStats, render_html
 from graph.view_data import read_view_graph
 from graph.view_groups import partition
@@ -126,19 +127,19 @@ def page_of(href: str, html: Path) -> Path:
 def big(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ViewStats, Graph]:
     g, prov = national_graph(500, provinces=4)
     path = tmp_path_factory.mktemp("overview") / "graph.html"
-    return path, render_html(g, prov, path, max_nodes=50), g
+    return path, render_html(ntriples_lines(g), prov, path, max_nodes=50), g
 
 
 def test_view_overview_above_the_budget_single_page_below(tmp_path: Path) -> None:
     g, prov = sample_graph(), sample_provenance()
-    nodes = len(read_view_graph(g)[0])
-    at = render_html(g, prov, tmp_path / "at.html", max_nodes=nodes)
+    nodes = len(read_view_graph(ntriples_lines(g))[0])
+    at = render_html(ntriples_lines(g), prov, tmp_path / "at.html", max_nodes=nodes)
     assert at.pages == 1 and "groups" not in page_data((tmp_path / "at.html").read_text(encoding="utf-8"))
     assert not (tmp_path / "at-view").exists()
-    over = render_html(g, prov, tmp_path / "over.html", max_nodes=nodes - 1)
+    over = render_html(ntriples_lines(g), prov, tmp_path / "over.html", max_nodes=nodes - 1)
     assert over.pages > 2 and over.nodes == nodes
     assert "groups" in page_data((tmp_path / "over.html").read_text(encoding="utf-8"))
-    assert render_html(g, prov, tmp_path / "default.html").pages == 1  # the default budget is far above
+    assert render_html(ntriples_lines(g), prov, tmp_path / "default.html").pages == 1  # the default budget is far above
 
 
 def test_view_overview_pages_are_bounded_and_hold_every_node_once(big: tuple[Path, ViewStats, Graph]) -> None:
@@ -159,7 +160,7 @@ def test_view_overview_pages_are_bounded_and_hold_every_node_once(big: tuple[Pat
             assert int(n) < data["groups"][hrefs.index(f"graph-view/{target}")]["n"], href
         seen.update(inner["base"] + m["i"] if ":" not in m["i"] else m["i"] for m in inner["meta"])
     assert set(seen.values()) == {1} and linked > 0
-    assert set(seen) == set(read_view_graph(g)[0]) and len(seen) == stats.nodes == data["total"]["nodes"]
+    assert set(seen) == set(read_view_graph(ntriples_lines(g))[0]) and len(seen) == stats.nodes == data["total"]["nodes"]
     assert stats.pages == len(data["groups"]) + 1
     assert sorted(p.name for p in path.parent.iterdir()) == ["graph-view", "graph.html"]
     assert len(list((path.parent / "graph-view").iterdir())) == len(data["groups"])
@@ -194,7 +195,7 @@ def test_view_overview_search_index_points_at_the_node_in_its_page(big: tuple[Pa
 def test_view_overview_is_deterministic_and_removes_stale_pages(tmp_path: Path) -> None:
     g, prov = national_graph(200, seed=3, provinces=3)
     a, b = tmp_path / "a" / "graph.html", tmp_path / "b" / "graph.html"
-    render_html(g, prov, a, max_nodes=40)
+    render_html(ntriples_lines(g), prov, a, max_nodes=40)
     stale = a.parent / "graph-view" / "place-990000.html"
     stale.write_text('<!DOCTYPE html>\n<meta name="generator" content="redchain">', encoding="utf-8")
     mine = a.parent / "graph-view" / "notes.html"
@@ -205,8 +206,8 @@ def test_view_overview_is_deterministic_and_removes_stale_pages(tmp_path: Path) 
     g2 = Graph()
     for triple in shuffled:
         g2.add(triple)
-    render_html(g2, list(reversed(prov)), a, max_nodes=40)
-    render_html(g, prov, b, max_nodes=40)
+    render_html(ntriples_lines(g2), list(reversed(prov)), a, max_nodes=40)
+    render_html(ntriples_lines(g), prov, b, max_nodes=40)
     assert not stale.exists() and mine.exists(), "only pages this program wrote are removed"
     mine.unlink()
     files = sorted(p.relative_to(a.parent) for p in a.parent.rglob("*"))
@@ -214,7 +215,7 @@ def test_view_overview_is_deterministic_and_removes_stale_pages(tmp_path: Path) 
     for name in files:
         if (a.parent / name).is_file():
             assert (a.parent / name).read_bytes() == (b.parent / name).read_bytes(), name
-    render_html(g, prov, a, max_nodes=5000)  # small again: one page, the group pages go
+    render_html(ntriples_lines(g), prov, a, max_nodes=5000)  # small again: one page, the group pages go
     assert sorted(p.name for p in a.parent.iterdir()) == ["graph.html"]
 
 
@@ -228,7 +229,7 @@ def test_view_overview_pages_are_self_contained_and_escaped(big: tuple[Path, Vie
             assert needle not in text, (page, needle)
         assert not set("<>&") & set(DATA_BLOCK.search(text).group(1))  # type: ignore[union-attr]
     g = sample_graph()
-    render_html(g, sample_provenance(), tmp_path / "x.html", max_nodes=3, title="<b>x</b>")
+    render_html(ntriples_lines(g), sample_provenance(), tmp_path / "x.html", max_nodes=3, title="<b>x</b>")
     text = (tmp_path / "x.html").read_text(encoding="utf-8")
     assert "<script>alert" not in text and "<title>&lt;b&gt;x&lt;/b&gt;</title>" in text
     for f in (tmp_path / "x-view").iterdir():
@@ -242,7 +243,7 @@ def test_view_overview_cuts_a_group_with_no_places_into_connected_pages() -> Non
         sy.fact(sy.node(f"person/a{i}", RC.Person, f"会员{i}"), "affiliatedWith", org, i)
     for i in range(6):
         sy.node(f"person/x{i}", RC.Person, f"某{i}")
-    nodes, edges = read_view_graph(sy.g)
+    nodes, edges = read_view_graph(ntriples_lines(sy.g))
     groups = partition(nodes, edges, 4)
     assert [len(gr.members) for gr in groups] == [4, 4, 3]
     assert all(gr.kind == "unplaced" and gr.note and gr.label.startswith("未定位") for gr in groups)
@@ -251,7 +252,7 @@ def test_view_overview_cuts_a_group_with_no_places_into_connected_pages() -> Non
     assert first <= {"某协会", "会员0", "会员1", "会员2", "会员3"}, "a connected piece is kept together first"
     assert len({i for gr in groups for i in gr.members}) == len(nodes) == 11
     g, _ = national_graph(400, seed=5, provinces=2)
-    nodes, edges = read_view_graph(g)
+    nodes, edges = read_view_graph(ntriples_lines(g))
     whole = partition(nodes, edges, 10**6)  # no budget pressure: one group per province or chain
     assert len(whole) == len({(gr.kind, gr.key[0]) for gr in whole}) and not any(gr.note for gr in whole)
 
