@@ -108,7 +108,8 @@ def _stages(folder: Path, *, memory: bool) -> dict[str, Any]:
     from graph.export import write_turtle
     from graph.exports import write_exports
     from graph.memory import SORT_BUFFER_LINES
-    from graph.pipeline import extract_document, load_resources, read_all, relate_sentences, segment_document, \
+    from graph.batch import read_all
+    from graph.pipeline import extract_document, load_resources, relate_sentences, segment_document, \
         DocumentResult
     from graph.resolution import FactTriple, provenance_records, resolve_table
     from graph.mentions import find_document_mentions
@@ -159,7 +160,7 @@ def measure_jieba(folder: Path) -> dict[str, Any]:
 
     jieba.setLogLevel(60)
     jieba.initialize()  # loading the dictionary is not timed
-    from graph.pipeline import read_all
+    from graph.batch import read_all
 
     docs, _ = read_all([folder])
     start = time.perf_counter()

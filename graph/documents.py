@@ -2,7 +2,7 @@
 
 ``read_documents(dirs)`` yields one ``Document`` per ``*.txt``, ``*.md``, ``*.html``
 or ``*.htm`` file, or a ``Diagnostic`` for a file or folder that could not be read;
-one bad file never stops the others. Files are read in the order of their POSIX
+one bad file never stops the others. ``plan_documents(dirs)`` lists them without reading. Files are read in the order of their POSIX
 path relative to the folder given, so the same folder always gives the same order.
 
 Decoding, in order: a UTF-8 BOM (utf-8-sig), a UTF-16 BOM (LE or BE), strict UTF-8,
@@ -36,7 +36,16 @@ _BOMS = ((b"\xef\xbb\xbf", "utf-8", "utf-8-sig"), (b"\xff\xfe", "utf-16-le", "ut
 
 
 def read_documents(dirs: Sequence[Path | str], *, max_bytes: int = MAX_BYTES) -> Iterator[Document | Diagnostic]:
-    """Documents under each folder (or the file itself), in a stable order; Diagnostics for failures."""
+    """Documents under each folder (or the file itself), in a stable order; Diagnostics for failures.
+    Each file is read when the next item is asked for: a build holds one text at a time."""
+    for item in plan_documents(dirs):
+        yield item if isinstance(item, Diagnostic) else read_document(item, max_bytes=max_bytes)
+
+
+def plan_documents(dirs: Sequence[Path | str]) -> list[Path | Diagnostic]:
+    """What ``read_documents`` reads, in its order, without reading it: the path of each file, and
+    the Diagnostics of missing folders and of folders that could not be listed."""
+    plan: list[Path | Diagnostic] = []
     seen: set[str] = set()
     for entry in dirs:
         root = Path(entry)
@@ -45,20 +54,21 @@ def read_documents(dirs: Sequence[Path | str], *, max_bytes: int = MAX_BYTES) ->
         elif root.exists():
             paths, problems = [root], []
         else:
-            yield Diagnostic(_shown(root), "D005", "input folder does not exist; nothing read from it",
-                             hint="check the --input path")
+            plan.append(Diagnostic(shown_path(root), "D005", "input folder does not exist; nothing read from it",
+                                   hint="check the --input path"))
             continue
         for path in paths:
             key = os.path.abspath(path)
             if key not in seen:  # overlapping inputs give one Document per file
                 seen.add(key)
-                yield read_document(path, max_bytes=max_bytes)
-        yield from problems
+                plan.append(path)
+        plan += problems
+    return plan
 
 
 def read_document(path: Path, *, max_bytes: int = MAX_BYTES) -> Document | Diagnostic:
     """One file as a Document, or the Diagnostic that says why it was skipped."""
-    shown = _shown(path)
+    shown = shown_path(path)
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
@@ -150,7 +160,7 @@ def _too_large(shown: str, size: int, limit: int) -> Diagnostic:
                       hint="split the file, or raise the limit with --max-document-mb")
 
 
-def _shown(path: Path) -> str:
+def shown_path(path: Path) -> str:
     """POSIX path relative to the current folder when under it, else absolute."""
     absolute = Path(os.path.abspath(path))
     try:
@@ -168,7 +178,7 @@ def _list_folder(root: Path) -> tuple[list[Path], list[Diagnostic]]:
             if name.lower().endswith(SUFFIXES):
                 path = Path(folder, name)
                 found.append((path.relative_to(root).as_posix(), path))
-    problems = [Diagnostic(_shown(Path(exc.filename or root)), "D004",
+    problems = [Diagnostic(shown_path(Path(exc.filename or root)), "D004",
                            f"cannot list folder: {exc.strerror or exc}; files in it were skipped")
                 for exc in errors]
     return [path for _, path in sorted(found)], sorted(problems, key=lambda d: d.path)

@@ -1,10 +1,11 @@
 """Orchestration: documents → articles and sentences → mentions → relations →
 entities → RDF → validation → outputs. Collects diagnostics; never prints or exits.
 
-Extraction (segment, mentions, relations) is per document: it runs in worker
-processes when ``workers`` > 1 and reads and writes the per-document cache when
-``cache`` names a folder (see ``cache.py``). Results are merged in document order,
-so the outputs are byte-identical whatever the workers and the state of the cache.
+Extraction (segment, mentions, relations) is per document (``extract_document``); batch.py
+runs it over the documents as they are read, in worker processes when ``workers`` > 1,
+reading and writing the per-document cache when ``cache`` names a folder (see ``cache.py``).
+Results are merged in document order, so the outputs are byte-identical whatever the
+workers and the state of the cache.
 A build writes the results to a file as they come (``result_file.py``) and does not hold
 them: entity resolution, the triples and the provenance records read them back in passes.
 """
@@ -21,14 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
-from .diagnostics import DocumentError
-from .documents import MAX_BYTES, read_documents
+from .documents import MAX_BYTES, plan_documents
 from .entities import EntityTable, Merge
 from .lexicon import Lexicon, load_lexicon
 from .memory import CHUNK_TRIPLES, SORT_BUFFER_LINES
 from .mentions import find_document_mentions
 from .model import Article, Diagnostic, Document, Fact, Mention, Sentence, pickled_by_fields
-from .processes import done, exit_with_parent, in_background
+from .processes import done, in_background
 from .progress import ProgressFn, Step
 from .relations import apply_rules, flatten_mentions
 from .resolution import FactTriple, provenance_records, resolve_table
@@ -36,9 +36,7 @@ from .resources import gazetteer_dir, rule_dirs
 from .rules import RuleSet, load_rules
 
 if TYPE_CHECKING:
-    from .cache import DocumentCache
     from .record_file import RecordFile
-    from .result_file import ResultFile
     from .validation import Finding
 
 CONTEXT_SENTENCES = 2  # how far back a rule's context role may look, within one article
@@ -126,115 +124,6 @@ def extract_document(doc: Document, rules: RuleSet, lexicon: Lexicon) -> Documen
     return DocumentResult(doc, tuple(articles), tuple(sentences), mentions, tuple(facts), len(sentences))
 
 
-def read_all(inputs: Sequence[Path | str], *, fail_fast: bool = False,
-             max_bytes: int = MAX_BYTES) -> tuple[list[Document], list[Diagnostic]]:
-    """Every readable document, and the diagnostics of the others (DocumentError at the first with fail_fast);
-    a file over ``max_bytes`` is refused (D006)."""
-    docs: list[Document] = []
-    diagnostics: list[Diagnostic] = []
-    for item in read_documents([Path(p) for p in inputs], max_bytes=max_bytes):
-        if isinstance(item, Diagnostic):
-            diagnostics.append(item)
-            if fail_fast and item.severity == "error":
-                raise DocumentError([item])
-            continue
-        docs.append(item)
-    return docs, diagnostics
-
-
-def extract_all(inputs: Sequence[Path | str], rules: RuleSet, lexicon: Lexicon, *,
-                fail_fast: bool = False) -> tuple[list[DocumentResult], list[Diagnostic]]:
-    docs, diagnostics = read_all(inputs, fail_fast=fail_fast)
-    return [extract_document(doc, rules, lexicon) for doc in docs], diagnostics
-
-
-@dataclass(frozen=True, slots=True)
-class Extraction:
-    results: list[DocumentResult] | ResultFile  # in document order
-    extracted: int
-    cached: int
-    sentences: int  # sentences read, in all documents
-
-
-def extract_documents(docs: list[Document], rules: RuleSet, lexicon: Lexicon, *, workers: int = 1,
-                      cache: DocumentCache | None = None, progress: ProgressFn | None = None,
-                      into: ResultFile | None = None) -> Extraction:
-    """One result per document, in the order given: from the cache, in this process, or in ``workers`` processes.
-    With ``into``, each result is written there as it comes (those from the cache first) and none is kept."""
-    kept: list[DocumentResult | None] = [None] * len(docs)
-    keep = into.put if into is not None else kept.__setitem__
-    todo, sentences = [], 0
-    for i, doc in enumerate(docs):
-        result = cache.get(doc) if cache else None
-        if result is None:
-            todo.append(i)
-        else:
-            keep(i, result)
-            sentences += result.sentence_count
-    tracker, missing = _Tracker(docs, progress), set(todo)
-    tracker.advance(len(docs) - len(todo), [doc for i, doc in enumerate(docs) if i not in missing])
-    for i, result in zip(todo, _extract_many([docs[i] for i in todo], rules, lexicon, workers)):
-        keep(i, result)
-        sentences += result.sentence_count
-        if cache is not None:
-            cache.put(docs[i], result)
-        tracker.advance(1, [docs[i]])
-    results = into if into is not None else [r for r in kept if r is not None]
-    return Extraction(results, len(todo), len(docs) - len(todo), sentences)
-
-
-class _Tracker:
-    """Reports extraction progress as documents and bytes of text done."""
-
-    def __init__(self, docs: list[Document], progress: ProgressFn | None) -> None:
-        self.progress = progress
-        self.total = len(docs)
-        self.bytes_total = sum(_size(doc) for doc in docs) if progress else 0
-        self.done = self.bytes_done = 0
-
-    def advance(self, count: int, docs: list[Document]) -> None:
-        if self.progress is None:
-            return
-        self.done += count
-        self.bytes_done += sum(_size(doc) for doc in docs)
-        self.progress(Step("extract", self.done, self.total, self.bytes_done, self.bytes_total))
-
-
-def _size(doc: Document) -> int:
-    return len(doc.text.encode("utf-8", "surrogatepass"))
-
-
-def _extract_many(docs: list[Document], rules: RuleSet, lexicon: Lexicon, workers: int) -> Iterator[DocumentResult]:
-    """Results in the order of ``docs``; a process pool only when it has two documents or more to share."""
-    workers = min(workers, len(docs))
-    if workers <= 1:
-        yield from (extract_document(doc, rules, lexicon).for_build() for doc in docs)
-        return
-    from concurrent.futures import ProcessPoolExecutor
-
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(os.getpid(),))
-    try:
-        yield from pool.map(_extract_in_worker, docs, chunksize=1)
-    finally:  # on an error or interrupt, drop the documents not started yet
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-_WORKER_RESOURCES: tuple[RuleSet, Lexicon] | None = None
-
-
-def _init_worker(parent: int) -> None:
-    """Load rules and gazetteers once per worker process."""
-    global _WORKER_RESOURCES
-    exit_with_parent(parent)
-    _WORKER_RESOURCES = load_resources()
-
-
-def _extract_in_worker(doc: Document) -> DocumentResult:
-    assert _WORKER_RESOURCES is not None, "worker started without _init_worker"
-    rules, lexicon = _WORKER_RESOURCES
-    return extract_document(doc, rules, lexicon).for_build()
-
-
 @contextmanager
 def cyclic_gc_paused() -> Iterator[None]:
     """Python's cyclic garbage collector paused for the block (reference counting still frees
@@ -309,13 +198,17 @@ def _extract_and_resolve(inputs: Sequence[Path | str], output: Path, spools: Exi
     from .record_file import spooled_records
     from .result_file import spooled_results
 
+    from .batch import Plan, extract_documents, read_each
+
     rules, lexicon = load_resources()
-    docs, diagnostics = read_all(inputs, fail_fast=fail_fast, max_bytes=max_bytes)
+    plan = plan_documents([Path(p) for p in inputs])
+    expected = Plan.of([p for p in plan if isinstance(p, Path)])
+    diagnostics: list[Diagnostic] = []  # filled in the plan's order as extraction reads the documents
+    docs = read_each(plan, diagnostics, fail_fast=fail_fast, max_bytes=max_bytes, expected=expected)
     store = DocumentCache(cache) if cache is not None else None
     with spooled_results(output) as results:
         extraction = extract_documents(docs, rules, lexicon, workers=workers, cache=store, progress=progress,
-                                       into=results)
-        del docs  # the texts: not needed past this point
+                                       into=results, plan=expected)
         if store is not None:  # a cache inside the output folder belongs to it: keep only what this build used
             store.prune(unused=_is_inside(store.root, output))
         (progress or _silent)(Step("resolve"))

@@ -16,7 +16,8 @@ import pytest
 from graph.cache import CACHE_DIRNAME, DocumentCache, default_cache_dir, document_key
 from graph.cli import main
 from graph.model import Document
-from graph.pipeline import build, extract_documents, read_all
+from graph.pipeline import build
+from graph.batch import extract_documents, read_all
 from graph.progress import Step, TerminalProgress
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graph import prefilter
-from graph.pipeline import extract_document, load_resources, read_all
+from graph.batch import read_all
+from graph.pipeline import extract_document, load_resources
 from graph.prefilter import RuleFilter, may_match, required_all, required_literals
 
 from .conftest import ROOT
