@@ -82,14 +82,17 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_view(args: argparse.Namespace) -> int:
-    from .query import load_graph
-    from .rdf_text import ntriples_lines
+    from .rdf_text import file_lines
     from .record_file import RecordFile
     from .view import render_html
 
     graph_path = Path(args.graph)
     provenance = RecordFile.index(graph_path.with_name("provenance.jsonl"))  # records stay on disk
-    stats = render_html(ntriples_lines(load_graph(graph_path)), provenance, args.output, focus=args.focus, depth=args.depth,
+    try:
+        lines = file_lines(graph_path)
+    except SyntaxError as exc:
+        raise UsageError(f"{graph_path} is not a graph redchain can read: {exc}") from exc
+    stats = render_html(lines, provenance, args.output, focus=args.focus, depth=args.depth,
                         chain=args.chain, max_nodes=args.view_max_nodes)
     pages = f" (an overview of {stats.pages - 1} group pages)" if stats.pages > 1 else ""
     _err(f"wrote {args.output}: {stats.nodes} nodes, {stats.edges} edges{pages}")

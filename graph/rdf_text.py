@@ -180,6 +180,19 @@ def parse_lines(lines: Iterable[str]) -> Iterator[ox.Quad]:
     return ox.parse(io.BufferedReader(_LineReader(lines), 1 << 20), format=ox.RdfFormat.N_TRIPLES, lenient=True)
 
 
+def file_lines(path: Path) -> list[str]:
+    """The triples of an RDF file as N-Triples lines (unsorted), read by Oxigraph in the format its
+    suffix names (Turtle, N-Triples, TriG, N-Quads, JSON-LD, RDF/XML; another suffix: Turtle; a
+    dataset's graphs merged): ~0.2 s for the 10 MB archive's graph.ttl, where rdflib takes ~10 s.
+    Raises SyntaxError for a file that does not parse."""
+    path = Path(path)
+    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower()) or ox.RdfFormat.TURTLE
+    quads = ox.parse(path=path, format=fmt)
+    data = ox.serialize((quad.triple for quad in quads), format=ox.RdfFormat.N_TRIPLES) or b""
+    # split at "\n" only, not splitlines(): U+2028 may stand in a literal
+    return [line + "\n" for line in data.decode("utf-8").split("\n")[:-1]]
+
+
 def copy_lines(out: BinaryIO, lines: Iterable[str]) -> None:
     """``lines`` as UTF-8, as ``write_lines`` writes them; a ``LineFile``'s bytes are copied as they
     are, not decoded and encoded again."""

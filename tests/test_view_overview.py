@@ -286,3 +286,24 @@ def test_view_overview_cli_budget_for_view_and_build(seed_build: tuple[Path, Any
     with pytest.raises(SystemExit):
         main(["view", "--help"])
     assert f"(default {DEFAULT_MAX_NODES})" in " ".join(capsys.readouterr().out.split())
+
+
+@pytest.mark.parametrize("name", ["graph.ttl", "graph.nt", "graph.trig", "graph.nq", "graph.jsonld"])
+def test_view_cli_draws_the_build_s_view_from_every_graph_format(seed_build: tuple[Path, Any], tmp_path: Path,
+                                                                name: str) -> None:
+    """Oxigraph reads the file (a dataset's graphs merged: its provenance draws nothing): the page is
+    the one the build wrote."""
+    from graph.cli import main
+
+    folder = seed_build[0]
+    assert main(["view", "--graph", str(folder / name), "--output", str(tmp_path / "v.html")]) == 0
+    assert (tmp_path / "v.html").read_bytes() == (folder / "graph.html").read_bytes()
+
+
+def test_view_cli_names_a_graph_that_does_not_parse(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from graph.cli import main
+
+    bad = tmp_path / "graph.ttl"
+    bad.write_text("@prefix x: <http://x/> .\nx:a x:b", encoding="utf-8")
+    assert main(["view", "--graph", str(bad), "--output", str(tmp_path / "v.html")]) == 2
+    assert "is not a graph redchain can read" in capsys.readouterr().err and not (tmp_path / "v.html").exists()
