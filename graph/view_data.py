@@ -5,12 +5,13 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
 from rdflib.namespace import RDF, RDFS, SKOS
@@ -89,60 +90,64 @@ def local_name(iri: str) -> str:
 # ── read the graph ────────────────────────────────────────────────────────────────────
 
 def read_view_graph(lines: Iterable[str]) -> tuple[dict[str, ViewNode], list[ViewEdge]]:
-    """Every drawable node by IRI, and the sorted edges between them. ``lines``: the graph's
-    N-Triples lines (a build's ``rdf_text.LineFile``, or ``rdf_text.ntriples_lines(g)``), read
-    twice: the posts first, whose triples the second pass folds into edges."""
-    types = [(s.value, o.value) for s, p, o, _ in parse_lines(lines)
-             if type(o) is ox.NamedNode and type(s) is ox.NamedNode and p.value == _TYPE]
-    posts = {s for s, o in types if o == _POST}
-    nodes = _read_nodes(types, posts)
-    edges, values = _read_edges(parse_lines(lines), posts)
-    for edge in edges:
-        for end in (edge.s, edge.o):
-            if end not in nodes:  # not setdefault: it would make a ViewNode for every end
-                nodes[end] = ViewNode(end)
-    for node in nodes.values():
-        _label_node(node, values.get(node.iri, []))
-    return nodes, edges
-
-
-def _read_nodes(types: Iterable[tuple[str, str]], posts: set[str]) -> dict[str, ViewNode]:
+    """Every drawable node by IRI, and the sorted edges between them, in one pass over the graph's
+    N-Triples ``lines``, which must come grouped by subject (sorted: a build's
+    ``rdf_text.LineFile``, ``rdf_text.ntriples_lines(g)``): each subject is read whole and only what
+    the view draws of it is kept."""
     nodes: dict[str, ViewNode] = {}
+    others: dict[str, ViewNode] = {}  # subjects of no drawable class, should an edge end at one
+    edges: set[tuple[str, str, str]] = set()
+    post_parts: dict[str, dict[str, list[str]]] = {}
     rank = {name: i for i, name in enumerate(CLASSES)}
-    for iri, type_iri in types:
-        cls = local_name(type_iri)
-        if iri not in posts and cls in rank:
-            node = nodes.setdefault(iri, ViewNode(iri))
-            if node.cls == "Unclassified" or rank[cls] < rank[node.cls]:
-                node.cls = cls
-    return nodes
+    for subject, quads in itertools.groupby(parse_lines(lines), key=lambda quad: quad.subject):
+        if type(subject) is not ox.NamedNode:
+            continue
+        iri, triples = subject.value, [(p.value, o) for _, p, o, _ in quads]
+        classes = sorted((rank[cls], cls) for p, o in triples
+                         if p == _TYPE and type(o) is ox.NamedNode and (cls := local_name(o.value)) in rank)
+        if any(p == _TYPE and type(o) is ox.NamedNode and o.value == _POST for p, o in triples):
+            post_parts[iri] = _post_parts(triples)
+            continue
+        values = [(p, o) for p, o in triples
+                  if type(o) is ox.Literal and (p.startswith(RC_NS) or p in (_LABEL, _ALT_LABEL))]
+        if classes or values:
+            node = ViewNode(iri, classes[0][1]) if classes else ViewNode(iri)
+            _label_node(node, values)
+            (nodes if classes else others)[iri] = node
+        edges.update(_edges_of(iri, triples))
+    edges = {(s, rel, o) for s, rel, o in edges if o not in post_parts}  # no edge ends at a post
+    folded = _fold_posts(post_parts, edges)
+    for edge in folded:
+        for end in (edge.s, edge.o):
+            if end not in nodes:  # an end of no drawable class
+                nodes[end] = others.get(end) or _unlabelled(end)
+    return nodes, folded
+
+
+def _unlabelled(iri: str) -> ViewNode:
+    node = ViewNode(iri)
+    _label_node(node, [])
+    return node
+
+
+def _post_parts(triples: list[tuple[str, Any]]) -> dict[str, list[str]]:
+    parts: dict[str, list[str]] = defaultdict(list)
+    for pred, obj in triples:
+        parts[pred].append(obj.value)
+    return parts
+
+
+def _edges_of(iri: str, triples: list[tuple[str, Any]]) -> Iterator[tuple[str, str, str]]:
+    """The rc: links from ``iri`` to other IRIs; a symmetric relation's ends in order."""
+    for pred, obj in triples:
+        if type(obj) is ox.NamedNode and pred.startswith(RC_NS) and pred not in POST_LINKS:
+            rel, target = pred[len(RC_NS):], obj.value
+            yield (iri, rel, target) if rel not in SYMMETRIC or iri <= target else (target, rel, iri)
 
 
 _TYPE, _POST = str(RDF.type), str(RC.Post)  # looking a name up in an rdflib namespace costs ~5 µs
 _LABEL, _ALT_LABEL = str(RDFS.label), str(SKOS.altLabel)
 _HOLDER, _POST_IN, _POST_TITLE = str(RC.holder), str(RC.postIn), str(RC.postTitle)
-
-
-def _read_edges(quads: Iterable[ox.Quad], posts: set[str]) -> tuple[list[ViewEdge], dict[str, list[tuple[str, ox.Literal]]]]:
-    """The edges, and each subject's literals by predicate IRI (rc: details, labels), in one pass
-    over the graph's ``quads``. The edges are gathered as (subject, relation, object) tuples: a
-    frozen dataclass is slow to make and to hash, and most triples are not edges."""
-    edges: set[tuple[str, str, str]] = set()
-    values: dict[str, list[tuple[str, ox.Literal]]] = defaultdict(list)
-    post_parts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for s, p, o, _ in quads:
-        if type(s) is not ox.NamedNode:
-            continue
-        sp, ss = p.value, s.value
-        if ss in posts:
-            post_parts[ss][sp].append(o.value)
-        elif type(o) is ox.Literal:
-            if sp.startswith(RC_NS) or sp in (_LABEL, _ALT_LABEL):
-                values[ss].append((sp, o))
-        elif type(o) is ox.NamedNode and sp.startswith(RC_NS) and sp not in POST_LINKS and o.value not in posts:
-            rel, so = sp[len(RC_NS):], o.value
-            edges.add((ss, rel, so) if rel not in SYMMETRIC or ss <= so else (so, rel, ss))
-    return _fold_posts(post_parts, edges), values
 
 
 def _fold_posts(post_parts: Mapping[str, Mapping[str, list[str]]], edges: set[tuple[str, str, str]]) -> list[ViewEdge]:
