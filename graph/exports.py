@@ -38,7 +38,8 @@ from .dataset import EvidenceCounts, FactLookup, FactText, article_iri, document
 from .export import atomic_file
 from .jsonld import JSONLD_CONTEXT, write_jsonld
 from .memory import SORT_BUFFER_LINES
-from .property_graph import property_graph, write_gexf, write_graphml, write_neo4j_nodes, write_neo4j_relationships
+from .property_formats import write_gexf, write_graphml, write_neo4j_nodes, write_neo4j_relationships
+from .property_graph import property_graph
 from .vocab import ID
 
 __all__ = ["JSONLD_CONTEXT", "article_iri", "document_iri", "evidence_counts", "evidence_iri", "write_exports"]

@@ -1,44 +1,28 @@
-"""Stage 8: the entities as a property graph, written as GraphML, GEXF and Neo4j CSV (exports.py).
+"""Stage 8: the entities as a property graph, for GraphML, GEXF and Neo4j CSV (exports.py;
+property_formats.py writes them).
 
-``property_graph(facts, evidence)`` makes the nodes (entities: IRIs under id:, except posts
+``property_graph(triples, evidence)`` makes the nodes (entities: IRIs under id:, except posts
 and place geometries) and edges (the rc: object properties between them); posts become the
-``title`` of the affiliatedWith edge, a place's WGS84 point its ``lat`` and ``long``.
-
-The writers stream: each node or edge is written as it is made, so besides the property
-graph itself (O(entities + edges)) a writer holds one element at a time. GraphML and GEXF
-are written here as text, laid out byte for byte as networkx's writers (ElementTree,
-pretty-printed) lay out a MultiDiGraph of the same nodes and edges: the same key ids, element
-order, indentation and escaping (tests/test_exports.py compares them), except that the GEXF
-creator is redchain. networkx's writers hold the graph, an element tree and the whole text:
-~170 MB each at 10 MB of articles (~1.5 GB at 100 MB, extrapolated): the largest transient
-of a build. Neo4j CSVs are for ``neo4j-admin database import full --nodes=nodes.csv
---relationships=relationships.csv --multiline-fields=true``; node labels are the class and
-its rc: superclasses in PascalCase (``Enterprise;Organization``), relationship types
-UPPER_SNAKE_CASE.
+``title`` of the affiliatedWith edge, a place's WGS84 point its ``lat`` and ``long``. It reads
+the graph once, a subject at a time, keeping only what the nodes and edges need.
 """
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import itertools
 import re
 from collections import defaultdict
-from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS
 
 from .vocab import GEO, ID, RC, WGS84
 
-__all__ = ["PEdge", "PGraph", "PNode", "property_graph", "write_gexf", "write_graphml", "write_neo4j_nodes",
-           "write_neo4j_relationships"]
+__all__ = ["PEdge", "PGraph", "PNode", "property_graph"]
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP CSV injection list
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,97 +62,119 @@ _TYPE, _LABEL, _SUBCLASS, _LAT, _LONG = (str(t) for t in (RDF.type, RDFS.label, 
                                                            WGS84.long))
 _POST, _GEOMETRY, _AFFILIATED, _HOLDER, _POST_IN, _POST_TITLE = (
     str(t) for t in (RC.Post, GEO.Geometry, RC.affiliatedWith, RC.holder, RC.postIn, RC.postTitle))
-_FORWARD = frozenset((_TYPE, _LABEL, _SUBCLASS, _LAT, _LONG, _POST_TITLE))  # what the nodes and edges read
-_BACKWARD = frozenset((_TYPE, _HOLDER, _POST_IN))
 
 
-_Value = str | ox.Literal  # an IRI as its text, or a literal
+@dataclass(slots=True)
+class _Subject:
+    """What the property graph keeps of one subject: its rc: classes' IRIs, its least rdfs:label in
+    each language, its least WGS84 latitude and longitude."""
+    types: tuple[str, ...] = ()
+    labels: dict[str | None, str] = field(default_factory=dict)
+    lat: float | None = None
+    long: float | None = None
 
 
-class _Index:
-    """What the property graph reads of ``triples``, in one pass over them: the objects (IRIs as
-    text, literals as Oxigraph's) by subject and predicate and the subjects by predicate and IRI
-    object, of a few predicates; every IRI; and the triples of rc: properties between IRIs (the
-    edges, where both are entities). Keys are plain strings."""
+class _Reading:
+    """The graph read once, a subject at a time (its lines come together in the sorted file): each
+    subject under id: or rc: (``_Subject``), the parents of each class, the post titles by (holder,
+    organisation), the triples of rc: properties between IRIs (the edges, where both ends are
+    entities), every IRI (each text kept once), and the posts and place geometries (not entities)."""
 
-    def __init__(self, triples: Iterable[ox.Quad]) -> None:
-        self.forward: dict[tuple[str, str], list[_Value]] = defaultdict(list)
-        self.backward: dict[tuple[str, str], list[str]] = defaultdict(list)
-        self.iris: set[str] = set()
+    def __init__(self, quads: Iterable[ox.Quad]) -> None:
+        self.subjects: dict[str, _Subject] = {}
+        self.parents: dict[str, list[str]] = {}
+        self.titles: dict[tuple[str, str], set[str]] = defaultdict(set)
         self.links: list[tuple[str, str, str]] = []
-        texts: dict[str, str] = {}  # one copy of each IRI's text, whatever holds it (not sys.intern:
-        text = texts.setdefault    # the interpreter's table would keep its size after the build)
-        for s, p, o, _ in triples:  # quads of the default graph
-            subject, pred = s.value, p.value
-            subject, pred = text(subject, subject), text(pred, pred)
-            if type(s) is ox.NamedNode:
-                self.iris.add(subject)
-            if type(o) is not ox.NamedNode:
-                if pred in _FORWARD and type(o) is ox.Literal:
-                    self.forward[(subject, pred)].append(o)
+        self.iris: dict[str, str] = {}  # a set that hands back its copy of each text
+        self.others: set[str] = set()
+        type_sets: dict[tuple[str, ...], tuple[str, ...]] = {}  # entities share a few
+        for subject, group in itertools.groupby(quads, key=lambda quad: quad.subject):
+            iri = subject.value
+            if type(subject) is ox.NamedNode:
+                iri = self.iris.setdefault(iri, iri)
+            found = self._read_subject(iri, group)
+            if found is not None and (iri.startswith(_ID) or iri.startswith(_RC)):
+                found.types = type_sets.setdefault(found.types, found.types)
+                self.subjects[iri] = found
+
+    def _read_subject(self, iri: str, quads: Iterable[ox.Quad]) -> _Subject | None:
+        """Keeps the subject's links, parents and post titles; returns what its node needs."""
+        found, titles = _Subject(), []
+        kept: dict[str, list[str]] = {_TYPE: [], _SUBCLASS: [], _HOLDER: [], _POST_IN: []}  # IRI objects
+        for _, p, o, _ in quads:
+            pred = p.value
+            if pred == _POST_TITLE:
+                titles.append(o.value)
+            if type(o) is ox.Literal:
+                _read_literal(found, pred, o)
                 continue
-            obj = o.value  # lookups by object are by IRI only
-            obj = text(obj, obj)
-            self.iris.add(obj)
-            if pred in _FORWARD:
-                self.forward[(subject, pred)].append(obj)
-            if pred in _BACKWARD:
-                self.backward[(pred, obj)].append(subject)
+            if type(o) is not ox.NamedNode:
+                continue
+            obj = self.iris.setdefault(o.value, o.value)
+            if pred in kept:
+                kept[pred].append(obj)
             if pred.startswith(_RC):
-                self.links.append((subject, pred, obj))
+                self.links.append((iri, pred, obj))
+        types, parents, holders, orgs = kept.values()
+        if parents:
+            self.parents[iri] = parents
+        if _POST in types or _GEOMETRY in types:  # not entities: a post is an edge's title, a point lat/long
+            self.others.add(iri)
+            for holder, org in itertools.product(holders, orgs):
+                self.titles[(holder, org)].update(titles)
+            return None
+        found.types = tuple(types)
+        return found
 
-    def objects(self, subject: str, predicate: str) -> list[_Value]:
-        return self.forward.get((subject, predicate), [])
 
-    def subjects(self, predicate: str, obj: str) -> list[str]:
-        return self.backward.get((predicate, obj), [])
+def _read_literal(found: _Subject, pred: str, literal: ox.Literal) -> None:
+    if pred == _LABEL:
+        lang, text = literal.language, literal.value
+        if lang not in found.labels or text < found.labels[lang]:
+            found.labels[lang] = text
+    elif pred == _LAT or pred == _LONG:
+        value, was = float(literal.value), found.lat if pred == _LAT else found.long
+        if was is None or value < was:
+            setattr(found, "lat" if pred == _LAT else "long", value)
 
 
 def property_graph(triples: Iterable[ox.Quad], evidence: Mapping[tuple[str, str, str], int]) -> PGraph:
     """Entities (IRIs under id:, except posts and place geometries) and the rc: object properties
-    between them, of the graph of ``triples`` (read once: ``rdf_text.parse_lines``); ``evidence``:
-    the number of evidence nodes of each fact by its terms in N-Triples form (0 if absent)."""
-    index = _Index(triples)
-    others = set(index.subjects(_TYPE, _POST)) | set(index.subjects(_TYPE, _GEOMETRY))  # a place's point:
-    entities = sorted(t for t in index.iris if t.startswith(_ID) and t not in others)  # lat/long on the place
-    classes: dict[tuple[_Value, ...], tuple[list[str], list[str]]] = {}  # nodes share a few sets of types
-    nodes = tuple(_pnode(index, iri, classes) for iri in entities)
+    between them, of the graph of ``triples``, which must come grouped by subject (read once:
+    ``rdf_text.parse_lines`` of the sorted lines); ``evidence``: the number of evidence nodes of
+    each fact by its terms in N-Triples form (0 if absent)."""
+    read = _Reading(triples)
+    entities = sorted(t for t in read.iris if t.startswith(_ID) and t not in read.others)
+    classes: dict[tuple[str, ...], tuple[list[str], list[str]]] = {}  # nodes share a few sets of types
+    nodes = tuple(_pnode(read, iri, classes) for iri in entities)
     members = set(entities)
-    counts = {(s[1:-1], p[1:-1], o[1:-1]): n for (s, p, o), n in evidence.items()}  # <iri> → iri
-    relations = {p: (_local(p), _labels(index, p).get("zh", "")) for p in {p for _, p, _ in index.links}}
-    edges = [PEdge(s, o, *relations[p], counts.get((s, p, o), 0), _post_titles(index, s, p, o))
-             for s, p, o in index.links if s in members and o in members]
+    relations = {p: (_local(p), _label(read, p, "zh")) for p in {p for _, p, _ in read.links}}
+    edges = [PEdge(s, o, *relations[p], evidence.get((f"<{s}>", f"<{p}>", f"<{o}>"), 0), _post_titles(read, s, p, o))
+             for s, p, o in read.links if s in members and o in members]
     return PGraph(nodes, tuple(sorted(edges, key=lambda e: (e.source, e.relation, e.target))))
 
 
-def _pnode(index: _Index, iri: str, classes: dict[tuple[_Value, ...], tuple[list[str], list[str]]]) -> PNode:
-    types = tuple(index.objects(iri, _TYPE))
-    if types not in classes:
-        classes[types] = _classes(index, types)
-    own, supers = classes[types]
-    labels = _labels(index, iri)
-    return PNode(iri, labels.get("zh", ""), labels.get("en", ""), ";".join(own), tuple(own + supers),
-                 _degrees(index, iri, _LAT), _degrees(index, iri, _LONG))
+def _pnode(read: _Reading, iri: str, classes: dict[tuple[str, ...], tuple[list[str], list[str]]]) -> PNode:
+    found = read.subjects.get(iri) or _Subject()
+    if found.types not in classes:
+        classes[found.types] = _classes(read, found.types)
+    own, supers = classes[found.types]
+    return PNode(iri, found.labels.get("zh", ""), found.labels.get("en", ""), ";".join(own), tuple(own + supers),
+                 found.lat, found.long)
 
 
-def _classes(index: _Index, types: Iterable[_Value]) -> tuple[list[str], list[str]]:
+def _classes(read: _Reading, types: Iterable[str]) -> tuple[list[str], list[str]]:
     """The rc: classes among ``types``, and their rc: superclasses, nearer ones first."""
-    own = sorted(_local(c) for c in types if type(c) is str and c.startswith(_RC))
+    own = sorted(_local(c) for c in types if c.startswith(_RC))
     supers: list[str] = []
-    seen = {c for c in types if type(c) is str}
+    seen = set(types)
     frontier = sorted(seen)
     while frontier:  # breadth first, so nearer superclasses come first; a subclass cycle ends
-        parents = sorted({p for c in frontier for p in index.objects(c, _SUBCLASS)
-                          if type(p) is str and p not in seen and p.startswith(_RC)})
+        parents = sorted({p for c in frontier for p in read.parents.get(c, ()) if p not in seen and p.startswith(_RC)})
         seen.update(parents)
         supers += [_local(p) for p in parents if _local(p) not in own + supers]
         frontier = parents
     return own, supers
-
-
-def _degrees(index: _Index, iri: str, pred: str) -> float | None:
-    values = [float(o.value) for o in index.objects(iri, pred) if type(o) is ox.Literal]
-    return min(values) if values else None
 
 
 @functools.lru_cache(maxsize=1024)
@@ -176,223 +182,13 @@ def _local(term: str) -> str:
     return re.split(r"[#/]", term)[-1]
 
 
-def _labels(index: _Index, term: str) -> dict[str | None, str]:
-    """The least rdfs:label of ``term`` in each language."""
-    labels: dict[str | None, str] = {}
-    for o in index.objects(term, _LABEL):
-        if type(o) is ox.Literal:
-            lang, text = o.language, o.value
-            if lang not in labels or text < labels[lang]:
-                labels[lang] = text
-    return labels
+def _label(read: _Reading, term: str, lang: str) -> str:
+    """The least rdfs:label of ``term`` in ``lang``."""
+    found = read.subjects.get(term)
+    return found.labels.get(lang, "") if found is not None else ""
 
 
-def _post_titles(index: _Index, person: str, pred: str, org: str) -> str:
+def _post_titles(read: _Reading, person: str, pred: str, org: str) -> str:
     if pred != _AFFILIATED:
         return ""
-    posts = set(index.subjects(_HOLDER, person)) & set(index.subjects(_POST_IN, org))
-    return "、".join(sorted({t.value if type(t) is ox.Literal else t for post in posts
-                            for t in index.objects(post, _POST_TITLE)}))
-
-
-# ── GraphML and GEXF ─────────────────────────────────────────────────────────────────
-
-_XML_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>\n"
-_XSI = "http://www.w3.org/2001/XMLSchema-instance"
-# ElementTree's escapes; a CR in text too, which an XML parser would otherwise read as LF
-_XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
-_XML_ATTRIBUTE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;",
-                                "\n": "&#10;", "\t": "&#09;"})
-# translate() with a table is slow on Chinese text: a search finds that most values need nothing
-_XML_TEXT_SPECIAL, _XML_ATTRIBUTE_SPECIAL = re.compile("[&<>\r]"), re.compile('[&<>"\r\n\t]')
-
-
-def xml_text(text: str) -> str:
-    """XML 1.0 cannot carry most C0 controls (a form feed from a page layout): they become U+FFFD."""
-    return _XML_ILLEGAL.sub("\ufffd", text)
-
-
-def _attr(value: object) -> str:
-    if type(value) is not str:
-        return str(value).translate(_XML_ATTRIBUTE)  # numbers: nothing to escape, and ASCII translates fast
-    return value.translate(_XML_ATTRIBUTE) if _XML_ATTRIBUTE_SPECIAL.search(value) else value
-
-
-def _xml_content(value: object) -> str:
-    if type(value) is not str:
-        return str(value).translate(_XML_TEXT)
-    return value.translate(_XML_TEXT) if _XML_TEXT_SPECIAL.search(value) else value
-
-
-@contextmanager
-def _text_output(out: BinaryIO, errors: str = "strict") -> Iterator[io.TextIOWrapper]:
-    """``out`` as UTF-8 text; left open (and flushed) for the caller."""
-    text = io.TextIOWrapper(out, encoding="utf-8", errors=errors, newline="")
-    try:
-        yield text
-        text.flush()
-    finally:
-        text.detach()
-
-
-def _node_data(node: PNode) -> list[tuple[str, str, object]]:
-    """A node's attributes (name, GraphML type, value) in the order networkx kept: lat/long only for places."""
-    data: list[tuple[str, str, object]] = [("label", "string", xml_text(node.label)),
-                                           ("label_en", "string", xml_text(node.label_en)),
-                                           ("class", "string", node.cls), ("iri", "string", node.iri)]
-    point = node.point
-    return data if point is None else data + [("lat", "double", point[0]), ("long", "double", point[1])]
-
-
-def _edge_data(edge: PEdge) -> list[tuple[str, str, object]]:
-    return [("relation", "string", edge.relation), ("relation_zh", "string", xml_text(edge.relation_zh)),
-            ("evidence_count", "long", edge.evidence_count), ("title", "string", xml_text(edge.title))]
-
-
-def _gexf_node_data(node: PNode) -> list[tuple[str, str, object]]:
-    return _node_data(node)[1:]  # the label is an XML attribute of the node
-
-
-def _gexf_edge_data(edge: PEdge) -> list[tuple[str, str, object]]:
-    return [*_edge_data(edge), ("networkx_key", "string", edge.relation)]  # networkx adds the edge's key
-
-
-_DataFn = Callable[[Any], list[tuple[str, str, object]]]
-
-
-def _attribute_ids(pgraph: PGraph, node_data: _DataFn, edge_data: _DataFn) -> dict[tuple[str, str], tuple[str, str]]:
-    """(scope, name) → (number, type) of every attribute the graph uses, numbered in order of
-    first use as networkx's writers number them: the nodes' first, then the edges'."""
-    used: dict[tuple[str, str], str] = {}
-    if pgraph.nodes:
-        used.update({("node", name): kind for name, kind, _ in node_data(pgraph.nodes[0])})
-    if any(node.point is not None for node in pgraph.nodes):
-        used.update({("node", "lat"): "double", ("node", "long"): "double"})
-    if pgraph.edges:
-        used.update({("edge", name): kind for name, kind, _ in edge_data(pgraph.edges[0])})
-    return {key: (str(number), kind) for number, (key, kind) in enumerate(used.items())}
-
-
-def _networkx_edge_order(edges: Iterable[PEdge]) -> Iterator[PEdge]:
-    """The edges in a networkx MultiDiGraph's order: by source, then each target in order of its
-    first edge, then its edges in the given order."""
-    for _, group in itertools.groupby(edges, key=lambda e: e.source):
-        first: dict[str, int] = {}
-        items = list(group)
-        for edge in items:
-            first.setdefault(edge.target, len(first))
-        yield from sorted(items, key=lambda e: first[e.target])
-
-
-def write_graphml(out: BinaryIO, pgraph: PGraph) -> None:
-    """GraphML of ``pgraph``, one node or edge element at a time."""
-    ids = {key: ("d" + number, kind) for key, (number, kind) in _attribute_ids(pgraph, _node_data, _edge_data).items()}
-    node_keys, edge_keys = _keys(ids, "node"), _keys(ids, "edge")
-    with _text_output(out, "xmlcharrefreplace") as text:
-        text.write(f'{_XML_DECLARATION}<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="{_XSI}" '
-                   'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
-                   'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
-        for (scope, name), (key, kind) in reversed(ids.items()):  # networkx inserts each new key first
-            text.write(f'  <key id="{key}" for="{scope}" attr.name="{_attr(name)}" attr.type="{kind}" />\n')
-        if not pgraph.nodes and not pgraph.edges:
-            text.write('  <graph edgedefault="directed" />\n</graphml>\n')
-            return
-        text.write('  <graph edgedefault="directed">\n')
-        for node in pgraph.nodes:
-            text.write(f'    <node id="{_attr(node.iri)}">\n'
-                       f'{_graphml_data(node_keys, _node_data(node))}    </node>\n')
-        for edge in _networkx_edge_order(pgraph.edges):
-            text.write(f'    <edge source="{_attr(edge.source)}" target="{_attr(edge.target)}" '
-                       f'id="{_attr(edge.relation)}">\n{_graphml_data(edge_keys, _edge_data(edge))}    </edge>\n')
-        text.write("  </graph>\n</graphml>\n")
-
-
-def _keys(ids: Mapping[tuple[str, str], tuple[str, str]], scope: str) -> dict[str, str]:
-    """Attribute name → id, of one scope (looked up for every value)."""
-    return {name: key for (of, name), (key, _) in ids.items() if of == scope}
-
-
-def _graphml_data(keys: Mapping[str, str], data: Iterable[tuple[str, str, object]]) -> str:
-    lines = []
-    for name, _, value in data:
-        key, content = keys[name], _xml_content(value)
-        lines.append(f'      <data key="{key}">{content}</data>\n' if content else f'      <data key="{key}" />\n')
-    return "".join(lines)
-
-
-def write_gexf(out: BinaryIO, pgraph: PGraph) -> None:
-    """GEXF 1.2 of ``pgraph``, one node or edge element at a time, laid out as networkx's writer lays
-    it out (no <meta lastmodifieddate>: the same input gives the same bytes)."""
-    ids = _attribute_ids(pgraph, _gexf_node_data, _gexf_edge_data)
-    node_keys, edge_keys = _keys(ids, "node"), _keys(ids, "edge")
-    from . import __version__ as version
-    with _text_output(out, "xmlcharrefreplace") as text:
-        text.write(f'{_XML_DECLARATION}<gexf xmlns="http://www.gexf.net/1.2draft" xmlns:xsi="{_XSI}" '
-                   'xsi:schemaLocation="http://www.gexf.net/1.2draft http://www.gexf.net/1.2draft/gexf.xsd" '
-                   f'version="1.2">\n  <meta>\n    <creator>redchain {version}</creator>\n  </meta>\n'
-                   '  <graph defaultedgetype="directed" mode="static" name="">\n')
-        for scope in ("edge", "node"):  # networkx inserts each new <attributes> first
-            declared = [(name, number, kind) for (of, name), (number, kind) in ids.items() if of == scope]
-            if declared:
-                text.write(f'    <attributes mode="static" class="{scope}">\n' + "".join(
-                    f'      <attribute id="{number}" title="{_attr(name)}" type="{kind}" />\n'
-                    for name, number, kind in declared) + "    </attributes>\n")
-        text.write("    <nodes>\n" if pgraph.nodes else "    <nodes />\n")
-        for node in pgraph.nodes:
-            text.write(f'      <node id="{_attr(node.iri)}" label="{_attr(xml_text(node.label))}">\n'
-                       f'{_gexf_values(node_keys, _gexf_node_data(node))}      </node>\n')
-        text.write("    </nodes>\n" if pgraph.nodes else "")
-        text.write("    <edges>\n" if pgraph.edges else "    <edges />\n")
-        for number, edge in enumerate(_networkx_edge_order(pgraph.edges)):
-            text.write(f'      <edge source="{_attr(edge.source)}" target="{_attr(edge.target)}" id="{number}">\n'
-                       f'{_gexf_values(edge_keys, _gexf_edge_data(edge))}      </edge>\n')
-        text.write(("    </edges>\n" if pgraph.edges else "") + "  </graph>\n</gexf>\n")
-
-
-_GEXF_FLOATS = {"inf": "INF", "-inf": "-INF", "nan": "NaN"}  # as networkx writes them
-
-
-def _gexf_values(keys: Mapping[str, str], data: Iterable[tuple[str, str, object]]) -> str:
-    values = []
-    for name, kind, value in data:
-        shown = _GEXF_FLOATS.get(str(value), str(value)) if kind == "double" else value
-        values.append(f'          <attvalue for="{keys[name]}" value="{_attr(shown)}" />\n')
-    return "        <attvalues>\n" + "".join(values) + "        </attvalues>\n"
-
-
-# ── Neo4j CSV ────────────────────────────────────────────────────────────────────────
-
-@functools.lru_cache(maxsize=256)  # a few relations, one call per edge
-def neo4j_type(relation: str) -> str:
-    """servesChain → SERVES_CHAIN (Cypher style: relationship types in upper snake case)."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", relation).upper()
-
-
-def safe_cell(text: str) -> str:
-    """A cell a spreadsheet would run as a formula gets a leading apostrophe."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def _check_id(iri: str) -> str:
-    if iri.startswith(_FORMULA_START):
-        raise ValueError(f"node id {iri!r} starts with a formula character")
-    return iri
-
-
-def _write_csv(out: BinaryIO, header: list[str], rows: Iterable[Sequence[object]]) -> None:
-    with _text_output(out) as text:
-        writer = csv.writer(text, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")  # \r\n: a lone \r gets quoted
-        writer.writerow(header)
-        writer.writerows(rows)
-
-
-def write_neo4j_nodes(out: BinaryIO, pgraph: PGraph) -> None:
-    rows = ([_check_id(n.iri), safe_cell(n.label), safe_cell(n.label_en), ";".join(n.labels),
-             "" if n.lat is None else repr(n.lat), "" if n.long is None else repr(n.long)] for n in pgraph.nodes)
-    _write_csv(out, ["iri:ID", "label", "label_en", ":LABEL", "lat:float", "long:float"], rows)
-
-
-def write_neo4j_relationships(out: BinaryIO, pgraph: PGraph) -> None:
-    rows = ([_check_id(e.source), _check_id(e.target), neo4j_type(e.relation), e.evidence_count, safe_cell(e.title)]
-            for e in pgraph.edges)
-    _write_csv(out, [":START_ID", ":END_ID", ":TYPE", "evidence_count:int", "title"], rows)
+    return "、".join(sorted(read.titles.get((person, org), ())))

@@ -25,7 +25,8 @@ from graph import __version__ as REDCHAIN_VERSION
 from graph.entities import ID_BASE
 from graph.export import read_provenance
 from graph.exports import article_iri, document_iri, write_exports
-from graph.property_graph import PEdge, PGraph, PNode, property_graph, write_gexf, write_graphml, xml_text
+from graph.property_formats import write_gexf, write_graphml, xml_text
+from graph.property_graph import PEdge, PGraph, PNode, property_graph
 from graph.rdf_text import ntriples_lines, parse_lines
 from graph.vocab import GEO, RC, WGS84
 
