@@ -42,19 +42,41 @@ class Lexicon:
         self.entries = entries
         self.stoplist = stoplist
         self._surfaces = sorted(entries)
+        self._joinable = not any("\n" in surface for surface in self._surfaces)  # see find_each
         self._matcher: Any = None  # built on first use: ahocorasick_rs.AhoCorasick
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """Leftmost-longest matches as (start, end, surface)."""
         if not self._surfaces:
             return []
+        return [(start, end, self._surfaces[i]) for i, start, end in self._automaton().find_matches_as_indexes(text)]
+
+    def find_each(self, texts: list[str]) -> list[list[tuple[int, int, str]]]:
+        """``find`` of every text, in one pass over the texts joined by line breaks: no surface
+        holds one, so no match crosses from one text into the next, and each text's matches
+        are those it has on its own."""
+        if not self._joinable:
+            return [self.find(text) for text in texts]
+        found: list[list[tuple[int, int, str]]] = [[] for _ in texts]
+        if not self._surfaces or not texts:
+            return found
+        k, base, limit = 0, 0, len(texts[0])  # text k spans [base, limit) of the joined texts
+        for i, start, end in self._automaton().find_matches_as_indexes("\n".join(texts)):
+            while start >= limit:
+                k += 1
+                base = limit + 1
+                limit = base + len(texts[k])
+            found[k].append((start - base, end - base, self._surfaces[i]))
+        return found
+
+    def _automaton(self) -> Any:
         if self._matcher is None:
             import ahocorasick_rs
 
             self._matcher = ahocorasick_rs.AhoCorasick(
                 self._surfaces, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
             )
-        return [(start, end, self._surfaces[i]) for i, start, end in self._matcher.find_matches_as_indexes(text)]
+        return self._matcher
 
     def division(self, code: str) -> Division:
         return load_divisions()[code]

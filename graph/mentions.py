@@ -33,16 +33,16 @@ _KEEP_IN_NAMES = {CLASS_CHARS[c] for c in ("Place", "Enterprise", "PartyOrganiza
 
 def find_document_mentions(sentences: list[Sentence], lexicon: Lexicon, rules: RuleSet) -> dict[int, list[Mention]]:
     """Mentions of every sentence of one document, keyed by Sentence.index."""
-    places = [lexicon.find(s.text) for s in sentences]  # gazetteer matches, the same in both passes
+    places = lexicon.find_each([s.text for s in sentences])  # gazetteer matches, the same in both passes
     codes = _document_place_codes(places, lexicon)
     names = DocumentNames([s.text for s in sentences])
     first = []
     for k, sent in enumerate(sentences):
-        first.append(_sentence_mentions(sent, places[k] + names.find(k), lexicon, rules, names, codes))
+        first.append(_sentence_mentions(sent, places[k], names.find(k), lexicon, rules, names, codes))
         learn_names(sent, first[k], names)
     # The first pass already knew every name learned before a sentence; look again only
     # where a name learned later occurs.
-    found = {s.index: _sentence_mentions(s, places[k] + names.find(k), lexicon, rules, names, codes)
+    found = {s.index: _sentence_mentions(s, places[k], names.find(k), lexicon, rules, names, codes)
              if names.learned_since(k, s.index) else first[k] for k, s in enumerate(sentences)}
     return resolve_anaphors(sentences, found)
 
@@ -77,10 +77,12 @@ def _choose_place(entries: list[LexEntry], codes: set[str], previous: Mention | 
     return in_doc[0] if len(in_doc) == 1 else None
 
 
-def _gazetteer_mentions(text: str, hits: list[tuple[int, int, str]], lexicon: Lexicon, names: DocumentNames,
-                        codes: set[str]) -> list[Mention]:
+def _gazetteer_mentions(text: str, places: list[tuple[int, int, str]], learned: list[tuple[int, int, str]],
+                        lexicon: Lexicon, names: DocumentNames, codes: set[str]) -> list[Mention]:
+    """``places``: the gazetteer's matches (sorted, never overlapping); ``learned``: those of the names
+    the document taught, which may overlap them."""
     mentions: list[Mention] = []
-    for start, end, surface in _longest_first(hits):
+    for start, end, surface in _longest_first(places + learned) if learned else places:
         mention = _lexicon_mention(text, start, end, surface, lexicon, names, codes, mentions)
         if mention is not None:  # matches come sorted and never overlap
             mentions.append(mention)
@@ -123,10 +125,10 @@ def _lexicon_mention(text: str, start: int, end: int, surface: str, lexicon: Lex
 
 # -- name rules ----------------------------------------------------------------
 
-def _sentence_mentions(sent: Sentence, hits: list[tuple[int, int, str]], lexicon: Lexicon, rules: RuleSet,
-                       names: DocumentNames, codes: set[str]) -> list[Mention]:
-    """``hits``: the gazetteer and learned-name matches in the sentence."""
-    mentions = _gazetteer_mentions(sent.text, hits, lexicon, names, codes)
+def _sentence_mentions(sent: Sentence, places: list[tuple[int, int, str]], learned: list[tuple[int, int, str]],
+                       lexicon: Lexicon, rules: RuleSet, names: DocumentNames, codes: set[str]) -> list[Mention]:
+    """``places`` and ``learned``: the gazetteer's and the learned names' matches in the sentence."""
+    mentions = _gazetteer_mentions(sent.text, places, learned, lexicon, names, codes)
     enc = encode(sent.text, mentions)
     todo = rules.name_filter.possible(enc.text)
     k = 0
@@ -179,7 +181,7 @@ def _mentions_from_match(rule: Rule, match: re.Match[str], enc: Encoded, text: s
 
 def _inherit_place(enc: Encoded, start: int, end: int, parts: list[tuple[str, Mention]]) -> None:
     """江西铜业集团银山矿业有限责任公司: a name that begins with a name that begins with a place."""
-    first = enc.mentions[start] if start < end else None
+    first = enc.mention_at(start) if start < end else None
     if first is not None and first.cls != "Place" and not any(r == "place" for r, _ in parts):
         inner_place = first.part("place")
         if inner_place is not None and first.text.startswith(inner_place.text):
@@ -203,17 +205,7 @@ def _make_mention(rule: Rule, enc: Encoded, text: str, start: int, end: int,
 
 def canonical_from(enc: Encoded, start: int, end: int) -> str:
     """Name of an encoded span: inner mentions by their canonical names, places as written."""
-    out = []
-    mentions = enc.mentions
-    for i in range(start, end):
-        mention = mentions[i]
-        if mention is None:
-            out.append(enc.text[i])
-        elif mention.cls == "Place":
-            out.append(mention.text)
-        else:
-            out.append(mention.name)
-    return "".join(out)
+    return "".join(p if isinstance(p, str) else p.text if p.cls == "Place" else p.name for p in enc.pieces(start, end))
 
 
 def _trim_left(enc: Encoded, start: int, end: int, macros: dict[str, str]) -> tuple[int, Mention | None]:
@@ -230,9 +222,9 @@ def _trim_left(enc: Encoded, start: int, end: int, macros: dict[str, str]) -> tu
     start, body = start + cut, body[cut:]
     run = len(body) - len(body.lstrip(_PLACE_CHAR))
     if run >= 2 and run < len(body) and body[run] not in _MENTION_CHARS:
-        return start + run, enc.mentions[start + run - 1]  # 南通市海门区希诺股份有限公司: places, then the name
+        return start + run, enc.mention_at(start + run - 1)  # 南通市海门区希诺股份有限公司: places, then the name
     if run >= 1:
-        return start, enc.mentions[start]
+        return start, enc.mention_at(start)
     return start, None
 
 
