@@ -35,6 +35,7 @@ class DocumentNames:
         self.learned: dict[str, tuple[str, str, str]] = {}
         self.templates: dict[str, Mention] = {}  # full name → the mention that named it
         self.changed: dict[str, int] = {}  # surface → last sentence whose learning changed it
+        self._surfaces: dict[str, list[str]] = {}  # canonical name → the surfaces learned for it
         self._texts = texts
         self._joined = "\n".join(texts)
         self._bases = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
@@ -44,12 +45,12 @@ class DocumentNames:
         if len(surface) >= 2 and surface not in self.learned:
             self.learned[surface] = (name, cls, how)
             self.changed[surface] = index
+            self._surfaces.setdefault(name, []).append(surface)
             self._locate(surface)
         if template is not None and name not in self.templates:
             self.templates[name] = template
-            for known, (canonical, _, _) in self.learned.items():  # a template changes how these are read
-                if canonical == name:
-                    self.changed[known] = index
+            for known in self._surfaces.get(name, ()):  # a template changes how these are read
+                self.changed[known] = index
 
     def _locate(self, surface: str) -> None:
         """Every occurrence (overlapping) of ``surface`` inside one sentence."""

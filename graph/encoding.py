@@ -38,22 +38,27 @@ class Encoded:
 
     def start_of(self, i: int) -> int:
         """Normalised start of encoded character ``i``."""
-        k = bisect.bisect_left(self._at, i)
-        if k < len(self._at) and self._at[k] == i:
-            return self._placed[k].start
-        return i if k == 0 else self._placed[k - 1].end + i - self._at[k - 1] - 1
+        return self._position(i, bisect.bisect_left(self._at, i), False)
 
     def end_of(self, i: int) -> int:
         """Normalised end of encoded character ``i``."""
-        mention = self.mention_at(i)
-        return mention.end if mention is not None else self.start_of(i) + 1
+        return self._position(i, bisect.bisect_left(self._at, i), True)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Normalised span of encoded ``[start, end)``."""
         if end <= start:
             pos = self.start_of(start) if start < len(self.text) else (self.end_of(len(self.text) - 1) if self.text else 0)
             return pos, pos
-        return self.start_of(start), self.end_of(end - 1)
+        k = bisect.bisect_left(self._at, start)
+        return self._position(start, k, False), self._position(end - 1, bisect.bisect_left(self._at, end - 1, k), True)
+
+    def _position(self, i: int, k: int, end: bool) -> int:
+        """Start (or end) of encoded character ``i``; ``k``: the number of mentions before it."""
+        at = self._at
+        if k < len(at) and at[k] == i:
+            mention = self._placed[k]
+            return mention.end if end else mention.start
+        return (i if k == 0 else self._placed[k - 1].end + i - at[k - 1] - 1) + end
 
     def mentions_in(self, start: int, end: int) -> list[Mention]:
         """The mentions behind encoded ``[start, end)``, in order."""
