@@ -50,11 +50,10 @@ _LINE_BREAKS = "\r\x0b\x0c\x85\u2028\u2029"
 # Han and full-width forms (none of which is a space, a control or a format character).
 _MAYBE_SPECIAL = re.compile("[^\n\x20-\x7e\u3001-\u303f\u4e00-\u9fff\uff01-\uffef]")
 _FULL_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
-# Half-width punctuation right after a CJK character, after spaces, or before (spaces and) a CJK character.
+# Half-width punctuation right after a CJK character or before (spaces and) a CJK character; after spaces.
 # (The lookbehinds come after the punctuation so that the regex engine scans for punctuation first.)
-_AFTER_CJK = re.compile(f"[,:;?!()](?<=[{HAN}{CJK_PUNCT}].)")
+_NEXT_TO_CJK = re.compile(f"[,:;?!()](?:(?<=[{HAN}{CJK_PUNCT}].)|(?= *[{HAN}{CJK_PUNCT}]))")
 _AFTER_SPACE = re.compile("[,:;?!()](?<= .)")
-_BEFORE_CJK = re.compile(f"[,:;?!()](?= *[{HAN}{CJK_PUNCT}])")
 
 # A line ending in one of these is complete; "——" ends a deck line (江西省探索以…——).
 FINAL = ("。", "！", "？", "；", "…", "”", "’", "』", "」", "）", "】", "》", "!", "?", ";", ")", "——")
@@ -262,21 +261,25 @@ def _bracket_pairs(text: str) -> list[tuple[int, int]]:
 
 def _widen_punctuation(text: str) -> str:
     """Half-width punctuation whose nearest non-space neighbour on its line is CJK, on either side."""
-    widen = {m.start() for m in _AFTER_CJK.finditer(text)} | {m.start() for m in _BEFORE_CJK.finditer(text)}
-    widen.update(m.start() for m in _AFTER_SPACE.finditer(text) if is_cjk(_char_before(text, m.start())))
-    if not widen:
-        return text
-    brackets = [] if all(text[i] not in "()" for i in widen) else _bracket_pairs(text)
-    for left, right in brackets:
-        if left in widen or right in widen:
-            widen |= {left, right}  # keep a pair consistent: 南康区(2023) → 南康区（2023）
+    out = _NEXT_TO_CJK.sub(_wide, text)  # one pass, in C; its lookarounds read the text as it was
+    more = {m.start() for m in _AFTER_SPACE.finditer(text) if is_cjk(_char_before(text, m.start()))}
+    if "(" in text or ")" in text:
+        for left, right in _bracket_pairs(text):
+            if out[left] == "（" or out[right] == "）" or left in more or right in more:
+                more |= {left, right}  # keep a pair consistent: 南康区(2023) → 南康区（2023）
+    if not more:
+        return out
     pieces: list[str] = []
     done = 0
-    for i in sorted(widen):
-        pieces += (text[done:i], text[i].translate(_WIDE))
+    for i in sorted(more):
+        pieces += (out[done:i], text[i].translate(_WIDE))
         done = i + 1
-    pieces.append(text[done:])
+    pieces.append(out[done:])
     return "".join(pieces)
+
+
+def _wide(match: re.Match[str]) -> str:
+    return match.group().translate(_WIDE)
 
 
 def _opens_continuation(line: str) -> bool:
