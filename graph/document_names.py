@@ -79,7 +79,8 @@ def attach_abbreviations(text: str, mentions: list[Mention]) -> list[Mention]:
     for mention in mentions:
         if mention.start < covered:
             continue
-        match = _ABBREVIATION.match(text[mention.end:])
+        # (the bracket first: a slice of the rest of the sentence for every mention costs more than the match)
+        match = _ABBREVIATION.match(text[mention.end:]) if text.startswith(("（", "("), mention.end) else None
         if match:
             mention = replace(mention, end=mention.end + match.end(), attrs=mention.attrs + (("abbreviation", match[1]),))
             covered = mention.end

@@ -9,6 +9,8 @@ Two sources feed one Aho-Corasick automaton (leftmost-longest):
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,13 +62,10 @@ class Lexicon:
         found: list[list[tuple[int, int, str]]] = [[] for _ in texts]
         if not self._surfaces or not texts:
             return found
-        k, base, limit = 0, 0, len(texts[0])  # text k spans [base, limit) of the joined texts
+        bases = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))  # where each text starts
         for i, start, end in self._automaton().find_matches_as_indexes("\n".join(texts)):
-            while start >= limit:
-                k += 1
-                base = limit + 1
-                limit = base + len(texts[k])
-            found[k].append((start - base, end - base, self._surfaces[i]))
+            k = bisect.bisect_right(bases, start) - 1
+            found[k].append((start - bases[k], end - bases[k], self._surfaces[i]))
         return found
 
     def _automaton(self) -> Any:

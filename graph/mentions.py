@@ -142,7 +142,8 @@ def _sentence_mentions(sent: Sentence, places: list[tuple[int, int, str]], learn
         if new:  # new mentions absorb the ones inside them; re-encode (and re-filter the rules after i) only then
             mentions = place_all(mentions, new)
             enc = encode(sent.text, mentions)
-            todo, k = tuple(j for j in rules.name_filter.possible(enc.text) if j > i), 0
+            allowed = rules.name_filter.possible(enc.text)  # in order: the rules after i are a slice
+            todo, k = allowed[bisect.bisect_right(allowed, i):], 0
     return attach_abbreviations(sent.text, mentions)
 
 
@@ -150,22 +151,22 @@ def _mentions_from_match(rule: Rule, match: re.Match[str], enc: Encoded, text: s
                          macros: dict[str, str]) -> list[Mention]:
     if rule.split:
         return _split_mentions(rule, match, enc, text, macros)
-    group = "name" if "name" in match.re.groupindex else 0
-    start, end = match.span(group)
+    groups = match.re.groupindex
+    start, end = match.span("name" if "name" in groups else 0)
+    head = _head_start(match, end)
     parts: list[tuple[str, Mention]] = []
     if rule.trim == "left":
-        head = _head_start(match, end)
         start, place_mention = _trim_left(enc, start, head, macros)
         if place_mention is not None:
             parts.append(("place", place_mention))
-    head_span = enc.span(start, _head_start(match, end))
+    head_span = enc.span(start, head)
     if end - start < 2 or (rule.trim and head_span[1] - head_span[0] < 2):
         return []  # trimming left no name before the head
     _inherit_place(enc, start, end, parts)
     for role, _, _ in rule.roles:  # slots inside the name, or right before it (a chain's place)
         if match.group(role) and role not in dict(parts) and match.end(role) >= start and match.start(role) <= end:
             parts += [(role, m) for m in enc.mentions_in(*match.span(role))][:1]
-    attrs = tuple((g, match.group(g)) for g in ("level", "post", "elided") if g in match.re.groupindex and match.group(g))
+    attrs = tuple((g, match.group(g)) for g in ("level", "post", "elided") if g in groups and match.group(g))
     if rule.anaphor:
         attrs += (("anaphor", "?"),)
     for group_name, cls in rule.inner:
