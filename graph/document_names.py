@@ -69,7 +69,8 @@ class DocumentNames:
     def learned_since(self, k: int, index: int) -> bool:
         """Whether a name learned at sentence ``index`` or after it occurs in sentence ``k``: only
         then can a second look find more than the first did."""
-        return any(self.changed[surface] >= index for _, _, surface in self._hits[k])
+        hits = self._hits[k]
+        return bool(hits) and any(self.changed[surface] >= index for _, _, surface in hits)
 
 
 def attach_abbreviations(text: str, mentions: list[Mention]) -> list[Mention]:
