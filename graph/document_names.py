@@ -35,6 +35,7 @@ class DocumentNames:
         self.learned: dict[str, tuple[str, str, str]] = {}
         self.templates: dict[str, Mention] = {}  # full name → the mention that named it
         self.changed: dict[str, int] = {}  # surface → last sentence whose learning changed it
+        self._surfaces: dict[str, list[str]] = {}  # canonical name → the surfaces learned for it
         self._texts = texts
         self._joined = "\n".join(texts)
         self._bases = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
@@ -44,12 +45,12 @@ class DocumentNames:
         if len(surface) >= 2 and surface not in self.learned:
             self.learned[surface] = (name, cls, how)
             self.changed[surface] = index
+            self._surfaces.setdefault(name, []).append(surface)
             self._locate(surface)
         if template is not None and name not in self.templates:
             self.templates[name] = template
-            for known, (canonical, _, _) in self.learned.items():  # a template changes how these are read
-                if canonical == name:
-                    self.changed[known] = index
+            for known in self._surfaces.get(name, ()):  # a template changes how these are read
+                self.changed[known] = index
 
     def _locate(self, surface: str) -> None:
         """Every occurrence (overlapping) of ``surface`` inside one sentence."""
@@ -68,7 +69,8 @@ class DocumentNames:
     def learned_since(self, k: int, index: int) -> bool:
         """Whether a name learned at sentence ``index`` or after it occurs in sentence ``k``: only
         then can a second look find more than the first did."""
-        return any(self.changed[surface] >= index for _, _, surface in self._hits[k])
+        hits = self._hits[k]
+        return bool(hits) and any(self.changed[surface] >= index for _, _, surface in hits)
 
 
 def attach_abbreviations(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -78,7 +80,8 @@ def attach_abbreviations(text: str, mentions: list[Mention]) -> list[Mention]:
     for mention in mentions:
         if mention.start < covered:
             continue
-        match = _ABBREVIATION.match(text[mention.end:])
+        # (the bracket first: a slice of the rest of the sentence for every mention costs more than the match)
+        match = _ABBREVIATION.match(text[mention.end:]) if text.startswith(("（", "("), mention.end) else None
         if match:
             mention = replace(mention, end=mention.end + match.end(), attrs=mention.attrs + (("abbreviation", match[1]),))
             covered = mention.end

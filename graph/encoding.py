@@ -8,54 +8,76 @@ mentions. Offsets map each encoded character back to the normalised sentence.
 from __future__ import annotations
 
 import bisect
+import operator
 
 from .model import Mention
 from .rules import CLASS_CHARS
 
+_START = operator.attrgetter("start")
+
 
 class Encoded:
-    """The encoded text, and (built on first use) for each encoded character its normalised
-    span and the mention behind it. Most encodings only feed the rules' prefilter and a
-    regex that finds nothing, so the per-character maps are built only when a match needs them."""
+    """The encoded text, and where each encoded character comes from in the normalised sentence.
 
-    __slots__ = ("text", "_source", "_placed", "_maps")
+    The map is kept per mention, not per character: ``_at[k]`` is where the k-th mention
+    (in order of start) stands in the encoded text, and plain text after it continues from
+    its end. A lookup is a binary search; most encodings only feed the rules' prefilter and
+    a regex that finds nothing, so nothing is built per character."""
 
-    def __init__(self, text: str, source: str, placed: list[Mention]) -> None:
+    __slots__ = ("text", "_placed", "_at")
+
+    def __init__(self, text: str, placed: list[Mention], at: list[int]) -> None:
         self.text = text
-        self._source = source  # the normalised sentence
-        self._placed = placed  # its mentions, in order of their start
-        self._maps: tuple[tuple[int, ...], tuple[int, ...], tuple[Mention | None, ...]] | None = None
+        self._placed = placed  # the mentions, in order of their start
+        self._at = at  # encoded index of each of them
 
-    @property
-    def starts(self) -> tuple[int, ...]:
-        """Normalised start of each encoded character."""
-        return self._built()[0]
+    def mention_at(self, i: int) -> Mention | None:
+        """The mention behind encoded character ``i`` (None for plain text)."""
+        k = bisect.bisect_left(self._at, i)
+        return self._placed[k] if k < len(self._at) and self._at[k] == i else None
 
-    @property
-    def ends(self) -> tuple[int, ...]:
-        """Normalised end of each encoded character."""
-        return self._built()[1]
+    def start_of(self, i: int) -> int:
+        """Normalised start of encoded character ``i``."""
+        return self._position(i, bisect.bisect_left(self._at, i), False)
 
-    @property
-    def mentions(self) -> tuple[Mention | None, ...]:
-        """The mention behind each private-use character (None for plain text)."""
-        return self._built()[2]
+    def end_of(self, i: int) -> int:
+        """Normalised end of encoded character ``i``."""
+        return self._position(i, bisect.bisect_left(self._at, i), True)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Normalised span of encoded ``[start, end)``."""
-        starts, ends, _ = self._built()
         if end <= start:
-            pos = starts[start] if start < len(starts) else (ends[-1] if ends else 0)
+            pos = self.start_of(start) if start < len(self.text) else (self.end_of(len(self.text) - 1) if self.text else 0)
             return pos, pos
-        return starts[start], ends[end - 1]
+        k = bisect.bisect_left(self._at, start)
+        return self._position(start, k, False), self._position(end - 1, bisect.bisect_left(self._at, end - 1, k), True)
+
+    def _position(self, i: int, k: int, end: bool) -> int:
+        """Start (or end) of encoded character ``i``; ``k``: the number of mentions before it."""
+        at = self._at
+        if k < len(at) and at[k] == i:
+            mention = self._placed[k]
+            return mention.end if end else mention.start
+        return (i if k == 0 else self._placed[k - 1].end + i - at[k - 1] - 1) + end
 
     def mentions_in(self, start: int, end: int) -> list[Mention]:
-        return [m for m in self.mentions[start:end] if m is not None]
+        """The mentions behind encoded ``[start, end)``, in order."""
+        return self._placed[bisect.bisect_left(self._at, start):bisect.bisect_left(self._at, end)]
 
-    def _built(self) -> tuple[tuple[int, ...], tuple[int, ...], tuple[Mention | None, ...]]:
-        if self._maps is None:
-            self._maps = _maps(self._source, self._placed)
-        return self._maps
+    def pieces(self, start: int, end: int) -> list[str | Mention]:
+        """Encoded ``[start, end)`` as runs of plain text and the mentions between them."""
+        out: list[str | Mention] = []
+        k = bisect.bisect_left(self._at, start)
+        pos = start
+        while k < len(self._at) and self._at[k] < end:
+            if self._at[k] > pos:
+                out.append(self.text[pos:self._at[k]])
+            out.append(self._placed[k])
+            pos = self._at[k] + 1
+            k += 1
+        if end > pos:
+            out.append(self.text[pos:end])
+        return out
 
 
 def encode(text: str, mentions: list[Mention]) -> Encoded:
@@ -63,36 +85,19 @@ def encode(text: str, mentions: list[Mention]) -> Encoded:
 
     Runs of plain text are copied with slices (C speed): this runs once per
     name rule that found something, so a per-character loop would dominate the whole build."""
-    placed = sorted(mentions, key=lambda m: m.start)
+    placed = sorted(mentions, key=_START)
     pieces: list[str] = []
-    pos = 0
+    at: list[int] = []
+    pos = size = 0
     for mention in placed:
-        pieces += (text[pos:mention.start], CLASS_CHARS[mention.cls])
+        plain = text[pos:mention.start]
+        size += len(plain)
+        at.append(size)
+        size += 1
+        pieces += (plain, CLASS_CHARS[mention.cls])
         pos = mention.end
     pieces.append(text[pos:])
-    return Encoded("".join(pieces), text, placed)
-
-
-def _maps(text: str, placed: list[Mention]) -> tuple[tuple[int, ...], tuple[int, ...], tuple[Mention | None, ...]]:
-    starts: list[int] = []
-    ends: list[int] = []
-    owners: list[Mention | None] = []
-    pos = 0
-    for mention in placed:
-        _copy_text(pos, mention.start, starts, ends, owners)
-        starts.append(mention.start)
-        ends.append(mention.end)
-        owners.append(mention)
-        pos = mention.end
-    _copy_text(pos, len(text), starts, ends, owners)
-    return tuple(starts), tuple(ends), tuple(owners)
-
-
-def _copy_text(start: int, end: int, starts: list[int], ends: list[int], owners: list[Mention | None]) -> None:
-    if end > start:
-        starts.extend(range(start, end))
-        ends.extend(range(start + 1, end + 1))
-        owners.extend([None] * (end - start))
+    return Encoded("".join(pieces), placed, at)
 
 
 def place(mentions: list[Mention], new: Mention) -> list[Mention]:

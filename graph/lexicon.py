@@ -9,6 +9,8 @@ Two sources feed one Aho-Corasick automaton (leftmost-longest):
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,19 +44,38 @@ class Lexicon:
         self.entries = entries
         self.stoplist = stoplist
         self._surfaces = sorted(entries)
+        self._joinable = not any("\n" in surface for surface in self._surfaces)  # see find_each
         self._matcher: Any = None  # built on first use: ahocorasick_rs.AhoCorasick
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """Leftmost-longest matches as (start, end, surface)."""
         if not self._surfaces:
             return []
+        return [(start, end, self._surfaces[i]) for i, start, end in self._automaton().find_matches_as_indexes(text)]
+
+    def find_each(self, texts: list[str]) -> list[list[tuple[int, int, str]]]:
+        """``find`` of every text, in one pass over the texts joined by line breaks: no surface
+        holds one, so no match crosses from one text into the next, and each text's matches
+        are those it has on its own."""
+        if not self._joinable:
+            return [self.find(text) for text in texts]
+        found: list[list[tuple[int, int, str]]] = [[] for _ in texts]
+        if not self._surfaces or not texts:
+            return found
+        bases = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))  # where each text starts
+        for i, start, end in self._automaton().find_matches_as_indexes("\n".join(texts)):
+            k = bisect.bisect_right(bases, start) - 1
+            found[k].append((start - bases[k], end - bases[k], self._surfaces[i]))
+        return found
+
+    def _automaton(self) -> Any:
         if self._matcher is None:
             import ahocorasick_rs
 
             self._matcher = ahocorasick_rs.AhoCorasick(
                 self._surfaces, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
             )
-        return [(start, end, self._surfaces[i]) for i, start, end in self._matcher.find_matches_as_indexes(text)]
+        return self._matcher
 
     def division(self, code: str) -> Division:
         return load_divisions()[code]

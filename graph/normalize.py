@@ -35,6 +35,8 @@ import unicodedata
 
 import opencc
 
+from .model import OffsetMap
+
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 # CJK punctuation, kana, full-width forms, curly quotes, dashes, ellipsis, middle dot
 CJK_PUNCT = "\u3001-\u303f\u3040-\u30ff\uff01-\uff60\u2018-\u201f\u2014\u2015\u2026\u00b7\ufe30-\ufe4f"
@@ -48,11 +50,10 @@ _LINE_BREAKS = "\r\x0b\x0c\x85\u2028\u2029"
 # Han and full-width forms (none of which is a space, a control or a format character).
 _MAYBE_SPECIAL = re.compile("[^\n\x20-\x7e\u3001-\u303f\u4e00-\u9fff\uff01-\uffef]")
 _FULL_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
-# Half-width punctuation right after a CJK character, after spaces, or before (spaces and) a CJK character.
+# Half-width punctuation right after a CJK character or before (spaces and) a CJK character; after spaces.
 # (The lookbehinds come after the punctuation so that the regex engine scans for punctuation first.)
-_AFTER_CJK = re.compile(f"[,:;?!()](?<=[{HAN}{CJK_PUNCT}].)")
+_NEXT_TO_CJK = re.compile(f"[,:;?!()](?:(?<=[{HAN}{CJK_PUNCT}].)|(?= *[{HAN}{CJK_PUNCT}]))")
 _AFTER_SPACE = re.compile("[,:;?!()](?<= .)")
-_BEFORE_CJK = re.compile(f"[,:;?!()](?= *[{HAN}{CJK_PUNCT}])")
 
 # A line ending in one of these is complete; "——" ends a deck line (江西省探索以…——).
 FINAL = ("。", "！", "？", "；", "…", "”", "’", "』", "」", "）", "】", "》", "!", "?", ";", ")", "——")
@@ -125,23 +126,58 @@ def is_standalone(line: str, prev: str | None = None) -> bool:
 
 
 def normalize(text: str, base: int = 0) -> tuple[str, tuple[int, ...]]:
-    """Normalised text and, for every normalised character, its offset in ``text`` plus ``base``.
-
-    Every pass works on runs of text (slices), not character by character: extraction
-    reads megabytes of text and these passes run first.
-    """
-    norm, offsets = _clean(text, base)
-    norm = _fold_width(norm)
-    norm = _fold_traditional(norm)
-    norm = _widen_punctuation(norm)
-    norm, offsets = _join_lines(norm, offsets)
-    norm, offsets = _squeeze_spaces(norm, offsets)
+    """Normalised text and, for every normalised character, its offset in ``text`` plus ``base``."""
+    norm, offsets = normalize_runs(text, base)
     return norm, tuple(offsets)
 
 
-def _clean(text: str, base: int) -> tuple[str, list[int]]:
+def normalize_runs(text: str, base: int = 0) -> tuple[str, OffsetMap]:
+    """``normalize`` with the offsets kept as runs of consecutive positions.
+
+    Every pass works on runs of text (slices), not character by character: extraction
+    reads megabytes of text and these passes run first. The passes that drop characters
+    say which ranges they keep, and the map follows them run by run (``_select``).
+    """
+    norm, keep = _clean(text)
+    runs = _select([(0, base)], keep)
+    norm = _fold_width(norm)
+    norm = _fold_traditional(norm)
+    norm = _widen_punctuation(norm)
+    norm, keep = _join_lines(norm)
+    runs = _select(runs, keep)
+    norm, keep = _squeeze_spaces(norm)
+    runs = _select(runs, keep)
+    return norm, OffsetMap(len(norm), tuple(start for start, _ in runs), tuple(pos for _, pos in runs))
+
+
+Runs = list[tuple[int, int]]  # (index in a text, input position of that index) where each run starts
+
+
+def _select(runs: Runs, keep: list[tuple[int, int]]) -> Runs:
+    """The runs of the text made of the ``keep`` ranges (in order) of a text whose runs are ``runs``:
+    maximal runs, as ``OffsetMap.of`` makes them."""
+    out: Runs = []
+    size = 0  # length of the new text so far
+    follows = -1  # input position that would continue the last run
+    j = 0
+    for a, b in keep:
+        while a < b:
+            while j + 1 < len(runs) and runs[j + 1][0] <= a:
+                j += 1
+            start, pos = runs[j]
+            end = min(b, runs[j + 1][0]) if j + 1 < len(runs) else b
+            if pos + a - start != follows:
+                out.append((size, pos + a - start))
+            size += end - a
+            follows = pos + end - start
+            a = end
+    return out
+
+
+def _clean(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """The cleaned text and the ranges of ``text`` it keeps (a replaced character is kept)."""
     pieces: list[str] = []
-    offsets: list[int] = []
+    keep: list[tuple[int, int]] = []
     done = 0
     for match in _MAYBE_SPECIAL.finditer(text):
         i = match.start()
@@ -157,11 +193,11 @@ def _clean(text: str, base: int) -> tuple[str, list[int]]:
         else:
             continue
         pieces += (text[done:i], new)
-        offsets.extend(range(base + done, base + i + (1 if new else 0)))
+        keep.append((done, i + (1 if new else 0)))
         done = i + 1
     pieces.append(text[done:])
-    offsets.extend(range(base + done, base + len(text)))
-    return "".join(pieces), offsets
+    keep.append((done, len(text)))
+    return "".join(pieces), keep
 
 
 def _fold_width(text: str) -> str:
@@ -225,21 +261,25 @@ def _bracket_pairs(text: str) -> list[tuple[int, int]]:
 
 def _widen_punctuation(text: str) -> str:
     """Half-width punctuation whose nearest non-space neighbour on its line is CJK, on either side."""
-    widen = {m.start() for m in _AFTER_CJK.finditer(text)} | {m.start() for m in _BEFORE_CJK.finditer(text)}
-    widen.update(m.start() for m in _AFTER_SPACE.finditer(text) if is_cjk(_char_before(text, m.start())))
-    if not widen:
-        return text
-    brackets = [] if all(text[i] not in "()" for i in widen) else _bracket_pairs(text)
-    for left, right in brackets:
-        if left in widen or right in widen:
-            widen |= {left, right}  # keep a pair consistent: 南康区(2023) → 南康区（2023）
+    out = _NEXT_TO_CJK.sub(_wide, text)  # one pass, in C; its lookarounds read the text as it was
+    more = {m.start() for m in _AFTER_SPACE.finditer(text) if is_cjk(_char_before(text, m.start()))}
+    if "(" in text or ")" in text:
+        for left, right in _bracket_pairs(text):
+            if out[left] == "（" or out[right] == "）" or left in more or right in more:
+                more |= {left, right}  # keep a pair consistent: 南康区(2023) → 南康区（2023）
+    if not more:
+        return out
     pieces: list[str] = []
     done = 0
-    for i in sorted(widen):
-        pieces += (text[done:i], text[i].translate(_WIDE))
+    for i in sorted(more):
+        pieces += (out[done:i], text[i].translate(_WIDE))
         done = i + 1
-    pieces.append(text[done:])
+    pieces.append(out[done:])
     return "".join(pieces)
+
+
+def _wide(match: re.Match[str]) -> str:
+    return match.group().translate(_WIDE)
 
 
 def _opens_continuation(line: str) -> bool:
@@ -276,26 +316,28 @@ def _content_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _join_lines(text: str, offsets: list[int]) -> tuple[str, list[int]]:
+def _join_lines(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """The text with broken lines joined, and the ranges of ``text`` it keeps."""
     spans = _content_spans(text)
     lines = [text[s:e] for s, e in spans]
     breaks = [text[spans[k][1]:spans[k + 1][0]].count("\n") for k in range(len(spans) - 1)]
     pieces: list[str] = []
-    kept: list[int] = []
+    keep: list[tuple[int, int]] = []
     for k, (start, end) in enumerate(spans):
         pieces.append(lines[k])
-        kept.extend(offsets[start:end])
+        keep.append((start, end))
         if k + 1 < len(spans) and not _continues(lines, breaks, k):
             # Keep at most two line breaks: one ends the line, two mark a paragraph.
             newlines = [i for i in range(end, spans[k + 1][0]) if text[i] == "\n"][:2]
             pieces.append("\n" * len(newlines))
-            kept.extend(offsets[i] for i in newlines)
-    return "".join(pieces), kept
+            keep += [(i, i + 1) for i in newlines]
+    return "".join(pieces), keep
 
 
-def _squeeze_spaces(text: str, offsets: list[int]) -> tuple[str, list[int]]:
+def _squeeze_spaces(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """The text with spaces squeezed, and the ranges of ``text`` it keeps."""
     pieces: list[str] = []
-    kept: list[int] = []
+    keep: list[tuple[int, int]] = []
     done = 0
     for match in re.finditer(" +", text):
         start, end = match.span()
@@ -303,8 +345,8 @@ def _squeeze_spaces(text: str, offsets: list[int]) -> tuple[str, list[int]]:
         after = text[end] if end < len(text) else ""
         cut = start if is_cjk(before) and is_cjk(after) else start + 1  # keep one space unless between CJK
         pieces.append(text[done:cut])
-        kept.extend(offsets[done:cut])
+        keep.append((done, cut))
         done = end
     pieces.append(text[done:])
-    kept.extend(offsets[done:])
-    return "".join(pieces), kept
+    keep.append((done, len(text)))
+    return "".join(pieces), keep

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import functools
 import gc
+import itertools
 import os
-import re
 from collections import deque
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -41,7 +41,9 @@ if TYPE_CHECKING:
 
 CONTEXT_SENTENCES = 2  # how far back a rule's context role may look, within one article
 # Bylines and photo credits name who wrote or shot the piece, not facts of the story.
-_CREDIT = re.compile(r"(?:供图|提供|摄)$|^(?:本版责编|版式设计|图片均为|以上图片)")
+# (Tested with str methods: a sentence holds no line break, and a regex would be searched through it.)
+_CREDIT_ENDS = ("供图", "提供", "摄")
+_CREDIT_STARTS = ("本版责编", "版式设计", "图片均为", "以上图片")
 
 
 @pickled_by_fields  # the results are pickled to a file, to the cache and from the workers
@@ -103,17 +105,18 @@ def segment_document(doc: Document) -> tuple[list[Article], list[Sentence]]:
     from .segment import split_document
 
     articles, all_sentences = split_document(doc)
-    return articles, [s for s in all_sentences if s.kind != "byline" and not _CREDIT.search(s.text)]
+    return articles, [s for s in all_sentences
+                      if s.kind != "byline" and not s.text.endswith(_CREDIT_ENDS) and not s.text.startswith(_CREDIT_STARTS)]
 
 
 def relate_sentences(sentences: list[Sentence], mentions: dict[int, list[Mention]], rules: RuleSet) -> list[Fact]:
     """Relation rules over each sentence, with the mentions of the sentences just before it as context."""
     facts: list[Fact] = []
-    recent: deque[tuple[int, list[Mention]]] = deque(maxlen=CONTEXT_SENTENCES)
+    recent: deque[tuple[int, list[Mention]]] = deque(maxlen=CONTEXT_SENTENCES)  # (article, flattened mentions)
     for sent in sentences:
-        context = [m for article, ms in recent if article == sent.article_index for m in flatten_mentions(ms)]
+        context = list(itertools.chain.from_iterable(ms for article, ms in recent if article == sent.article_index))
         facts.extend(apply_rules(sent, mentions[sent.index], rules, context))
-        recent.append((sent.article_index, mentions[sent.index]))
+        recent.append((sent.article_index, flatten_mentions(mentions[sent.index])))
     return facts
 
 

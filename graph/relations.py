@@ -141,6 +141,8 @@ def implied_facts(mention: Mention, sent: Sentence, rules: RuleSet, span: tuple[
 
     ``span``: where in this sentence the outermost name stands (parts resolved from an
     earlier sentence, 产业链党委 → 航空产业链党委, keep pointing here)."""
+    if not mention.parts and not mention.found_by.startswith("name:"):
+        return []  # most mentions: a place or a name from the gazetteer
     span = span or (mention.start, mention.end)
     facts: list[Fact] = []
     rule = _name_rule(mention, rules)

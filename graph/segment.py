@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from .model import Article, Document, OffsetMap, Sentence
-from .normalize import ends_sentence, is_byline, is_caption, is_markup, is_standalone, normalize
+from .normalize import ends_sentence, is_byline, is_caption, is_markup, is_standalone, normalize_runs
 
 Kind = Literal["body", "title", "heading", "caption", "byline"]
 
@@ -58,7 +58,9 @@ _NAMES = re.compile(r"^(?:[►▶■□●◆▲★☆]\s*)?[\u4e00-\u9fff]{2,4}
 _BULLET = re.compile(r"[►▶■□●◆▲★☆]\s*")  # used with match(): anchored
 _SENTENCE_STOP = re.compile(r"[。！？!?]")
 _MARKUP_HEAD = re.compile(r"#+\s*")  # used with match(): anchored
-_SENTENCE_END = re.compile(r"(?:[。！？!?]+|…{2,}(?=[”’」』]))[”’」』）》】)\"']*")
+# (Each branch starts with one fixed character, not a repeat: the regex engine then scans
+# for those characters first, twice as fast.)
+_SENTENCE_END = re.compile(r"(?:[。！？!?][。！？!?]*|……+(?=[”’」』]))[”’」』）》】)\"']*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,9 +105,8 @@ def split_articles(doc: Document) -> list[Article]:
 def split_sentences(doc: Document, article: Article, *, start_index: int = 0) -> list[Sentence]:
     """Sentences of one article; ``start_index`` is the document-wide index of the first one."""
     layout = _layout(doc)
-    norm, offsets = normalize(doc.text[article.start:article.end], article.start)
+    norm, offsets = normalize_runs(doc.text[article.start:article.end], article.start)
     starts = [line.start for line in layout.lines]
-    breaks = _run_breaks(offsets)
     sentences: list[Sentence] = []
     for match in re.finditer(r"[^\n]+", norm):
         a, b = match.span()
@@ -113,17 +114,18 @@ def split_sentences(doc: Document, article: Article, *, start_index: int = 0) ->
         joined = bisect.bisect_right(starts, offsets[b - 1]) - 1 != first
         kind = _kind(layout, first, joined)
         for s, e in (c for piece in _pieces(norm, a, b, kind) for c in _bounded(norm, *piece)):
-            runs = [s, *breaks[bisect.bisect_right(breaks, s):bisect.bisect_left(breaks, e)]]
-            offs = OffsetMap(e - s, tuple(r - s for r in runs), tuple(offsets[r] for r in runs))
+            offs = _sentence_offsets(offsets, s, e)
             sentences.append(Sentence(doc.path, article.index, start_index + len(sentences), norm[s:e], offs, kind))
     return sentences
 
 
-def _run_breaks(offsets: Sequence[int]) -> list[int]:
-    """The indices where ``offsets`` stops counting up by one (numpy: an article has ~10^5 characters)."""
-    import numpy as np
-
-    return (np.flatnonzero(np.diff(np.asarray(offsets, dtype=np.int64)) != 1) + 1).tolist()
+def _sentence_offsets(offsets: OffsetMap, start: int, end: int) -> OffsetMap:
+    """The runs of the article's ``offsets`` over ``[start, end)``, counted from ``start``."""
+    runs, bases = offsets.starts, offsets.bases
+    lo = bisect.bisect_right(runs, start) - 1  # the run that holds ``start``
+    hi = bisect.bisect_left(runs, end)
+    return OffsetMap(end - start, (0, *(r - start for r in runs[lo + 1:hi])),
+                     (bases[lo] + start - runs[lo], *bases[lo + 1:hi]))
 
 
 def _bounded(norm: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -281,12 +283,12 @@ def _strip_head(pattern: re.Pattern[str], text: str) -> str:
 
 
 def _title_text(text: str) -> str:
-    return normalize(_strip_head(_MARKUP_HEAD, text))[0]
+    return normalize_runs(_strip_head(_MARKUP_HEAD, text))[0]
 
 
 def _byline_text(text: str) -> str:
     """Byline with its words kept apart (本报记者 朱磊), unlike running text."""
-    return " ".join(normalize(word)[0] for word in _strip_head(_BULLET, text).split())
+    return " ".join(normalize_runs(word)[0] for word in _strip_head(_BULLET, text).split())
 
 
 # ── sentences ───────────────────────────────────────────────────────────────────────

@@ -72,3 +72,10 @@ def test_mentions_list_sharing_head_noun_names_one_chain_per_item(resources):
 def test_mentions_traditional_characters_match_like_simplified(resources):
     found = mentions_of(resources, "江西省九江市修水縣推進社區治理。")
     assert "修水县" in names(found, "Place")
+
+
+def test_mentions_gazetteer_matches_of_joined_sentences_are_those_of_each(resources):
+    _, lexicon = resources
+    texts = ["江西省九江市", "", "九江", "瑞昌市人民冲压有限公司在瑞昌", "江西", "省九江市修水县"]
+    assert lexicon.find_each(texts) == [lexicon.find(text) for text in texts]
+    assert lexicon.find_each([]) == []

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graph.normalize import HAN, is_standalone, normalize
+from graph.model import OffsetMap
+from graph.normalize import HAN, is_standalone, normalize, normalize_runs
 
 ROOT = Path(__file__).resolve().parent.parent  # not imported from conftest: tests/ is no package
 
@@ -153,6 +154,15 @@ def test_normalize_offsets_round_trip(text):
     assert all(0 <= o < len(text) for o in offsets)
     for ch, offset in zip(result, offsets):
         assert ch == text[offset] or _allowed_change(text[offset], ch), (ch, text[offset])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(_ALPHABET | st.characters(), max_size=80), st.integers(min_value=0, max_value=10**6))
+def test_normalize_runs_are_maximal_and_start_at_the_base(text, base):
+    result, mapped = normalize_runs(text, base)
+    offsets = [o - base for o in mapped]
+    assert (result, tuple(offsets)) == normalize(text)
+    assert mapped == OffsetMap.of(list(mapped))  # a new run only where the positions jump
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "seeds").glob("*.txt")), ids=lambda p: p.name[:2])
