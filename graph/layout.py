@@ -129,7 +129,9 @@ def _repulsion(dist: Any) -> Any:
 
     np.maximum(dist, 1e-3, out=dist)  # two nodes on one spot
     push = 1.6 / dist
-    push *= np.maximum(1 / dist - 1 / CUTOFF, 0.0)
+    fade = np.divide(1.0, dist)
+    fade -= 1 / CUTOFF
+    push *= np.maximum(fade, 0.0, out=fade)
     return push
 
 
@@ -165,20 +167,32 @@ def _near_pairs(n: int, links: Any, strength: Any) -> Callable[[Any], Any]:
 
     def forces(z: Any) -> Any:
         close = near(z.view(float).reshape(n, 2))  # the same memory, as (x, y) rows
-        i, j = close[:, 0], close[:, 1]
+        i, j = np.ascontiguousarray(close.T)  # contiguous: gathered from and counted twice each
         d = z[i] - z[j]
-        d *= _repulsion(np.abs(d))
+        _scale(d, _repulsion(np.abs(d)))
         dl = z[li] - z[lj]
-        dl *= strength * np.abs(dl)
+        _scale(dl, strength * np.abs(dl))
         return _sum_at(n, i, j, d) - _sum_at(n, li, lj, dl)
     return forces
 
 
+def _scale(f: Any, by: Any) -> None:
+    """``f *= by`` for complex ``f`` and real ``by``, without the complex copy of ``by`` that
+    numpy makes (the same products; a zero's sign may differ, which no sum sees)."""
+    f.real *= by
+    f.imag *= by
+
+
 def _sum_at(n: int, i: Any, j: Any, f: Any) -> Any:
-    """Per node, the sum of ``f`` at ``i`` and of −``f`` at ``j`` (bincount: real and imaginary apart)."""
+    """Per node, the sum of ``f`` at ``i`` and of −``f`` at ``j`` (bincount: real and imaginary apart,
+    each part copied once to contiguous memory, as bincount wants it)."""
     import numpy as np
 
-    return (np.bincount(i, f.real, n) - np.bincount(j, f.real, n)) + 1j * (np.bincount(i, f.imag, n) - np.bincount(j, f.imag, n))
+    re, im = np.ascontiguousarray(f.real), np.ascontiguousarray(f.imag)
+    out = np.empty(n, complex)
+    out.real = np.bincount(i, re, n) - np.bincount(j, re, n)
+    out.imag = np.bincount(i, im, n) - np.bincount(j, im, n)
+    return out
 
 
 def _within_reach(xy: Any) -> Any:
