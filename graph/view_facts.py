@@ -45,7 +45,7 @@ class FactIndex:
     def touching(self, iris: Iterable[str]) -> list[Mapping[str, Any]]:
         """The records with an end in ``iris``, in document order (a stable sort of them in the
         order given: the order a sort of all records would give them)."""
-        by_node, found = self.by_node, set()
+        by_node, found = self.by_node, set[int]()
         for iri in iris:
             found.update(by_node.get(iri, ()))
         return sorted(self._read(sorted(found)), key=_record_order)
