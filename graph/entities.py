@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .canonical import canonical_name
+from .labels import english_label, person_label, pinyin_label, pinyin_slug
 from .model import Entity, Fact, Mention
 from .places import all_place_names, ancestors, load_divisions, short_name
 
@@ -57,8 +58,6 @@ def _mint(key: Key) -> str:
     kind, value = key
     if kind == "place" and value.isdigit():
         return f"{ID_BASE}place/{value}"
-    from .labels import pinyin_slug
-
     slug = pinyin_slug(value)
     digest = hashlib.sha1(value.encode("utf-8")).hexdigest()[:10]
     return f"{ID_BASE}{kind}/{slug or 'x'}-{digest}"
@@ -87,19 +86,30 @@ class EntityTable:
 
     # -- keys -------------------------------------------------------------------
     def base_key(self, mention: Mention) -> Key:
-        code = mention.attr("code")
-        if mention.cls == "Place" and code:
-            return ("place", code)
-        owner = mention.part("owner")
+        return self._key_with(mention, mention.part("owner"), None)
+
+    def _key_with(self, mention: Mention, owner: Mention | None, owner_key: Key | None) -> Key:
+        """``base_key`` of ``mention`` with its ``owner`` part, whose base key is ``owner_key`` when known.
+        A name that begins with its owner's name (not a place's) is spelled with the label of the
+        owner's node: 江铜集团党委 → 江西铜业集团党委 once 江铜集团 is merged."""
+        if mention.cls == "Place":
+            code = mention.attr("code")
+            if code:
+                return ("place", code)
         name = mention.name
-        if owner is not None and name.startswith(owner.name) and owner.cls != "Place":
-            owner_node = self.nodes.get(self.key(owner))
+        if owner is not None and owner.cls != "Place" and name.startswith(owner.name):
+            owner_node = self.nodes.get(self.key(owner) if owner_key is None else self._follow(owner_key))
             if owner_node is not None:
                 name = owner_node.label + name[len(owner.name):]
-        return (kind_of(mention.cls), canonical_name(name, mention.cls))
+        return (_KINDS.get(mention.cls, "org"), canonical_name(name, mention.cls))
 
     def key(self, mention: Mention) -> Key:
-        key = self.base_key(mention)
+        return self._follow(self.base_key(mention))
+
+    def _follow(self, key: Key) -> Key:
+        """Where the merges send ``key`` (itself when it was not merged)."""
+        if key not in self.redirect:
+            return key
         seen = set()
         while key in self.redirect and key not in seen:
             seen.add(key)
@@ -110,21 +120,30 @@ class EntityTable:
         return mint_iri(self.key(mention))
 
     # -- collecting -------------------------------------------------------------
-    def add(self, mention: Mention) -> None:
-        for _, part in mention.parts:
-            self.add(part)
-        key = self.base_key(mention)
+    def add(self, mention: Mention) -> Key:
+        """Count ``mention``, after its parts, on its node; its key (``base_key``, computed with
+        the key its owner part was given here rather than again)."""
+        owner: Mention | None = None
+        owner_key = None
+        for role, part in mention.parts:
+            part_key = self.add(part)
+            if role == "owner" and owner is None:
+                owner, owner_key = part, part_key
+        key = self._key_with(mention, owner, owner_key)
         node = self.nodes.get(key)
         if node is None:
             label = load_divisions()[key[1]].name if key[0] == "place" and key[1].isdigit() else key[1]
             node = self.nodes[key] = _Node(key, label)
         node.classes[mention.cls] += 1
         surface = canonical_name(mention.text, mention.cls)
-        if _is_alt_label(mention, surface):
+        if surface not in node.surfaces and _is_alt_label(mention, surface):
             node.surfaces.add(surface)
-        for attr in ("level", "abbreviation"):
-            if mention.attr(attr):
-                node.attrs.setdefault(attr, mention.attr(attr))
+        if mention.attrs:
+            for attr in ("level", "abbreviation"):
+                value = mention.attr(attr)
+                if value:
+                    node.attrs.setdefault(attr, value)
+        return key
 
     def merge(self, alias: Key, target: Key, reason: str) -> None:
         if alias == target or (alias[1], target[1]) in self.forbidden:
@@ -380,8 +399,6 @@ def _finish(table: EntityTable, map_fn: MapFn | None = None) -> None:
 
 def entity_names(job: tuple[Key, str, str, str]) -> tuple[str, str, str]:
     """(key, label, class, short name of a division) → (IRI, English label, pinyin label)."""
-    from .labels import english_label, person_label, pinyin_label
-
     key, label, cls, short = job
     english = person_label(label) if cls == "Person" else english_label(label, short)
     return mint_iri(key), english, pinyin_label(label)

@@ -9,6 +9,7 @@ list of results (the Dask example, the benchmark, the tests).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, TypeVar
 
 from .entities import EntityTable, load_aliases, located_committees, owns_nothing, settle_entities
@@ -59,20 +60,28 @@ def _triple(fact: Fact, subj: str, obj: str) -> FactTriple:
 
 
 def _record(table: EntityTable, fact: Fact, subj: str, obj: str, titles: dict[int, str]) -> dict[str, Any]:
-    from .vocab import RC
-
     sent = fact.sentence
     start, end = sent.source_span(*fact.span)
     sent_start, sent_end = sent.source_span()
+    entities = table.entities
+    obj_entity = entities.get(obj)
     return {
-        "s": subj, "p": str(RC[fact.relation]), "o": obj,
-        "s_label": table.entities[subj].label, "p_name": fact.relation,
-        "o_label": table.entities[obj].label if obj in table.entities else fact.object.text,
+        "s": subj, "p": _predicate(fact.relation), "o": obj,
+        "s_label": entities[subj].label, "p_name": fact.relation,
+        "o_label": fact.object.text if obj_entity is None else obj_entity.label,
         "rule": fact.rule_id, "doc": sent.doc_path, "article": sent.article_index,
         "article_title": titles.get(sent.article_index, ""), "sentence": sent.index,
         "start": start, "end": end, "sentence_start": sent_start, "sentence_end": sent_end,
         "sentence_text": sent.text, "detail": fact.detail,
     }
+
+
+@lru_cache(maxsize=None)
+def _predicate(relation: str) -> str:
+    """The IRI of a relation (the vocabulary is imported here: it loads rdflib)."""
+    from .vocab import RC
+
+    return str(RC[relation])
 
 
 PARALLEL_NAMES = 5_000  # entities from which names are romanised in worker processes
