@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -240,8 +241,10 @@ def _merge_same_stem(table: EntityTable) -> None:
     上饶经开区 → 上饶经济技术开发区, 中国航空工业集团 → 中国航空工业集团有限公司,
     江铃汽车股份有限公司 → 江西江铃汽车股份有限公司 (the one full name that adds a place)."""
     live = {k: n for k, n in table.nodes.items() if k not in table.redirect}
-    with_place = _by_name_after_place(live)
-    for key, node in sorted(live.items()):
+    keys = sorted(live)
+    with_place = _by_name_after_place(keys)
+    for key in keys:
+        node = live[key]
         for short, full in _ZONE_SHORT.items():
             if key[0] == "place" and node.label.endswith(short):
                 target = ("place", node.label[: -len(short)] + full)
@@ -257,18 +260,29 @@ def _merge_same_stem(table: EntityTable) -> None:
                 table.merge(key, longer[0], "the same company name with its place in front")
 
 
-def _by_name_after_place(live: dict[Key, _Node]) -> dict[str, list[Key]]:
-    """Organisation names that begin with one place name, by what follows it:
-    公司 → [南通市公司 …]; the place names are at most a dozen characters long."""
-    places = all_place_names()
-    longest = max(map(len, places), default=0)
+def _by_name_after_place(keys: list[Key]) -> dict[str, list[Key]]:
+    """Organisation names (of ``keys``, in their order) that begin with one place name, by what
+    follows it: 公司 → [南通市公司 …]."""
+    places, lengths = all_place_names(), _place_name_lengths()
     index: dict[str, list[Key]] = defaultdict(list)
-    for key in sorted(live):
+    for key in keys:
+        name = key[1]
         if key[0] == "org":
-            for cut in range(1, min(longest, len(key[1]) - 1) + 1):
-                if key[1][:cut] in places:
-                    index[key[1][cut:]].append(key)
+            for cut in lengths.get(name[:1], ()):
+                if cut >= len(name):
+                    break
+                if name[:cut] in places:
+                    index[name[cut:]].append(key)
     return index
+
+
+@lru_cache(maxsize=1)
+def _place_name_lengths() -> dict[str, tuple[int, ...]]:
+    """The lengths of the place names that begin with each character, shortest first."""
+    lengths: dict[str, set[int]] = defaultdict(set)
+    for name in all_place_names():
+        lengths[name[:1]].add(len(name))
+    return {first: tuple(sorted(sizes)) for first, sizes in lengths.items()}
 
 
 def _merge_abbreviated_groups(table: EntityTable) -> None:
@@ -302,15 +316,19 @@ def _takes_in_order(short: str, full: str) -> bool:
 def _rekey_owned(table: EntityTable) -> None:
     """江铜集团党委 follows its owner's merge: → 江西铜业集团党委."""
     by_alias: dict[str, list[int]] = defaultdict(list)  # alias → indices of its merges, in order
+    lengths: dict[str, set[int]] = defaultdict(set)  # the lengths of the aliases, by their first character
     indexed = 0  # merges made here count for the keys after
     for key, node in list(table.nodes.items()):
         for i in range(indexed, len(table.merges)):
-            by_alias[table.merges[i].alias].append(i)
+            alias = table.merges[i].alias
+            by_alias[alias].append(i)
+            lengths[alias[:1]].add(len(alias))
         indexed = len(table.merges)
         if key[0] != "org" or key in table.redirect:
             continue
         name = key[1]
-        found = sorted(i for cut in range(1, len(name)) if name[:cut] in by_alias for i in by_alias[name[:cut]])
+        found = sorted(i for cut in lengths.get(name[:1], ()) if 0 < cut < len(name) and name[:cut] in by_alias
+                       for i in by_alias[name[:cut]])
         merge = next((table.merges[i] for i in found if name != table.merges[i].target), None)
         if merge is None:
             continue
@@ -372,12 +390,8 @@ def _finish(table: EntityTable, map_fn: MapFn | None = None) -> None:
     """The Entity records. Names are romanised and translated by ``entity_names``, mapped
     over all entities by ``map_fn`` (``map``, or a process pool's on a big corpus): pypinyin
     takes most of the time of resolution."""
-    live = []
-    for key, node in sorted(table.nodes.items()):
-        if key in table.redirect:
-            continue
-        cls = max(node.classes, key=lambda c: (_SPECIFICITY.get(c, 1), node.classes[c], c)) if node.classes else "Place"
-        live.append((key, node, cls))
+    nodes = table.nodes
+    live = [(key, nodes[key], _main_class(nodes[key])) for key in sorted(nodes) if key not in table.redirect]
     jobs = [(key, node.label, cls, short_name(node.label) if key[0] == "place" and key[1].isdigit() else "")
             for key, node, cls in live]
     for (key, node, cls), (iri, english, pinyin) in zip(live, (map_fn or map)(entity_names, jobs)):
@@ -395,6 +409,13 @@ def _finish(table: EntityTable, map_fn: MapFn | None = None) -> None:
             raise ValueError(f"IRI collision: {iri} for '{node.label}' and '{table.entities[iri].label}'")
         table.entities[iri] = Entity(iri, cls, node.label, tuple(sorted(alts)), english,
                                      tuple(attrs) + (("pinyin", pinyin),))
+
+
+def _main_class(node: _Node) -> str:
+    """The most specific of a node's classes, then the most often mentioned, then the last by name."""
+    if len(node.classes) == 1:
+        return next(iter(node.classes))
+    return max(node.classes, key=lambda c: (_SPECIFICITY.get(c, 1), node.classes[c], c)) if node.classes else "Place"
 
 
 def entity_names(job: tuple[Key, str, str, str]) -> tuple[str, str, str]:

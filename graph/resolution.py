@@ -153,13 +153,14 @@ class _NameMapper:
         self.workers, self.names = workers, names
 
     def __call__(self, fn: Callable[[T], U], jobs: list[T]) -> list[U]:
-        known = [self.names.get(job) if self.names else None for job in jobs]
+        if self.names is None:
+            return self._map(fn, jobs)
+        known = [self.names.get(job) for job in jobs]
         todo = [job for job, found in zip(jobs, known) if found is None]
         fresh = iter(self._map(fn, todo))
         out = [found if found is not None else next(fresh) for found in known]
-        if self.names is not None:
-            for job, result in zip(jobs, out):
-                self.names.add(job, result)
+        for job, result in zip(jobs, out):
+            self.names.add(job, result)
         return out
 
     def _map(self, fn: Callable[[T], U], jobs: list[T]) -> list[U]:
