@@ -96,7 +96,7 @@ class EntityTable:
             owner_node = self.nodes.get(self.key(owner) if owner_key is None else self._follow(owner_key))
             if owner_node is not None:
                 name = owner_node.label + name[len(owner.name):]
-        return (_KINDS.get(mention.cls, "org"), canonical_name(name, mention.cls))
+        return (kind_of(mention.cls), canonical_name(name, mention.cls))
 
     def key(self, mention: Mention) -> Key:
         return self._follow(self.base_key(mention))

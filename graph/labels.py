@@ -17,6 +17,9 @@ from .places import label_place_names, short_name
 from .resources import data_path
 
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
+_CJK_SPLIT = re.compile(r"([\u4e00-\u9fff]+)")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_SPACES = re.compile(r"\s+")
 
 
 class _Romaniser:
@@ -95,7 +98,7 @@ def lazy_pinyin(text: str) -> list[str]:
 
 def pinyin_slug(text: str, length: int = 48) -> str:
     """ASCII slug for IRIs: 景德镇航空 → 'jing-de-zhen-hang-kong' (empty if nothing is left)."""
-    return re.sub(r"[^a-z0-9]+", "-", "-".join(lazy_pinyin(text)).lower()).strip("-")[:length].strip("-")
+    return _NOT_SLUG.sub("-", "-".join(lazy_pinyin(text)).lower()).strip("-")[:length].strip("-")
 
 
 def _keep_whole(chars: str) -> list[str]:
@@ -169,7 +172,7 @@ def english_label(name: str, short: str = "") -> str:
             pending, i = pending + name[i], i + 1
     if pending:
         words.append(_romanise(pending))
-    return re.sub(r"\s+", " ", " ".join(w for w in words if w)).strip()
+    return _SPACES.sub(" ", " ".join(w for w in words if w)).strip()
 
 
 class _Words:
@@ -220,7 +223,7 @@ def person_label(name: str) -> str:
 
 def _romanise(text: str) -> str:
     parts: list[str] = []
-    for chunk in re.split(r"([\u4e00-\u9fff]+)", text):
+    for chunk in _CJK_SPLIT.split(text):
         if _CJK.fullmatch(chunk):
             parts.extend(_plain_pinyin(word) for word in _split_places(chunk))
         elif chunk.strip("（）() "):
