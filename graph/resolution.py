@@ -164,10 +164,11 @@ class _NameMapper:
         return out
 
     def _map(self, fn: Callable[[T], U], jobs: list[T]) -> list[U]:
-        if self.workers <= 1 or len(jobs) < PARALLEL_NAMES:
+        if self.workers <= 1 or len(jobs) < PARALLEL_NAMES or not jobs:
             return list(map(fn, jobs))
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        first = fn(jobs[0])  # here, before the fork: the workers inherit what it loads (pypinyin, its dictionaries)
         with ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(fn, jobs, chunksize=max(1, len(jobs) // (8 * self.workers))))
+            return [first, *pool.map(fn, jobs[1:], chunksize=max(1, len(jobs) // (8 * self.workers)))]
