@@ -36,7 +36,7 @@ class _Romaniser:
         # a phrase of one character is cut as one character anyway
         self._phrases = _Words(PHRASES_DICT, 2, max(map(len, PHRASES_DICT), default=0))
         # runs of characters with pinyin (RE_HANS matches a whole string of them)
-        self._han_runs = re.compile(RE_HANS.pattern.removeprefix("^").removesuffix("$"))
+        self._han_runs = re.compile(RE_HANS.pattern.removeprefix("^").removesuffix("$"), RE_HANS.flags)
         self._segment: Callable[[str], tuple[str, ...]] = lru_cache(maxsize=1 << 12)(self._words)
         convert = DefaultConverter().convert
         # per word: every syllable (lazy_pinyin: no tones, a run without pinyin kept as it is);
