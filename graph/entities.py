@@ -1,32 +1,28 @@
 """Stage 5: one entity per real-world thing, across all documents.
 
 Mentions are keyed by (kind, canonical name), places by their division code.
-Then merges, each logged with its reason:
-- curated ``data/aliases.tsv`` rows force or forbid a merge;
-- an abbreviated group name merges into the one full group name whose
-  characters it takes in order (江铜集团 → 江西铜业集团);
-- a party organisation named after its owner follows the owner's canonical
-  name (江铜集团党委 → 江西铜业集团党委), and one of unknown level (天一航空党组织)
-  merges with the one known organisation of that owner (…党支部).
-IRIs are a pure function of the kind and canonical name (or division code).
+Then merges, each logged with its reason (``merges.py``: curated aliases, short forms,
+abbreviated groups, organisations following their owner's name, committees named after
+their place). IRIs are a pure function of the kind and canonical name (or division code).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
 from .canonical import canonical_name
+from .labels import english_label, person_label, pinyin_label, pinyin_slug
 from .model import Entity, Fact, Mention
-from .places import all_place_names, ancestors, load_divisions, short_name
+from .merges import merge_entities
+from .places import ancestors, load_divisions, short_name
 
 ID_BASE = "https://w3id.org/redchain/id/"
 _KINDS = {"Place": "place", "IndustrialChain": "chain", "Person": "person"}
 _SPECIFICITY = {"ChainPartyCommittee": 3, "PartyOrganization": 2}
-_CONCRETE_LEVELS = ("党委", "党总支", "党支部")
 
 Key = tuple[str, str]
 
@@ -57,8 +53,6 @@ def _mint(key: Key) -> str:
     kind, value = key
     if kind == "place" and value.isdigit():
         return f"{ID_BASE}place/{value}"
-    from .labels import pinyin_slug
-
     slug = pinyin_slug(value)
     digest = hashlib.sha1(value.encode("utf-8")).hexdigest()[:10]
     return f"{ID_BASE}{kind}/{slug or 'x'}-{digest}"
@@ -87,19 +81,30 @@ class EntityTable:
 
     # -- keys -------------------------------------------------------------------
     def base_key(self, mention: Mention) -> Key:
-        code = mention.attr("code")
-        if mention.cls == "Place" and code:
-            return ("place", code)
-        owner = mention.part("owner")
+        return self._key_with(mention, mention.part("owner"), None)
+
+    def _key_with(self, mention: Mention, owner: Mention | None, owner_key: Key | None) -> Key:
+        """``base_key`` of ``mention`` with its ``owner`` part, whose base key is ``owner_key`` when known.
+        A name that begins with its owner's name (not a place's) is spelled with the label of the
+        owner's node: 江铜集团党委 → 江西铜业集团党委 once 江铜集团 is merged."""
+        if mention.cls == "Place":
+            code = mention.attr("code")
+            if code:
+                return ("place", code)
         name = mention.name
-        if owner is not None and name.startswith(owner.name) and owner.cls != "Place":
-            owner_node = self.nodes.get(self.key(owner))
+        if owner is not None and owner.cls != "Place" and name.startswith(owner.name):
+            owner_node = self.nodes.get(self.key(owner) if owner_key is None else self._follow(owner_key))
             if owner_node is not None:
                 name = owner_node.label + name[len(owner.name):]
         return (kind_of(mention.cls), canonical_name(name, mention.cls))
 
     def key(self, mention: Mention) -> Key:
-        key = self.base_key(mention)
+        return self._follow(self.base_key(mention))
+
+    def _follow(self, key: Key) -> Key:
+        """Where the merges send ``key`` (itself when it was not merged)."""
+        if key not in self.redirect:
+            return key
         seen = set()
         while key in self.redirect and key not in seen:
             seen.add(key)
@@ -110,21 +115,37 @@ class EntityTable:
         return mint_iri(self.key(mention))
 
     # -- collecting -------------------------------------------------------------
-    def add(self, mention: Mention) -> None:
-        for _, part in mention.parts:
-            self.add(part)
-        key = self.base_key(mention)
+    def add(self, mention: Mention) -> Key:
+        """Count ``mention``, after its parts, on its node; its key (``base_key``, computed with
+        the key its owner part was given here rather than again)."""
+        owner: Mention | None = None
+        owner_key = None
+        for role, part in mention.parts:
+            part_key = self.add(part)
+            if role == "owner" and owner is None:
+                owner, owner_key = part, part_key
+        key = self._key_with(mention, owner, owner_key)
         node = self.nodes.get(key)
         if node is None:
             label = load_divisions()[key[1]].name if key[0] == "place" and key[1].isdigit() else key[1]
             node = self.nodes[key] = _Node(key, label)
         node.classes[mention.cls] += 1
         surface = canonical_name(mention.text, mention.cls)
-        if _is_alt_label(mention, surface):
+        if surface not in node.surfaces and _is_alt_label(mention, surface):
             node.surfaces.add(surface)
-        for attr in ("level", "abbreviation"):
-            if mention.attr(attr):
-                node.attrs.setdefault(attr, mention.attr(attr))
+        if mention.attrs:
+            for attr in ("level", "abbreviation"):
+                value = mention.attr(attr)
+                if value:
+                    node.attrs.setdefault(attr, value)
+        return key
+
+    def add_copy(self, key: Key, of: Key, *, alt_labels: bool) -> None:
+        """A node ``key``, labelled with its name, with the classes and attributes of the node ``of``
+        (and its other names, if ``alt_labels``)."""
+        node = self.nodes[of]
+        self.nodes[key] = _Node(key, key[1], Counter(node.classes), set(node.surfaces) if alt_labels else set(),
+                                dict(node.attrs))
 
     def merge(self, alias: Key, target: Key, reason: str) -> None:
         if alias == target or (alias[1], target[1]) in self.forbidden:
@@ -176,12 +197,7 @@ def settle_entities(table: EntityTable, located: Iterable[tuple[Mention, Mention
     """Merge and build the Entity records of a ``table`` that has every mention added, in the order of
     ``resolve_entities`` (see ``owns_nothing``); ``located``: the (committee, place) ends of the
     locatedIn facts (``located_committees``). A build that reads its documents in passes calls it."""
-    _merge_curated(table)
-    _merge_same_stem(table)
-    _merge_abbreviated_groups(table)
-    _rekey_owned(table)
-    _merge_unknown_levels(table)
-    _qualify_committees(table, located)
+    merge_entities(table, located)
     _add_place_hierarchy(table)
     _finish(table, map_fn)
 
@@ -205,134 +221,6 @@ def located_committees(facts: Iterable[Fact]) -> list[tuple[Mention, Mention]]:
             if fact.relation == "locatedIn" and fact.subject.cls == "ChainPartyCommittee" and fact.object.cls == "Place"]
 
 
-def _merge_curated(table: EntityTable) -> None:
-    by_label = {node.label: key for key, node in table.nodes.items()}
-    for name, target in sorted(table.forced.items()):
-        if name in by_label and target in by_label:
-            table.merge(by_label[name], by_label[target], "aliases.tsv")
-
-
-_ZONE_SHORT = {"经开区": "经济技术开发区", "高新区": "高新技术产业开发区"}
-_LEGAL = ("集团有限公司", "集团股份有限公司", "集团有限责任公司")
-
-
-def _merge_same_stem(table: EntityTable) -> None:
-    """Forms of one name that differ only by a standard short form:
-    上饶经开区 → 上饶经济技术开发区, 中国航空工业集团 → 中国航空工业集团有限公司,
-    江铃汽车股份有限公司 → 江西江铃汽车股份有限公司 (the one full name that adds a place)."""
-    live = {k: n for k, n in table.nodes.items() if k not in table.redirect}
-    with_place = _by_name_after_place(live)
-    for key, node in sorted(live.items()):
-        for short, full in _ZONE_SHORT.items():
-            if key[0] == "place" and node.label.endswith(short):
-                target = ("place", node.label[: -len(short)] + full)
-                if target in live:
-                    table.merge(key, target, f"{short} is short for {full}")
-        if key[0] == "org" and node.label.endswith("集团"):
-            targets = [("org", node.label[:-2] + legal) for legal in _LEGAL if ("org", node.label[:-2] + legal) in live]
-            if len(targets) == 1:
-                table.merge(key, targets[0], "the group and its registered company name")
-        if key[0] == "org" and node.classes.get("Enterprise") and node.label.endswith("公司"):
-            longer = [k for k in with_place.get(node.label, ()) if k != key]
-            if len(longer) == 1:
-                table.merge(key, longer[0], "the same company name with its place in front")
-
-
-def _by_name_after_place(live: dict[Key, _Node]) -> dict[str, list[Key]]:
-    """Organisation names that begin with one place name, by what follows it:
-    公司 → [南通市公司 …]; the place names are at most a dozen characters long."""
-    places = all_place_names()
-    longest = max(map(len, places), default=0)
-    index: dict[str, list[Key]] = defaultdict(list)
-    for key in sorted(live):
-        if key[0] == "org":
-            for cut in range(1, min(longest, len(key[1]) - 1) + 1):
-                if key[1][:cut] in places:
-                    index[key[1][cut:]].append(key)
-    return index
-
-
-def _merge_abbreviated_groups(table: EntityTable) -> None:
-    """江铜集团 → 江西铜业集团: a short group name whose characters the full one has in order."""
-    groups = [k for k, n in table.nodes.items() if k[0] == "org" and n.label.endswith("集团") and k not in table.redirect]
-    by_first: dict[str, list[Key]] = defaultdict(list)  # the abbreviation keeps the first character
-    for key in groups:
-        by_first[key[1][:1]].append(key)
-    for short in groups:
-        stem = table.nodes[short].label[:-2]
-        if len(stem) > 3:
-            continue
-        fulls = [k for k in by_first[stem[:1]]
-                 if k != short and len(k[1]) > len(short[1]) and _takes_in_order(stem, k[1][:-2])]
-        if len(fulls) == 1:
-            table.merge(short, fulls[0], f"abbreviation: '{stem}' takes the characters of '{fulls[0][1]}' in order")
-
-
-def _takes_in_order(short: str, full: str) -> bool:
-    if not short or short[0] != full[0]:
-        return False
-    pos = 0
-    for ch in short:
-        pos = full.find(ch, pos)
-        if pos < 0:
-            return False
-        pos += 1
-    return True
-
-
-def _rekey_owned(table: EntityTable) -> None:
-    """江铜集团党委 follows its owner's merge: → 江西铜业集团党委."""
-    by_alias: dict[str, list[int]] = defaultdict(list)  # alias → indices of its merges, in order
-    indexed = 0  # merges made here count for the keys after
-    for key, node in list(table.nodes.items()):
-        for i in range(indexed, len(table.merges)):
-            by_alias[table.merges[i].alias].append(i)
-        indexed = len(table.merges)
-        if key[0] != "org" or key in table.redirect:
-            continue
-        name = key[1]
-        found = sorted(i for cut in range(1, len(name)) if name[:cut] in by_alias for i in by_alias[name[:cut]])
-        merge = next((table.merges[i] for i in found if name != table.merges[i].target), None)
-        if merge is None:
-            continue
-        target = ("org", merge.target + name[len(merge.alias):])
-        if target in table.nodes and target != key:
-            table.merge(key, target, f"owner '{merge.alias}' is '{merge.target}'")
-        elif target != key:
-            table.nodes[target] = _Node(target, target[1], Counter(node.classes), set(node.surfaces), dict(node.attrs))
-            table.merge(key, target, f"owner '{merge.alias}' is '{merge.target}'")
-
-
-def _merge_unknown_levels(table: EntityTable) -> None:
-    """天一航空党组织 → the one known 党委/党总支/党支部 of the same owner, if there is exactly one."""
-    for key in [k for k in table.nodes if k[0] == "org" and k[1].endswith("党组织") and k not in table.redirect]:
-        owner = key[1][: -len("党组织")]
-        candidates = dict.fromkeys(("org", owner + level) for level in _CONCRETE_LEVELS)
-        known = [k for k in candidates if k in table.nodes and k not in table.redirect]
-        if len(known) == 1:
-            table.merge(key, known[0], f"the only party organisation of '{owner}' named in the corpus")
-
-
-def _qualify_committees(table: EntityTable, committees: Iterable[tuple[Mention, Mention]]) -> None:
-    """不锈钢新材料产业链党委 set up by 福安市 → 福安市不锈钢新材料产业链党委 (bare name kept as altLabel).
-
-    Only a committee whose name starts with no place, located by the text in exactly one place
-    (``committees``: see ``located_committees``)."""
-    places: dict[Key, set[Key]] = defaultdict(set)
-    for committee, where in committees:
-        if committee.part("place") is None:
-            places[table.key(committee)].add(table.key(where))
-    for key, located in sorted(places.items()):
-        if len(located) != 1 or key in table.redirect or key not in table.nodes:
-            continue
-        place = table.nodes[next(iter(located))]
-        target = ("org", place.label + table.nodes[key].label)
-        if target not in table.nodes:
-            node = table.nodes[key]
-            table.nodes[target] = _Node(target, target[1], Counter(node.classes), set(), dict(node.attrs))
-        table.merge(key, target, f"named after the place the text says set it up ({place.label})")
-
-
 def _add_place_hierarchy(table: EntityTable) -> None:
     """Every division gets its parents from the dataset, up to the province."""
     for key in [k for k in table.nodes if k[0] == "place" and k[1].isdigit()]:
@@ -353,12 +241,8 @@ def _finish(table: EntityTable, map_fn: MapFn | None = None) -> None:
     """The Entity records. Names are romanised and translated by ``entity_names``, mapped
     over all entities by ``map_fn`` (``map``, or a process pool's on a big corpus): pypinyin
     takes most of the time of resolution."""
-    live = []
-    for key, node in sorted(table.nodes.items()):
-        if key in table.redirect:
-            continue
-        cls = max(node.classes, key=lambda c: (_SPECIFICITY.get(c, 1), node.classes[c], c)) if node.classes else "Place"
-        live.append((key, node, cls))
+    nodes = table.nodes
+    live = [(key, nodes[key], _main_class(nodes[key])) for key in sorted(nodes) if key not in table.redirect]
     jobs = [(key, node.label, cls, short_name(node.label) if key[0] == "place" and key[1].isdigit() else "")
             for key, node, cls in live]
     for (key, node, cls), (iri, english, pinyin) in zip(live, (map_fn or map)(entity_names, jobs)):
@@ -378,10 +262,15 @@ def _finish(table: EntityTable, map_fn: MapFn | None = None) -> None:
                                      tuple(attrs) + (("pinyin", pinyin),))
 
 
+def _main_class(node: _Node) -> str:
+    """The most specific of a node's classes, then the most often mentioned, then the last by name."""
+    if len(node.classes) == 1:
+        return next(iter(node.classes))
+    return max(node.classes, key=lambda c: (_SPECIFICITY.get(c, 1), node.classes[c], c)) if node.classes else "Place"
+
+
 def entity_names(job: tuple[Key, str, str, str]) -> tuple[str, str, str]:
     """(key, label, class, short name of a division) → (IRI, English label, pinyin label)."""
-    from .labels import english_label, person_label, pinyin_label
-
     key, label, cls, short = job
     english = person_label(label) if cls == "Person" else english_label(label, short)
     return mint_iri(key), english, pinyin_label(label)

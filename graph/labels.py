@@ -11,55 +11,94 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
+from .places import label_place_names, short_name
 from .resources import data_path
 
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
+_CJK_SPLIT = re.compile(r"([\u4e00-\u9fff]+)")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_SPACES = re.compile(r"\s+")
+
+
+class _Romaniser:
+    """pypinyin's romanisation of a text done as ``pypinyin.core.Pinyin.pinyin`` does it (the text
+    segmented, then each word converted), keeping what repeats: each word's syllables in each style
+    (names share most of their words: 有限公司, 产业链, 党委; pypinyin spends ~0.2 ms a word) and the
+    segmentation of the last texts (a name is romanised for its IRI and its labels one after the other)."""
+
+    def __init__(self) -> None:
+        from pypinyin import Style
+        from pypinyin.constants import PHRASES_DICT, RE_HANS
+        from pypinyin.converter import DefaultConverter
+
+        # a phrase of one character is cut as one character anyway
+        self._phrases = _Words(PHRASES_DICT, 2, max(map(len, PHRASES_DICT), default=0))
+        # runs of characters with pinyin (RE_HANS matches a whole string of them)
+        self._han_runs = re.compile(RE_HANS.pattern.removeprefix("^").removesuffix("$"), RE_HANS.flags)
+        self._segment: Callable[[str], tuple[str, ...]] = lru_cache(maxsize=1 << 12)(self._words)
+        convert = DefaultConverter().convert
+        # per word: every syllable (lazy_pinyin: no tones, a run without pinyin kept as it is);
+        # the first reading of each character, with tone marks (a run without pinyin kept whole)
+        self._plain = _Memo(lambda word: tuple(s for item in convert(word, Style.NORMAL, False, "default", True)
+                                               for s in item))
+        keep_whole: Any = _keep_whole  # pypinyin accepts a list, which its annotation does not say
+        self._toned = _Memo(lambda word: tuple(item[0] for item in convert(word, Style.TONE, False, keep_whole, True)))
+
+    def plain(self, text: str) -> list[str]:
+        return [syllable for word in self._segment(text) for syllable in self._plain[word]]
+
+    def toned(self, text: str) -> list[str]:
+        return [syllable for word in self._segment(text) for syllable in self._toned[word]]
+
+    def _words(self, text: str) -> tuple[str, ...]:
+        """pypinyin's segmentation (``Pinyin().seg``): runs of characters with and without pinyin
+        (its ``simple_seg``), each run with pinyin cut as its mmseg cuts it, into the longest phrase of
+        its dictionary at each position or else one character (mmseg's scan stops at the first prefix
+        of no phrase, so it finds the longest); without a step of Python per character."""
+        if not text:
+            return ("",)
+        words: list[str] = []
+        done = 0
+        for run in self._han_runs.finditer(text):
+            if run.start() > done:
+                words.append(text[done:run.start()])
+            i, done = run.start(), run.end()
+            while i < done:
+                word = self._phrases.at(text, i, done) or text[i]
+                words.append(word)
+                i += len(word)
+        if done < len(text):
+            words.append(text[done:])
+        return tuple(words)
+
+
+class _Memo(dict[str, tuple[str, ...]]):
+    """A dict that computes a missing value with ``make`` and keeps it."""
+
+    def __init__(self, make: Callable[[str], tuple[str, ...]]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: str) -> tuple[str, ...]:
+        value = self[key] = self.make(key)
+        return value
 
 
 @lru_cache(maxsize=1)
-def _romaniser() -> Any:
-    """pypinyin's Pinyin, converting each word of its segmentation once (names share most of their
-    words: 有限公司, 产业链, 党委; pypinyin spends ~0.2 ms a word), and segmenting each text once
-    for its slug and its labels (the segmentation was half the time of romanising a name)."""
-    from pypinyin import Style
-    from pypinyin.converter import DefaultConverter
-    from pypinyin.core import Pinyin
-
-    class CachedConverter(DefaultConverter):
-        def __init__(self) -> None:
-            super().__init__()
-            self.seen: dict[tuple[Any, ...], list[list[str]]] = {}
-
-        def convert(self, words: str, style: Style, heteronym: bool, errors: Callable[[str], str] | str,
-                    strict: bool = True, **kwargs: Any) -> list[list[str]]:
-            key = (words, style, heteronym, errors, strict, tuple(sorted(kwargs.items())) if kwargs else ())
-            found = self.seen.get(key)
-            if found is None:
-                found = self.seen[key] = super().convert(words, style, heteronym, errors, strict, **kwargs)
-            return [list(syllables) for syllables in found]  # callers may change what they get
-
-    class CachedPinyin(Pinyin):
-        def seg(self, hans: str, **kwargs: Any) -> list[str]:
-            return list(_segmented(self, hans)) if not kwargs else super().seg(hans, **kwargs)
-
-    @lru_cache(maxsize=1 << 12)  # a name is segmented for its IRI and its labels one after the other
-    def _segmented(pinyin: Pinyin, hans: str) -> tuple[str, ...]:
-        return tuple(Pinyin.seg(pinyin, hans))
-
-    return CachedPinyin(CachedConverter())
+def _romaniser() -> _Romaniser:
+    return _Romaniser()
 
 
 def lazy_pinyin(text: str) -> list[str]:
-    """pypinyin.lazy_pinyin (syllables without tones), with converted words cached."""
-    result: list[str] = _romaniser().lazy_pinyin(text)
-    return result
+    """pypinyin.lazy_pinyin (syllables without tones)."""
+    return _romaniser().plain(text)
 
 
 def pinyin_slug(text: str, length: int = 48) -> str:
     """ASCII slug for IRIs: 景德镇航空 → 'jing-de-zhen-hang-kong' (empty if nothing is left)."""
-    return re.sub(r"[^a-z0-9]+", "-", "-".join(lazy_pinyin(text)).lower()).strip("-")[:length].strip("-")
+    return _NOT_SLUG.sub("-", "-".join(lazy_pinyin(text)).lower()).strip("-")[:length].strip("-")
 
 
 def _keep_whole(chars: str) -> list[str]:
@@ -78,10 +117,7 @@ def glossary() -> dict[str, str]:
 
 def pinyin_label(name: str) -> str:
     """江西省 → 'Jiāngxī Shěng'-style syllables with tone marks (one word per character run)."""
-    from pypinyin import Style
-
-    syllables = [s[0] for s in _romaniser().pinyin(name, style=Style.TONE, errors=_keep_whole)]
-    return " ".join(syllables).strip()
+    return " ".join(_romaniser().toned(name)).strip()
 
 
 @lru_cache(maxsize=1 << 16)
@@ -96,14 +132,12 @@ def _plain_pinyin(text: str) -> str:
 
 def _split_places(run: str) -> list[str]:
     """江西天一 → 江西, 天一: place names are words of their own in a romanised name."""
-    from .places import label_place_names
-
-    names = label_place_names()
+    places = _place_words(8)
     words: list[str] = []
     rest = ""
     i = 0
     while i < len(run):
-        size = next((n for n in range(min(8, len(run) - i), 1, -1) if run[i:i + n] in names), 0)
+        size = len(places.at(run, i))
         if size:
             words += [rest] if rest else []
             words.append(run[i:i + size])
@@ -117,17 +151,14 @@ def english_label(name: str, short: str = "") -> str:
     """Glossary words in English, place names romanised as words, the rest in pinyin.
 
     ``short``: a place's short name (景德镇 of 景德镇市), romanised as one word."""
-    from .places import label_place_names, short_name
-
     if short and name.startswith(short) and len(name) > len(short):
         return f"{_plain_pinyin(short)} {english_label(name[len(short):])}"
-    terms, places = glossary(), label_place_names()
+    terms, places, glossary_words = glossary(), _place_words(10), _glossary_words()
     words: list[str] = []
     pending = ""
     i = 0
     while i < len(name):
-        place = next((name[i:i + n] for n in range(min(10, len(name) - i), 1, -1) if name[i:i + n] in places), "")
-        term = next((name[i:i + n] for n in range(min(12, len(name) - i), 0, -1) if name[i:i + n] in terms), "")
+        place, term = places.at(name, i), glossary_words.at(name, i)
         if place and len(place) >= len(term):
             words += [_romanise(pending)] if pending else []
             stem = short_name(place) if place.endswith(("省", "市", "县", "区", "盟", "旗", "州")) else ""
@@ -141,7 +172,44 @@ def english_label(name: str, short: str = "") -> str:
             pending, i = pending + name[i], i + 1
     if pending:
         words.append(_romanise(pending))
-    return re.sub(r"\s+", " ", " ".join(w for w in words if w)).strip()
+    return _SPACES.sub(" ", " ".join(w for w in words if w)).strip()
+
+
+class _Words:
+    """A set of words (of ``shortest`` to ``longest`` characters) to find the longest of at a position
+    of a text: only the lengths of the words that begin with the ``shortest`` characters there are tried."""
+
+    def __init__(self, words: Iterable[str], shortest: int, longest: int) -> None:
+        self.words = frozenset(w for w in words if shortest <= len(w) <= longest)
+        self.shortest = shortest
+        lengths: dict[str, tuple[int, ...]] = {}  # longest first
+        for word in self.words:
+            start, size = word[:shortest], len(word)
+            sizes = lengths.get(start, ())
+            if size not in sizes:
+                lengths[start] = tuple(sorted((*sizes, size), reverse=True))
+        self.lengths = lengths
+
+    def at(self, text: str, i: int, end: int | None = None) -> str:
+        """The longest word that ``text`` has at ``i`` (and before ``end``); "" if none."""
+        sizes = self.lengths.get(text[i:i + self.shortest])
+        if sizes:
+            room = (len(text) if end is None else end) - i
+            for size in sizes:
+                if size <= room and text[i:i + size] in self.words:
+                    return text[i:i + size]
+        return ""
+
+
+@lru_cache(maxsize=2)
+def _place_words(longest: int) -> _Words:
+    """The place names of English labels (``places.label_place_names``) of up to ``longest`` characters."""
+    return _Words(label_place_names(), 2, longest)
+
+
+@lru_cache(maxsize=1)
+def _glossary_words() -> _Words:
+    return _Words(glossary(), 1, 12)
 
 
 COMPOUND_SURNAMES = frozenset({"欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "令狐", "慕容", "司徒", "夏侯", "尉迟", "长孙", "宇文"})
@@ -155,7 +223,7 @@ def person_label(name: str) -> str:
 
 def _romanise(text: str) -> str:
     parts: list[str] = []
-    for chunk in re.split(r"([\u4e00-\u9fff]+)", text):
+    for chunk in _CJK_SPLIT.split(text):
         if _CJK.fullmatch(chunk):
             parts.extend(_plain_pinyin(word) for word in _split_places(chunk))
         elif chunk.strip("（）() "):

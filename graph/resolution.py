@@ -9,6 +9,7 @@ list of results (the Dask example, the benchmark, the tests).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, TypeVar
 
 from .entities import EntityTable, load_aliases, located_committees, owns_nothing, settle_entities
@@ -59,20 +60,28 @@ def _triple(fact: Fact, subj: str, obj: str) -> FactTriple:
 
 
 def _record(table: EntityTable, fact: Fact, subj: str, obj: str, titles: dict[int, str]) -> dict[str, Any]:
-    from .vocab import RC
-
     sent = fact.sentence
     start, end = sent.source_span(*fact.span)
     sent_start, sent_end = sent.source_span()
+    entities = table.entities
+    obj_entity = entities.get(obj)
     return {
-        "s": subj, "p": str(RC[fact.relation]), "o": obj,
-        "s_label": table.entities[subj].label, "p_name": fact.relation,
-        "o_label": table.entities[obj].label if obj in table.entities else fact.object.text,
+        "s": subj, "p": _predicate(fact.relation), "o": obj,
+        "s_label": entities[subj].label, "p_name": fact.relation,
+        "o_label": fact.object.text if obj_entity is None else obj_entity.label,
         "rule": fact.rule_id, "doc": sent.doc_path, "article": sent.article_index,
         "article_title": titles.get(sent.article_index, ""), "sentence": sent.index,
         "start": start, "end": end, "sentence_start": sent_start, "sentence_end": sent_end,
         "sentence_text": sent.text, "detail": fact.detail,
     }
+
+
+@lru_cache(maxsize=None)
+def _predicate(relation: str) -> str:
+    """The IRI of a relation (the vocabulary is imported here: it loads rdflib)."""
+    from .vocab import RC
+
+    return str(RC[relation])
 
 
 PARALLEL_NAMES = 5_000  # entities from which names are romanised in worker processes
@@ -144,20 +153,22 @@ class _NameMapper:
         self.workers, self.names = workers, names
 
     def __call__(self, fn: Callable[[T], U], jobs: list[T]) -> list[U]:
-        known = [self.names.get(job) if self.names else None for job in jobs]
+        if self.names is None:
+            return self._map(fn, jobs)
+        known = [self.names.get(job) for job in jobs]
         todo = [job for job, found in zip(jobs, known) if found is None]
         fresh = iter(self._map(fn, todo))
         out = [found if found is not None else next(fresh) for found in known]
-        if self.names is not None:
-            for job, result in zip(jobs, out):
-                self.names.add(job, result)
+        for job, result in zip(jobs, out):
+            self.names.add(job, result)
         return out
 
     def _map(self, fn: Callable[[T], U], jobs: list[T]) -> list[U]:
-        if self.workers <= 1 or len(jobs) < PARALLEL_NAMES:
+        if self.workers <= 1 or len(jobs) < PARALLEL_NAMES or not jobs:
             return list(map(fn, jobs))
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        first = fn(jobs[0])  # here, before the fork: the workers inherit what it loads (pypinyin, its dictionaries)
         with ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(fn, jobs, chunksize=max(1, len(jobs) // (8 * self.workers))))
+            return [first, *pool.map(fn, jobs[1:], chunksize=max(1, len(jobs) // (8 * self.workers)))]

@@ -1,0 +1,60 @@
+"""Labels: pypinyin's romanisation word by word, English labels from the glossary and place names."""
+
+from __future__ import annotations
+
+import random
+
+import pypinyin
+import pytest
+
+from graph.labels import _keep_whole, _Words, english_label, lazy_pinyin, person_label, pinyin_label, pinyin_slug
+from graph.places import load_divisions
+
+# Heteronyms whose reading a phrase of pypinyin's dictionary decides (重庆 chóng, 银行 háng, 长沙 cháng,
+# 蚌埠 bèng), runs without pinyin (ASCII, full-width brackets, digits), 〇 and characters beyond the BMP.
+TRICKY = ["重庆银行股份有限公司", "长沙市长江路", "行长", "六安市", "蚌埠", "朝阳区朝阳门", "中国银行重庆分行",
+          "昌河飞机工业（集团）有限责任公司", "5G产业链", "ABC公司", "〇二一厂", "\U00020000\u3400公司", "", " ", "a"]
+
+
+def pypinyin_texts() -> list[str]:
+    """Every division name, the tricky ones, and random strings of their characters mixed with others."""
+    names = [div.name for div in load_divisions().values()] + TRICKY
+    chars = sorted(set("".join(names[:400])) | set("AZ09 ,.（）-_\n〇\U00020000"))
+    rng = random.Random(7)
+    return names + ["".join(rng.choice(chars) for _ in range(rng.randint(0, 24))) for _ in range(3000)]
+
+
+def test_labels_romanise_as_pypinyin_does():
+    for text in pypinyin_texts():
+        assert lazy_pinyin(text) == pypinyin.lazy_pinyin(text), text
+        toned = [s[0] for s in pypinyin.pinyin(text, style=pypinyin.Style.TONE, errors=_keep_whole)]
+        assert pinyin_label(text) == " ".join(toned).strip(), text
+
+
+def test_labels_slug_and_pinyin_of_heteronyms():
+    assert pinyin_slug("重庆银行") == "chong-qing-yin-hang"
+    assert pinyin_label("长沙") == "cháng shā"
+    assert pinyin_slug("5G产业链") == "5g-chan-ye-lian"
+
+
+@pytest.mark.parametrize(("name", "short", "english"), [
+    ("江西天一航空装备有限公司", "", "Jiangxi Tianyi Aviation Equipment Co., Ltd."),
+    ("景德镇市", "景德镇", "Jingdezhen City"),
+    ("铜产业链", "", "Copper Industrial Chain"),
+])
+def test_labels_english_label(name, short, english):
+    assert english_label(name, short) == english
+
+
+def test_labels_person_label_puts_the_surname_first():
+    assert person_label("何炳辉") == "He Binghui"
+    assert person_label("欧阳明") == "Ouyang Ming"
+
+
+def test_labels_words_finds_the_longest_word_at_a_position():
+    words = _Words(["江西", "江西省", "江西省南昌市", "南昌", "省", "西"], 2, 4)  # 省, 西: too short; the city too long
+    assert words.at("江西省南昌市", 0) == "江西省"
+    assert words.at("江西省南昌市", 3) == "南昌"
+    assert words.at("江西省南昌市", 1) == ""
+    assert words.at("江西省南昌市", 0, 2) == "江西"  # not past the end given
+    assert words.at("江", 0) == ""
