@@ -32,9 +32,11 @@ class _Romaniser:
         from pypinyin import Style
         from pypinyin.constants import PHRASES_DICT, RE_HANS
         from pypinyin.converter import DefaultConverter
+        from pypinyin.seg.mmseg import p_set
 
         # a phrase of one character is cut as one character anyway
         self._phrases = _Words(PHRASES_DICT, 2, max(map(len, PHRASES_DICT), default=0))
+        self._prefixes = p_set  # mmseg's: every beginning of a phrase
         # runs of characters with pinyin (RE_HANS matches a whole string of them)
         self._han_runs = re.compile(RE_HANS.pattern.removeprefix("^").removesuffix("$"), RE_HANS.flags)
         self._segment: Callable[[str], tuple[str, ...]] = lru_cache(maxsize=1 << 12)(self._words)
@@ -56,7 +58,9 @@ class _Romaniser:
         """pypinyin's segmentation (``Pinyin().seg``): runs of characters with and without pinyin
         (its ``simple_seg``), each run with pinyin cut as its mmseg cuts it, into the longest phrase of
         its dictionary at each position or else one character (mmseg's scan stops at the first prefix
-        of no phrase, so it finds the longest); without a step of Python per character."""
+        of no phrase, so it finds the longest); without a step of Python per character. One case
+        as mmseg has it: where no phrase begins and the rest of the run begins a phrase (七返还, of
+        七返还丹), every character of the rest stands alone (qi fan hai, not the phrase 返还)."""
         if not text:
             return ("",)
         words: list[str] = []
@@ -66,9 +70,12 @@ class _Romaniser:
                 words.append(text[done:run.start()])
             i, done = run.start(), run.end()
             while i < done:
-                word = self._phrases.at(text, i, done) or text[i]
-                words.append(word)
-                i += len(word)
+                word = self._phrases.at(text, i, done)
+                if not word and text[i:done] in self._prefixes:
+                    words.extend(text[i:done])  # each character alone
+                    break
+                words.append(word or text[i])
+                i += len(word or text[i])
         if done < len(text):
             words.append(text[done:])
         return tuple(words)

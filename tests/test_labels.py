@@ -31,6 +31,29 @@ def test_labels_romanise_as_pypinyin_does():
         assert pinyin_label(text) == " ".join(toned).strip(), text
 
 
+def phrase_beginnings(count: int) -> list[str]:
+    """Beginnings of pypinyin's phrases that hold no phrase at their start (七返还 of 七返还丹): at the end
+    of a run, its segmenter leaves each of their characters alone, even where a phrase starts inside."""
+    from pypinyin.constants import PHRASES_DICT
+
+    found: list[str] = []
+    for phrase in sorted(PHRASES_DICT):
+        for end in range(2, len(phrase)):
+            head = phrase[:end]
+            if not any(head[:k] in PHRASES_DICT for k in range(2, end + 1)):
+                found.append(head)
+        if len(found) >= count:
+            return found[:count]
+    return found
+
+
+def test_labels_romanise_phrase_beginnings_as_pypinyin_does():
+    heads = phrase_beginnings(3000)
+    for text in [*heads, *(f"江西{h}" for h in heads[:500]), *(f"{h}，有限公司" for h in heads[:500])]:
+        assert lazy_pinyin(text) == pypinyin.lazy_pinyin(text), text
+    assert lazy_pinyin("七返还") == ["qi", "fan", "hai"] and lazy_pinyin("七返还丹") == ["qi", "fan", "huan", "dan"]
+
+
 def test_labels_slug_and_pinyin_of_heteronyms():
     assert pinyin_slug("重庆银行") == "chong-qing-yin-hang"
     assert pinyin_label("长沙") == "cháng shā"
