@@ -115,7 +115,7 @@ class _Reading:
                 kept[pred].append(obj)
             if pred.startswith(_RC):
                 self.links.append((iri, pred, obj))
-        types, parents, holders, orgs = kept.values()
+        types, parents, holders, orgs = (kept[pred] for pred in (_TYPE, _SUBCLASS, _HOLDER, _POST_IN))
         if parents:
             self.parents[iri] = parents
         if _POST in types or _GEOMETRY in types:  # not entities: a post is an edge's title, a point lat/long
