@@ -8,11 +8,10 @@ from the text before them: 产业链党委 the committee named last, 省委组�
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import re
 from dataclasses import replace
 
+from .lexicon import JoinedTexts
 from .model import Mention, Sentence
 
 __all__ = ["ANAPHOR_WINDOW", "DocumentNames", "attach_abbreviations", "company_short_forms", "learn_names",
@@ -36,9 +35,7 @@ class DocumentNames:
         self.templates: dict[str, Mention] = {}  # full name → the mention that named it
         self.changed: dict[str, int] = {}  # surface → last sentence whose learning changed it
         self._surfaces: dict[str, list[str]] = {}  # canonical name → the surfaces learned for it
-        self._texts = texts
-        self._joined = "\n".join(texts)
-        self._bases = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+        self._joined = JoinedTexts(texts)
         self._hits: list[list[tuple[int, int, str]]] = [[] for _ in texts]  # per sentence: (start, end, surface)
 
     def add(self, surface: str, name: str, cls: str, how: str, index: int, template: Mention | None = None) -> None:
@@ -54,13 +51,13 @@ class DocumentNames:
 
     def _locate(self, surface: str) -> None:
         """Every occurrence (overlapping) of ``surface`` inside one sentence."""
-        at = self._joined.find(surface)
+        joined = self._joined
+        at = joined.text.find(surface)
         while at >= 0:
-            k = bisect.bisect_right(self._bases, at) - 1
-            start = at - self._bases[k]
-            if start + len(surface) <= len(self._texts[k]):  # not across the joint of two sentences
+            k, start = joined.locate(at)
+            if start + len(surface) <= len(joined.texts[k]):  # not across the joint of two sentences
                 self._hits[k].append((start, start + len(surface), surface))
-            at = self._joined.find(surface, at + 1)
+            at = joined.text.find(surface, at + 1)
 
     def find(self, k: int) -> list[tuple[int, int, str]]:
         """Occurrences of the names learned so far in sentence ``k`` (position in the document's list)."""

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 from .places import label_place_names, short_name
 from .resources import data_path
+from .words import Words
 
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 _CJK_SPLIT = re.compile(r"([\u4e00-\u9fff]+)")
@@ -35,7 +36,7 @@ class _Romaniser:
         from pypinyin.seg.mmseg import p_set
 
         # a phrase of one character is cut as one character anyway
-        self._phrases = _Words(PHRASES_DICT, 2, max(map(len, PHRASES_DICT), default=0))
+        self._phrases = Words(PHRASES_DICT, 2)
         self._prefixes = p_set  # mmseg's: every beginning of a phrase
         # runs of characters with pinyin (RE_HANS matches a whole string of them)
         self._han_runs = re.compile(RE_HANS.pattern.removeprefix("^").removesuffix("$"), RE_HANS.flags)
@@ -182,41 +183,15 @@ def english_label(name: str, short: str = "") -> str:
     return _SPACES.sub(" ", " ".join(w for w in words if w)).strip()
 
 
-class _Words:
-    """A set of words (of ``shortest`` to ``longest`` characters) to find the longest of at a position
-    of a text: only the lengths of the words that begin with the ``shortest`` characters there are tried."""
-
-    def __init__(self, words: Iterable[str], shortest: int, longest: int) -> None:
-        self.words = frozenset(w for w in words if shortest <= len(w) <= longest)
-        self.shortest = shortest
-        lengths: dict[str, tuple[int, ...]] = {}  # longest first
-        for word in self.words:
-            start, size = word[:shortest], len(word)
-            sizes = lengths.get(start, ())
-            if size not in sizes:
-                lengths[start] = tuple(sorted((*sizes, size), reverse=True))
-        self.lengths = lengths
-
-    def at(self, text: str, i: int, end: int | None = None) -> str:
-        """The longest word that ``text`` has at ``i`` (and before ``end``); "" if none."""
-        sizes = self.lengths.get(text[i:i + self.shortest])
-        if sizes:
-            room = (len(text) if end is None else end) - i
-            for size in sizes:
-                if size <= room and text[i:i + size] in self.words:
-                    return text[i:i + size]
-        return ""
-
-
 @lru_cache(maxsize=2)
-def _place_words(longest: int) -> _Words:
+def _place_words(longest: int) -> Words:
     """The place names of English labels (``places.label_place_names``) of up to ``longest`` characters."""
-    return _Words(label_place_names(), 2, longest)
+    return Words(label_place_names(), 2, longest)
 
 
 @lru_cache(maxsize=1)
-def _glossary_words() -> _Words:
-    return _Words(glossary(), 1, 12)
+def _glossary_words() -> Words:
+    return Words(glossary(), 1, 12)
 
 
 COMPOUND_SURNAMES = frozenset({"欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "令狐", "慕容", "司徒", "夏侯", "尉迟", "长孙", "宇文"})

@@ -26,6 +26,22 @@ CLASSES = frozenset({
 })
 
 
+class JoinedTexts:
+    """Texts joined by line breaks, to be searched in one call instead of one per text, and each
+    position of the whole mapped back to its text: a match of something that holds no line
+    break never runs from one text into the next."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+        self.text = "\n".join(texts)
+        self._bases = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))  # where each starts
+
+    def locate(self, at: int) -> tuple[int, int]:
+        """(the index of the text that holds position ``at`` of the whole, the position in that text)."""
+        k = bisect.bisect_right(self._bases, at) - 1
+        return k, at - self._bases[k]
+
+
 @dataclass(frozen=True, slots=True)
 class LexEntry:
     name: str  # canonical name
@@ -62,10 +78,10 @@ class Lexicon:
         found: list[list[tuple[int, int, str]]] = [[] for _ in texts]
         if not self._surfaces or not texts:
             return found
-        bases = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))  # where each text starts
-        for i, start, end in self._automaton().find_matches_as_indexes("\n".join(texts)):
-            k = bisect.bisect_right(bases, start) - 1
-            found[k].append((start - bases[k], end - bases[k], self._surfaces[i]))
+        joined = JoinedTexts(texts)
+        for i, start, end in self._automaton().find_matches_as_indexes(joined.text):
+            k, at = joined.locate(start)
+            found[k].append((at, at + end - start, self._surfaces[i]))
         return found
 
     def _automaton(self) -> Any:

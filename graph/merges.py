@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable
 
 from .places import all_place_names
+from .words import Words
 
 if TYPE_CHECKING:
     from .entities import EntityTable, Key
@@ -76,26 +77,19 @@ def _merge_same_stem(table: EntityTable) -> None:
 def _by_name_after_place(keys: list[Key]) -> dict[str, list[Key]]:
     """Organisation names (of ``keys``, in their order) that begin with one place name, by what
     follows it: 公司 → [南通市公司 …]."""
-    places, lengths = all_place_names(), _place_name_lengths()
+    places = _place_names()
     index: dict[str, list[Key]] = defaultdict(list)
     for key in keys:
         name = key[1]
         if key[0] == "org":
-            for cut in lengths.get(name[:1], ()):
-                if cut >= len(name):
-                    break
-                if name[:cut] in places:
-                    index[name[cut:]].append(key)
+            for place in places.all_at(name, 0, len(name) - 1):
+                index[name[len(place):]].append(key)
     return index
 
 
 @lru_cache(maxsize=1)
-def _place_name_lengths() -> dict[str, tuple[int, ...]]:
-    """The lengths of the place names that begin with each character, shortest first."""
-    lengths: dict[str, set[int]] = defaultdict(set)
-    for name in all_place_names():
-        lengths[name[:1]].add(len(name))
-    return {first: tuple(sorted(sizes)) for first, sizes in lengths.items()}
+def _place_names() -> Words:
+    return Words(all_place_names())
 
 
 def _merge_abbreviated_groups(table: EntityTable) -> None:
@@ -129,19 +123,18 @@ def _takes_in_order(short: str, full: str) -> bool:
 def _rekey_owned(table: EntityTable) -> None:
     """江铜集团党委 follows its owner's merge: → 江西铜业集团党委."""
     by_alias: dict[str, list[int]] = defaultdict(list)  # alias → indices of its merges, in order
-    lengths: dict[str, set[int]] = defaultdict(set)  # the lengths of the aliases, by their first character
+    aliases = Words()
     indexed = 0  # merges made here count for the keys after
     for key in list(table.nodes):
         for i in range(indexed, len(table.merges)):
             alias = table.merges[i].alias
             by_alias[alias].append(i)
-            lengths[alias[:1]].add(len(alias))
+            aliases.add(alias)
         indexed = len(table.merges)
         if key[0] != "org" or key in table.redirect:
             continue
         name = key[1]
-        found = sorted(i for cut in lengths.get(name[:1], ()) if 0 < cut < len(name) and name[:cut] in by_alias
-                       for i in by_alias[name[:cut]])
+        found = sorted(i for alias in aliases.all_at(name, 0, len(name) - 1) for i in by_alias[alias])
         merge = next((table.merges[i] for i in found if name != table.merges[i].target), None)
         if merge is None:
             continue

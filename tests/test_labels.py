@@ -7,8 +7,9 @@ import random
 import pypinyin
 import pytest
 
-from graph.labels import _keep_whole, _Words, english_label, lazy_pinyin, person_label, pinyin_label, pinyin_slug
+from graph.labels import _keep_whole, english_label, lazy_pinyin, person_label, pinyin_label, pinyin_slug
 from graph.places import load_divisions
+from graph.words import Words
 
 # Heteronyms whose reading a phrase of pypinyin's dictionary decides (重庆 chóng, 银行 háng, 长沙 cháng,
 # 蚌埠 bèng), runs without pinyin (ASCII, full-width brackets, digits), 〇 and characters beyond the BMP.
@@ -75,9 +76,19 @@ def test_labels_person_label_puts_the_surname_first():
 
 
 def test_labels_words_finds_the_longest_word_at_a_position():
-    words = _Words(["江西", "江西省", "江西省南昌市", "南昌", "省", "西"], 2, 4)  # 省, 西: too short; the city too long
+    words = Words(["江西", "江西省", "江西省南昌市", "南昌", "省", "西"], 2, 4)  # 省, 西: too short; the city too long
     assert words.at("江西省南昌市", 0) == "江西省"
     assert words.at("江西省南昌市", 3) == "南昌"
     assert words.at("江西省南昌市", 1) == ""
     assert words.at("江西省南昌市", 0, 2) == "江西"  # not past the end given
     assert words.at("江", 0) == ""
+
+
+def test_words_finds_every_word_at_a_position_and_learns_new_ones():
+    words = Words(["江西", "江西省", "南昌", "x"], 2)  # x: too short
+    assert words.all_at("江西省南昌市", 0) == ["江西省", "江西"]
+    assert words.all_at("江西省南昌市", 0, 2) == ["江西"]
+    assert words.all_at("江西省南昌市", 1) == [] and words.all_at("x", 0) == []
+    words.add("江西省南昌市")
+    assert words.all_at("江西省南昌市", 0) == ["江西省南昌市", "江西省", "江西"]
+    assert words.at("江西省南昌市", 0) == "江西省南昌市"
