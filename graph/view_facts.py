@@ -70,7 +70,7 @@ def _evidence(rec: Mapping[str, Any], strings: Strings) -> list[Any]:
 
 
 def _int(value: Any) -> int:
-    return value if type(value) is int or isinstance(value, int) and not isinstance(value, bool) else -1
+    return value if isinstance(value, int) and not isinstance(value, bool) else -1
 
 
 def _record_order(rec: Mapping[str, Any]) -> tuple[Any, ...]:
