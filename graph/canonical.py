@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 _FULL_WIDTH = str.maketrans({"(": "（", ")": "）", ",": "，", ":": "：", ";": "；"})
 _SPACES = re.compile(r"\s+")
 
 
-@lru_cache(maxsize=1 << 17)  # resolution asks for the same few names hundreds of thousands of times
 def canonical_name(name: str, cls: str) -> str:
     """Full-width punctuation, no spaces; a chain is always …产业链 (锂电新能源 → 锂电新能源产业链)."""
     name = unicodedata.normalize("NFC", name).translate(_FULL_WIDTH)

@@ -38,18 +38,8 @@ def kind_of(cls: str) -> str:
     return _KINDS.get(cls, "org")
 
 
-_IRIS: dict[Key, str] = {}  # minted IRIs; pypinyin is slow and every fact asks again
-
-
 def mint_iri(key: Key) -> str:
     """ASCII, deterministic: places by division code, others by pinyin slug + hash of the name."""
-    found = _IRIS.get(key)
-    if found is None:
-        found = _IRIS[key] = _mint(key)
-    return found
-
-
-def _mint(key: Key) -> str:
     kind, value = key
     if kind == "place" and value.isdigit():
         return f"{ID_BASE}place/{value}"
@@ -77,6 +67,10 @@ class EntityTable:
         self.forced = forced
         self.forbidden = forbidden
         self.entities: dict[str, Entity] = {}
+        # minted IRIs, by key: pypinyin is slow and every fact asks again; held by the table, not by
+        # the module, so they are freed with it (~30 MB at 100 MB of text)
+        self.iris: dict[Key, str] = {}
+        self._keys: dict[str, dict[str, Key]] = {}  # class → name → key (``_named_key``)
         self.place_facts: list[tuple[str, str]] = []  # (child iri, parent iri) from the division dataset
 
     # -- keys -------------------------------------------------------------------
@@ -96,7 +90,18 @@ class EntityTable:
             owner_node = self.nodes.get(self.key(owner) if owner_key is None else self._follow(owner_key))
             if owner_node is not None:
                 name = owner_node.label + name[len(owner.name):]
-        return (kind_of(mention.cls), canonical_name(name, mention.cls))
+        return self._named_key(name, mention.cls)
+
+    def _named_key(self, name: str, cls: str) -> Key:
+        """(kind, canonical name): one tuple for each name and class, kept by the table (and freed with
+        it): resolution asks for the same few names hundreds of thousands of times."""
+        by_name = self._keys.get(cls)
+        if by_name is None:
+            by_name = self._keys[cls] = {}
+        key = by_name.get(name)
+        if key is None:
+            key = by_name[name] = (kind_of(cls), canonical_name(name, cls))
+        return key
 
     def key(self, mention: Mention) -> Key:
         return self._follow(self.base_key(mention))
@@ -112,7 +117,13 @@ class EntityTable:
         return key
 
     def iri(self, mention: Mention) -> str:
-        return mint_iri(self.key(mention))
+        return self.iri_of(self.key(mention))
+
+    def iri_of(self, key: Key) -> str:
+        found = self.iris.get(key)
+        if found is None:
+            found = self.iris[key] = mint_iri(key)
+        return found
 
     # -- collecting -------------------------------------------------------------
     def add(self, mention: Mention) -> Key:
@@ -130,7 +141,7 @@ class EntityTable:
             label = load_divisions()[key[1]].name if key[0] == "place" and key[1].isdigit() else key[1]
             node = self.nodes[key] = _Node(key, label)
         node.classes[mention.cls] += 1
-        surface = canonical_name(mention.text, mention.cls)
+        surface = self._named_key(mention.text, mention.cls)[1]
         if surface not in node.surfaces and _is_alt_label(mention, surface):
             node.surfaces.add(surface)
         if mention.attrs:
@@ -229,7 +240,7 @@ def _add_place_hierarchy(table: EntityTable) -> None:
             parent = ("place", div.code)
             if parent not in table.nodes:
                 table.nodes[parent] = _Node(parent, div.name, Counter({"Place": 1}))
-            table.place_facts.append((mint_iri(child), mint_iri(parent)))
+            table.place_facts.append((table.iri_of(child), table.iri_of(parent)))
             child = parent
 
 
@@ -246,7 +257,7 @@ def _finish(table: EntityTable, map_fn: MapFn | None = None) -> None:
     jobs = [(key, node.label, cls, short_name(node.label) if key[0] == "place" and key[1].isdigit() else "")
             for key, node, cls in live]
     for (key, node, cls), (iri, english, pinyin) in zip(live, (map_fn or map)(entity_names, jobs)):
-        _IRIS[key] = iri  # minted in a worker process, perhaps
+        table.iris[key] = iri  # minted in a worker process, perhaps
         alts = set(node.surfaces)
         attrs: list[tuple[str, str]] = []
         if key[0] == "place" and key[1].isdigit():

@@ -96,7 +96,6 @@ def test_parallel_workers_2_extract_the_same_results_in_order(archive, resources
 
 def test_parallel_entity_names_from_a_pool_equal_the_serial_ones(archive, resources, monkeypatch):
     """Resolution romanises entity names in worker processes on a big corpus: the same entities."""
-    import graph.entities
     import graph.resolution
 
     rules, lexicon = resources
@@ -104,7 +103,6 @@ def test_parallel_entity_names_from_a_pool_equal_the_serial_ones(archive, resour
     results = extract_documents(docs, rules, lexicon, workers=1).results
     serial = graph.resolution.resolve_results(results, workers=1)
     monkeypatch.setattr(graph.resolution, "PARALLEL_NAMES", 0)  # the archive is small: use the pool anyway
-    graph.entities._IRIS.clear()  # IRIs minted in the workers, not remembered from the serial run
     parallel = graph.resolution.resolve_results(results, workers=2)
     assert parallel[0].entities == serial[0].entities
     assert parallel[1:] == serial[1:]
@@ -315,7 +313,6 @@ def test_cache_keeps_entity_names_a_warm_build_romanises_none(archive, plain_bui
     named: list[object] = []
     real = graph.entities.entity_names
     monkeypatch.setattr(graph.entities, "entity_names", lambda job: named.append(job) or real(job))
-    graph.entities._IRIS.clear()  # IRIs from the cache, not remembered from the first build
     report = build([archive], tmp_path / "out", cache=cache, view=False)
     assert named == []
     assert report.entities == len(stored)
