@@ -5,17 +5,20 @@ written once, as they are made, to a temporary file in the output folder; proven
 is a copy of that file, and the later stages (the exports, the view, the evidence of the
 validation findings) read it back instead of holding every record in memory. What stays in
 memory is the byte offset of each record under its subject and object, for the view, which
-looks records up by node.
+looks records up by node. The lines are read with orjson: they are what ``json.dumps`` wrote
+(str and int values), which orjson reads as the json module does, ~3× faster (the view alone
+reads ~40,000 records of a 10 MB archive).
 """
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections import defaultdict
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
+
+import orjson
 
 from .export import atomic_file, provenance_line, temporary_path
 
@@ -62,7 +65,7 @@ class RecordFile:
         with open(self.path, "rb") as lines:
             for offset in offsets:
                 lines.seek(offset)
-                found.append(json.loads(lines.readline()))
+                found.append(orjson.loads(lines.readline()))
         return found
 
 
@@ -70,7 +73,7 @@ def _records_at_offsets(lines: Any) -> Iterator[tuple[int, dict[str, Any]]]:
     offset = 0
     for line in lines:  # bytes: "\n" ends a line, and JSON escapes every "\n" inside a string
         if line.strip():
-            yield offset, json.loads(line)
+            yield offset, orjson.loads(line)
         offset += len(line)
 
 

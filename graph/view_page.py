@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import json
 import os
 import re
 import tempfile
@@ -16,6 +15,8 @@ from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any, Mapping, Sequence
+
+import orjson
 
 from .resources import data_path
 
@@ -25,7 +26,14 @@ _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2
 
 
 def json_for_html(data: Any) -> str:
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """``data`` as JSON safe inside a ``<script>`` block: the bytes of ``json.dumps(data,
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"))``, written by orjson (3–4× faster
+    on a page's data), then ``<``, ``>``, ``&``, U+2028 and U+2029 escaped. The two agree on
+    what a page holds: str keys, ints, and finite floats written without an exponent (orjson
+    writes ``1e16`` and ``0.00001`` where json writes ``1e+16`` and ``1e-05``; a page's floats
+    are rounded sizes and its positions ints). orjson refuses non-str keys and lone surrogates
+    (which json would let through to fail when the page is written)."""
+    text = orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode("utf-8")
     return re.sub("[<>&\u2028\u2029]", lambda m: _JSON_ESCAPES[m.group()], text)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,18 @@ def test_fact_index_gives_the_same_records_from_disk_as_from_a_list(tmp_path: Pa
             assert FactIndex(on_disk).touching(iris) == from_list
             # document order: file, article, sentence, span
             assert [(r["doc"], r["sentence"]) for r in from_list] == sorted((r["doc"], r["sentence"]) for r in from_list)
+
+
+
+@pytest.mark.parametrize("text", [HOSTILE, "".join(map(chr, range(1, 0x20))) + "\x7f", "</script><!--",
+                                  "\ufeff\ufffe\uffff 𠀀𪚥", "\\u0041 not an escape", "\u2028\u2029"])
+def test_records_read_back_as_the_json_module_reads_them(tmp_path: Path, text: str) -> None:
+    rows = [record("a.txt", 0, "urn:a", "urn:b", text, start=1) | {"detail": text, "big": 2**62, "neg": -7}]
+    with spooled_records(rows, tmp_path) as on_disk:
+        lines = on_disk.path.read_bytes().splitlines(keepends=True)
+        by_json = [json.loads(line) for line in lines]  # the oracle: the module that wrote them
+        assert by_json == rows
+        assert list(on_disk) == by_json and on_disk.at([0]) == by_json
 
 
 class Unreadable:
