@@ -20,7 +20,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 import orjson
 
-from .export import atomic_file, provenance_line, temporary_path
+from .export import atomic_file, provenance_bytes, temporary_path
 
 __all__ = ["RecordFile", "index_record", "spooled_records"]
 
@@ -94,7 +94,7 @@ def spooled_records(records: Iterable[Mapping[str, Any]], folder: Path) -> Itera
         count = offset = 0
         with open(path, "wb") as out:
             for record in records:
-                data = provenance_line(record).encode("utf-8")
+                data = provenance_bytes(record)
                 out.write(data)
                 index_record(by_node, record, offset)
                 offset += len(data)

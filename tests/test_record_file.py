@@ -64,7 +64,6 @@ def test_fact_index_gives_the_same_records_from_disk_as_from_a_list(tmp_path: Pa
             assert [(r["doc"], r["sentence"]) for r in from_list] == sorted((r["doc"], r["sentence"]) for r in from_list)
 
 
-
 @pytest.mark.parametrize("text", [HOSTILE, "".join(map(chr, range(1, 0x20))) + "\x7f", "</script><!--",
                                   "\ufeff\ufffe\uffff 𠀀𪚥", "\\u0041 not an escape", "\u2028\u2029"])
 def test_records_read_back_as_the_json_module_reads_them(tmp_path: Path, text: str) -> None:
@@ -74,6 +73,9 @@ def test_records_read_back_as_the_json_module_reads_them(tmp_path: Path, text: s
         by_json = [json.loads(line) for line in lines]  # the oracle: the module that wrote them
         assert by_json == rows
         assert list(on_disk) == by_json and on_disk.at([0]) == by_json
+        # written as the json module writes it, but for the compact separators
+        assert lines == [(json.dumps(row, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n")
+                         .encode("utf-8") for row in rows]
 
 
 class Unreadable:
