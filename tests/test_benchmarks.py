@@ -119,3 +119,22 @@ def test_benchmark_scaling_table_compares_the_smallest_and_largest_size():
     assert "| segment | 4.00 | 40.00 | 10.0 |" in lines and "| view | 10.00 | 130.00 | 13.0 |" in lines
     assert "| **all stages** | **14.0** | **170.0** | **12.1** |" in lines
     assert run.format_scaling([sized(10, {"segment": 4.0})]) == []
+
+
+def test_memory_benchmark_measures_a_build_stage_by_stage(tmp_path):
+    memory = load("memory")
+    generate.generate(tmp_path / "archive", 0.02, seed=3, min_kb=5, max_kb=8)
+    row = memory.measure(tmp_path / "archive", workers=1)
+    assert set(memory.STAGES) <= set(row["before"])
+    peaks = [row["before"][stage] for stage in memory.STAGES]
+    assert peaks == sorted(peaks) and 0 < peaks[-1] <= row["peak"]  # a peak so far only grows
+    assert row["bytes"] == sum(p.stat().st_size for p in (tmp_path / "archive").glob("*.txt")) > 0
+    assert row["entities"] > 0 and row["triples"] > 0
+
+
+def test_memory_benchmark_growth_exponent():
+    memory = load("memory")
+    rows = [{"bytes": 10e6, "peak": 200, "before": {}, "children": 0, "entities": 1, "triples": 1, "seconds": 1.0},
+            {"bytes": 100e6, "peak": 800, "before": {}, "children": 0, "entities": 1, "triples": 1, "seconds": 1.0}]
+    last = memory.report(rows, 2).splitlines()[3]
+    assert last.startswith("| 100 |") and last.endswith("| 800 | 0 | 0.60 |")  # log(4) / log(10) = 0.602
