@@ -127,10 +127,12 @@ def _encoded_chunks(lines: Iterable[str], chunk: int) -> Iterator[bytes]:
 
 
 def _counted_chunks(lines: Iterable[str], chunk: int) -> Iterator[tuple[bytes, int]]:
-    """``chunk`` lines at a time, encoded, with how many lines each holds."""
+    """``chunk`` lines at a time, encoded, with how many lines each holds. Each line is encoded
+    on its own, then the bytes joined: joining text with Chinese in it makes a wide string (2 bytes
+    a character) that encoding must narrow again, ~30 % more time on graph.nq's provenance."""
     source = iter(lines)
-    while batch := list(itertools.islice(source, chunk)):
-        yield "".join(batch).encode("utf-8"), len(batch)
+    while batch := [line.encode("utf-8") for line in itertools.islice(source, chunk)]:
+        yield b"".join(batch), len(batch)
 
 
 class LineFile:
