@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -88,7 +89,7 @@ class _Reading:
         self.iris: dict[str, str] = {}  # a set that hands back its copy of each text
         self.others: set[str] = set()
         type_sets: dict[tuple[str, ...], tuple[str, ...]] = {}  # entities share a few
-        for subject, group in itertools.groupby(quads, key=lambda quad: quad.subject):
+        for subject, group in itertools.groupby(quads, key=operator.attrgetter("subject")):
             iri = subject.value
             if type(subject) is ox.NamedNode:
                 iri = self.iris.setdefault(iri, iri)
@@ -101,16 +102,18 @@ class _Reading:
         """Keeps the subject's links, parents and post titles; returns what its node needs."""
         found, titles = _Subject(), []
         kept: dict[str, list[str]] = {_TYPE: [], _SUBCLASS: [], _HOLDER: [], _POST_IN: []}  # IRI objects
-        for _, p, o, _ in quads:
-            pred = p.value
+        for quad in quads:  # its predicate and object only: each term read makes a Python object
+            pred, o = quad.predicate.value, quad.object
             if pred == _POST_TITLE:
                 titles.append(o.value)
             if type(o) is ox.Literal:
-                _read_literal(found, pred, o)
+                if pred in _LITERALS_KEPT:
+                    _read_literal(found, pred, o)
                 continue
             if type(o) is not ox.NamedNode:
                 continue
-            obj = self.iris.setdefault(o.value, o.value)
+            obj = o.value
+            obj = self.iris.setdefault(obj, obj)
             if pred in kept:
                 kept[pred].append(obj)
             if pred.startswith(_RC):
@@ -125,6 +128,9 @@ class _Reading:
             return None
         found.types = tuple(types)
         return found
+
+
+_LITERALS_KEPT = frozenset((_LABEL, _LAT, _LONG))
 
 
 def _read_literal(found: _Subject, pred: str, literal: ox.Literal) -> None:
