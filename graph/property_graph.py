@@ -104,7 +104,7 @@ class _Reading:
         kept: dict[str, list[str]] = {_TYPE: [], _SUBCLASS: [], _HOLDER: [], _POST_IN: []}  # IRI objects
         for quad in quads:  # its predicate and object only: each term read makes a Python object
             pred, o = quad.predicate.value, quad.object
-            if pred == _POST_TITLE:
+            if pred == _POST_TITLE and not isinstance(o, ox.Triple):  # a graph's lines quote no triple
                 titles.append(o.value)
             if type(o) is ox.Literal:
                 if pred in _LITERALS_KEPT:
