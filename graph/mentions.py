@@ -33,6 +33,7 @@ _CUT_CHARS = _MENTION_CHARS - _KEEP_IN_NAMES  # a name found by its suffix start
 
 def find_document_mentions(sentences: list[Sentence], lexicon: Lexicon, rules: RuleSet) -> dict[int, list[Mention]]:
     """Mentions of every sentence of one document, keyed by Sentence.index."""
+    rules.name_filter.forget_texts()  # the rules' prefilter remembers this document's encodings only
     places = lexicon.find_each([s.text for s in sentences])  # gazetteer matches, the same in both passes
     codes = _document_place_codes(places, lexicon)
     names = DocumentNames([s.text for s in sentences])
