@@ -92,11 +92,13 @@ def learn_names(sent: Sentence, mentions: list[Mention], names: DocumentNames) -
         abbreviation = mention.attr("abbreviation")
         if abbreviation:
             names.add(abbreviation, mention.name, mention.cls, "declared", at)
-        if mention.cls == "Place" and mention.found_by.startswith("name:"):
+        if not mention.found_by.startswith("name:"):
+            continue  # a gazetteer name or one learned before teaches nothing new
+        if mention.cls == "Place":
             names.add(mention.name, mention.name, "Place", "place", at, mention)
-        if mention.cls == "Person" and mention.found_by.startswith("name:"):
+        elif mention.cls == "Person":
             names.add(mention.name, mention.name, "Person", "person", at, mention)
-        if mention.cls == "Enterprise" and mention.found_by.startswith("name:"):
+        elif mention.cls == "Enterprise":
             names.add(mention.name, mention.name, "Enterprise", "name", at, mention)  # so the full name outranks its short forms
             for short in company_short_forms(mention):
                 names.add(short, mention.name, "Enterprise", "derived", at)

@@ -160,12 +160,11 @@ def _mentions_from_match(rule: Rule, match: re.Match[str], enc: Encoded, text: s
         start, place_mention = _trim_left(enc, start, head, macros)
         if place_mention is not None:
             parts.append(("place", place_mention))
-    head_span = enc.span(start, head)
-    if end - start < 2 or (rule.trim and head_span[1] - head_span[0] < 2):
-        return []  # trimming left no name before the head
+    if end - start < 2 or (rule.trim and _width(enc.span(start, head)) < 2):
+        return []  # trimming left no name before the head (its span mapped back only when trimming)
     _inherit_place(enc, start, end, parts)
     for role, _, _ in rule.roles:  # slots inside the name, or right before it (a chain's place)
-        if match.group(role) and role not in dict(parts) and match.end(role) >= start and match.start(role) <= end:
+        if match.group(role) and all(r != role for r, _ in parts) and match.end(role) >= start and match.start(role) <= end:
             parts += [(role, m) for m in enc.mentions_in(*match.span(role))][:1]
     attrs = tuple((g, match.group(g)) for g in ("level", "post", "elided") if g in groups and match.group(g))
     if rule.anaphor:
@@ -180,6 +179,10 @@ def _mentions_from_match(rule: Rule, match: re.Match[str], enc: Encoded, text: s
     if mention is None:
         return []
     return [mention]
+
+
+def _width(span: tuple[int, int]) -> int:
+    return span[1] - span[0]
 
 
 def _inherit_place(enc: Encoded, start: int, end: int, parts: list[tuple[str, Mention]]) -> None:
