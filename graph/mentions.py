@@ -26,6 +26,7 @@ from .rules import CLASS_CHARS, Rule, RuleSet
 
 _PLACE_CHAR = CLASS_CHARS["Place"]
 _MENTION_CHARS = frozenset(CLASS_CHARS.values())  # a set: ``in dict.values()`` is a scan
+_MARKS = "".join(sorted(_MENTION_CHARS))
 _KEEP_IN_NAMES = {CLASS_CHARS[c] for c in ("Place", "Enterprise", "PartyOrganization", "ChainPartyCommittee",
                                             "GovernmentBody", "ResearchInstitution", "IndustrialChain")}
 _CUT_CHARS = _MENTION_CHARS - _KEEP_IN_NAMES  # a name found by its suffix starts after these
@@ -142,6 +143,8 @@ def _sentence_mentions(sent: Sentence, places: list[tuple[int, int, str]], learn
                for m in _mentions_from_match(rule, match, enc, sent.text, rules.macros)]
         if new:  # new mentions absorb the ones inside them; re-encode (and re-filter the rules after i) only then
             mentions = place_all(mentions, new)
+            if k == len(todo) and i >= rules.name_filter.last_needing(_MARKS):
+                break  # no rule left, and refolding cannot let in one after i (RuleFilter.last_needing)
             enc = encode(sent.text, mentions)
             allowed = rules.name_filter.possible(enc.text)  # in order: the rules after i are a slice
             todo, k = allowed[bisect.bisect_right(allowed, i):], 0

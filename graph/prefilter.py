@@ -258,10 +258,26 @@ class RuleFilter:
 
     def __init__(self, needs: Sequence[tuple[Literals, ...]], scan: LiteralScan | None = None) -> None:
         self.size = len(needs)
+        self._needs = tuple(needs)
+        self._last_needing: dict[str, int] = {}
         self._scan = scan if scan is not None else LiteralScan()
         self._full = self._scan.register(needs)  # per rule: the bits of all its requirements
         self._own = functools.reduce(operator.or_, self._full, 0)  # the bits of this family
         self._allowed: dict[int, tuple[int, ...]] = {}  # met bits → rules whose requirements are all met
+
+    def last_needing(self, chars: str) -> int:
+        """One past the last rule with a literal that holds one of ``chars`` (0 when no rule has one).
+
+        Folding new mentions into an encoded text adds mention characters only, so a literal
+        it did not hold before holds one of them: a rule at or after this index that the text
+        did not allow cannot be allowed by the refolded text."""
+        last = self._last_needing.get(chars)
+        if last is None:  # asked with the same characters for every sentence
+            wanted = set(chars)
+            last = self._last_needing[chars] = max(
+                (i + 1 for i, required in enumerate(self._needs)
+                 if any(not wanted.isdisjoint(word) for literals in required for word in literals)), default=0)
+        return last
 
     def forget_texts(self) -> None:
         """Drop the texts the scan remembers, for every family that shares it (LiteralScan.forget)."""

@@ -12,8 +12,11 @@ from graph import prefilter
 from graph.batch import read_all
 from graph.pipeline import extract_document, load_resources
 from graph.prefilter import RuleFilter, may_match, required_all, required_literals
+from graph.rules import CLASS_CHARS, compile_pattern
 
 from .conftest import ROOT
+
+CLASS_MARKS = sorted(CLASS_CHARS.values())
 
 SEEDS = ROOT / "seeds"
 
@@ -144,8 +147,6 @@ def test_guarded_rules_match_as_written():
     examples and on the 10 MB benchmark's kinds of text: the examples folded as the rule reads them
     (mentions as private-use characters) would need the pipeline, so the texts here are the examples
     and strings made of the rule's own words and marks."""
-    from graph.rules import CLASS_CHARS, compile_pattern
-
     rules, _ = load_resources()
     marks = "".join(CLASS_CHARS.values())
     for rule in rules.all():
@@ -160,8 +161,6 @@ def test_guarded_rules_match_as_written():
 @settings(max_examples=200, deadline=None)
 @given(data=st.data())
 def test_guarded_rules_match_as_written_on_random_text(data):
-    from graph.rules import CLASS_CHARS, compile_pattern
-
     rules, _ = load_resources()
     rule = data.draw(st.sampled_from(rules.all()))
     words = sorted({w for needs in rule.needs for w in needs}) or ["书记"]
@@ -170,3 +169,24 @@ def test_guarded_rules_match_as_written_on_random_text(data):
     plain = re.compile(compile_pattern(rule.pattern, rules.macros)[0])
     assert [(m.span(), m.groups()) for m in rule.regex.finditer(text)] == \
         [(m.span(), m.groups()) for m in plain.finditer(text)]
+
+
+def test_last_needing_is_the_last_rule_with_a_mark():
+    mark = "\ue005"
+    family = RuleFilter([(frozenset({"公司"}),), (frozenset({mark + "党委"}),), (frozenset({"书记"}),), ()])
+    assert family.last_needing(mark) == 2
+    assert family.last_needing("\ue001") == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet="公司党委书记等企业\ue005\ue003", max_size=16), cut=st.tuples(st.integers(0, 16), st.integers(0, 16)),
+       mark=st.sampled_from("\ue005\ue003"))
+def test_folding_a_mention_lets_in_no_rule_after_last_needing(text, cut, mark):
+    """What a rule after ``last_needing`` may match in a text with a span folded into a mention
+    character, it could already match before: the name rules skip the re-filter on that ground."""
+    rules, _ = load_resources()
+    family = rules.name_filter
+    start, end = sorted(cut)
+    folded = text[:start] + mark + text[end:]
+    after = family.last_needing("".join(CLASS_MARKS))
+    assert {i for i in family.possible(folded) if i >= after} <= set(family.possible(text))
