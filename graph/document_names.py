@@ -136,7 +136,10 @@ def resolve_anaphors(sentences: list[Sentence], found: dict[int, list[Mention]])
             if resolved is None:
                 continue
             kept.append(resolved)
-            recent += [(sent.index, m) for m in _with_parts(resolved)]
+            if resolved.parts:
+                recent += [(sent.index, m) for m in _with_parts(resolved)]
+            else:  # most mentions: no list built for them
+                recent.append((sent.index, resolved))
         out[sent.index] = kept
     return out
 
@@ -146,6 +149,8 @@ def _with_parts(mention: Mention) -> list[Mention]:
 
 
 def _resolve(mention: Mention, recent: list[tuple[int, Mention]], index: int) -> Mention | None:
+    if not mention.attrs:
+        return mention  # neither an anaphor nor an elided place: most mentions
     if mention.attr("anaphor") == "?":
         target = next((m for i, m in reversed(recent) if m.cls == mention.cls and index - i <= ANAPHOR_WINDOW
                        and not m.attr("anaphor")), None)
