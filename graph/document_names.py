@@ -92,11 +92,13 @@ def learn_names(sent: Sentence, mentions: list[Mention], names: DocumentNames) -
         abbreviation = mention.attr("abbreviation")
         if abbreviation:
             names.add(abbreviation, mention.name, mention.cls, "declared", at)
-        if mention.cls == "Place" and mention.found_by.startswith("name:"):
+        if not mention.found_by.startswith("name:"):
+            continue  # a gazetteer name or one learned before teaches nothing new
+        if mention.cls == "Place":
             names.add(mention.name, mention.name, "Place", "place", at, mention)
-        if mention.cls == "Person" and mention.found_by.startswith("name:"):
+        elif mention.cls == "Person":
             names.add(mention.name, mention.name, "Person", "person", at, mention)
-        if mention.cls == "Enterprise" and mention.found_by.startswith("name:"):
+        elif mention.cls == "Enterprise":
             names.add(mention.name, mention.name, "Enterprise", "name", at, mention)  # so the full name outranks its short forms
             for short in company_short_forms(mention):
                 names.add(short, mention.name, "Enterprise", "derived", at)
@@ -134,7 +136,10 @@ def resolve_anaphors(sentences: list[Sentence], found: dict[int, list[Mention]])
             if resolved is None:
                 continue
             kept.append(resolved)
-            recent += [(sent.index, m) for m in _with_parts(resolved)]
+            if resolved.parts:
+                recent += [(sent.index, m) for m in _with_parts(resolved)]
+            else:  # most mentions: no list built for them
+                recent.append((sent.index, resolved))
         out[sent.index] = kept
     return out
 
@@ -144,6 +149,8 @@ def _with_parts(mention: Mention) -> list[Mention]:
 
 
 def _resolve(mention: Mention, recent: list[tuple[int, Mention]], index: int) -> Mention | None:
+    if not mention.attrs:
+        return mention  # neither an anaphor nor an elided place: most mentions
     if mention.attr("anaphor") == "?":
         target = next((m for i, m in reversed(recent) if m.cls == mention.cls and index - i <= ANAPHOR_WINDOW
                        and not m.attr("anaphor")), None)

@@ -14,6 +14,7 @@ from .model import Mention
 from .rules import CLASS_CHARS
 
 _START = operator.attrgetter("start")
+_END = operator.attrgetter("end")
 
 
 class Encoded:
@@ -85,6 +86,8 @@ def encode(text: str, mentions: list[Mention]) -> Encoded:
 
     Runs of plain text are copied with slices (C speed): this runs once per
     name rule that found something, so a per-character loop would dominate the whole build."""
+    if not mentions:  # half the sentences of a page name nothing: the text is its own encoding
+        return Encoded(text, [], [])
     placed = sorted(mentions, key=_START)
     pieces: list[str] = []
     at: list[int] = []
@@ -107,9 +110,9 @@ def place(mentions: list[Mention], new: Mention) -> list[Mention]:
 
 def place_all(mentions: list[Mention], new: list[Mention]) -> list[Mention]:
     """``place`` for many mentions at once, with binary search: sentences can be long."""
-    out = sorted(mentions, key=lambda m: m.start)
-    starts = [m.start for m in out]
-    ends = [m.end for m in out]
+    out = sorted(mentions, key=_START)
+    starts = list(map(_START, out))  # (attrgetter: no Python call per mention)
+    ends = list(map(_END, out))
     for mention in new:
         lo = bisect.bisect_right(ends, mention.start)
         hi = bisect.bisect_left(starts, mention.end)

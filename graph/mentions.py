@@ -26,6 +26,7 @@ from .rules import CLASS_CHARS, Rule, RuleSet
 
 _PLACE_CHAR = CLASS_CHARS["Place"]
 _MENTION_CHARS = frozenset(CLASS_CHARS.values())  # a set: ``in dict.values()`` is a scan
+_MARKS = "".join(sorted(_MENTION_CHARS))
 _KEEP_IN_NAMES = {CLASS_CHARS[c] for c in ("Place", "Enterprise", "PartyOrganization", "ChainPartyCommittee",
                                             "GovernmentBody", "ResearchInstitution", "IndustrialChain")}
 _CUT_CHARS = _MENTION_CHARS - _KEEP_IN_NAMES  # a name found by its suffix starts after these
@@ -33,6 +34,7 @@ _CUT_CHARS = _MENTION_CHARS - _KEEP_IN_NAMES  # a name found by its suffix start
 
 def find_document_mentions(sentences: list[Sentence], lexicon: Lexicon, rules: RuleSet) -> dict[int, list[Mention]]:
     """Mentions of every sentence of one document, keyed by Sentence.index."""
+    rules.name_filter.forget_texts()  # the rules' prefilter remembers this document's encodings only
     places = lexicon.find_each([s.text for s in sentences])  # gazetteer matches, the same in both passes
     codes = _document_place_codes(places, lexicon)
     names = DocumentNames([s.text for s in sentences])
@@ -141,6 +143,8 @@ def _sentence_mentions(sent: Sentence, places: list[tuple[int, int, str]], learn
                for m in _mentions_from_match(rule, match, enc, sent.text, rules.macros)]
         if new:  # new mentions absorb the ones inside them; re-encode (and re-filter the rules after i) only then
             mentions = place_all(mentions, new)
+            if k == len(todo) and i >= rules.name_filter.last_needing(_MARKS):
+                break  # no rule left, and refolding cannot let in one after i (RuleFilter.last_needing)
             enc = encode(sent.text, mentions)
             allowed = rules.name_filter.possible(enc.text)  # in order: the rules after i are a slice
             todo, k = allowed[bisect.bisect_right(allowed, i):], 0
@@ -159,12 +163,11 @@ def _mentions_from_match(rule: Rule, match: re.Match[str], enc: Encoded, text: s
         start, place_mention = _trim_left(enc, start, head, macros)
         if place_mention is not None:
             parts.append(("place", place_mention))
-    head_span = enc.span(start, head)
-    if end - start < 2 or (rule.trim and head_span[1] - head_span[0] < 2):
-        return []  # trimming left no name before the head
+    if end - start < 2 or (rule.trim and _width(enc.span(start, head)) < 2):
+        return []  # trimming left no name before the head (its span mapped back only when trimming)
     _inherit_place(enc, start, end, parts)
     for role, _, _ in rule.roles:  # slots inside the name, or right before it (a chain's place)
-        if match.group(role) and role not in dict(parts) and match.end(role) >= start and match.start(role) <= end:
+        if match.group(role) and all(r != role for r, _ in parts) and match.end(role) >= start and match.start(role) <= end:
             parts += [(role, m) for m in enc.mentions_in(*match.span(role))][:1]
     attrs = tuple((g, match.group(g)) for g in ("level", "post", "elided") if g in groups and match.group(g))
     if rule.anaphor:
@@ -179,6 +182,10 @@ def _mentions_from_match(rule: Rule, match: re.Match[str], enc: Encoded, text: s
     if mention is None:
         return []
     return [mention]
+
+
+def _width(span: tuple[int, int]) -> int:
+    return span[1] - span[0]
 
 
 def _inherit_place(enc: Encoded, start: int, end: int, parts: list[tuple[str, Mention]]) -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import itertools
 import os
 from collections import deque
 from contextlib import ExitStack, contextmanager
@@ -114,7 +113,7 @@ def relate_sentences(sentences: list[Sentence], mentions: dict[int, list[Mention
     facts: list[Fact] = []
     recent: deque[tuple[int, list[Mention]]] = deque(maxlen=CONTEXT_SENTENCES)  # (article, flattened mentions)
     for sent in sentences:
-        context = list(itertools.chain.from_iterable(ms for article, ms in recent if article == sent.article_index))
+        context = [m for article, ms in recent if article == sent.article_index for m in ms]
         facts.extend(apply_rules(sent, mentions[sent.index], rules, context))
         recent.append((sent.article_index, flatten_mentions(mentions[sent.index])))
     return facts

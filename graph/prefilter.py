@@ -10,6 +10,11 @@ over the encoded sentence checks them for all rules at once, far faster than the
 regex engine can fail. The analysis is conservative: where it cannot tell (optional
 parts, negated classes, wide ranges), it asks for nothing rather than for too much.
 
+The same reading gives ``first_char_guard``: a lookahead on the first characters
+of a list of words (posts, surnames, industries), put before it when a rule's
+pattern is compiled, so that the regex engine rejects a position in one class
+test instead of trying each word there.
+
 It reads ``re._parser``, the standard library's own parser: no package offers
 this (RE2's prefilter does the same for C++), and the tests check it against the
 rules' examples and random matches.
@@ -17,6 +22,8 @@ rules' examples and random matches.
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 from re import _constants as C  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
@@ -26,6 +33,8 @@ Literals = frozenset[str]
 MAX_CLASS = 64  # a character class wider than this tells nothing useful
 MAX_ALTERNATIVES = 256  # nor does a union of more alternatives than this
 MAX_REMEMBERED = 1 << 16  # combinations of requirements met whose rules RuleFilter keeps
+GUARD_ALTERNATIVES = 4  # an alternation of more words than this is worth a guard (``first_char_guard``)
+MAX_TEXTS = 1 << 14  # texts whose requirements met LiteralScan keeps: more than a document's encodings
 
 
 def required_literals(pattern: str, flags: int = 0) -> Literals | None:
@@ -135,51 +144,149 @@ def _char_class(items: list[tuple[Any, Any]]) -> Literals | None:
     return frozenset(chars) if 0 < len(chars) <= MAX_CLASS else None
 
 
+@functools.lru_cache(maxsize=None)  # one per macro, asked for by every rule that uses it
+def first_char_guard(fragment: str) -> str:
+    """A lookahead on the first characters of an alternation of words, such as ``(?=[董总经…])``
+    for the list of posts, or "" when ``fragment`` is not such an alternation.
+
+    Before an alternation the regex engine tries the words one by one at each position
+    where it gets there; placed before it, the guard rejects most positions in one class
+    test. It restates what the words require, so a match is the same with it or without it."""
+    tree = _parser.parse(fragment)
+    if tree.state.flags & re.IGNORECASE or len(tree) != 1 or tree[0][0] is not C.BRANCH:
+        return ""
+    branches = tree[0][1][1]
+    firsts = _first_chars(list(tree))
+    if firsts is None or len(branches) <= GUARD_ALTERNATIVES:
+        return ""
+    return "(?=[" + "".join(re.escape(ch) for ch in sorted(firsts)) + "])"
+
+
+def _first_chars(items: list[tuple[Any, Any]]) -> Literals | None:
+    """The characters every match of a sequence starts with (None when unknown or it may be empty)."""
+    if not items:
+        return None
+    op, av = items[0]
+    if op is C.LITERAL:
+        return frozenset(chr(av))
+    if op is C.IN:
+        return _char_class(av)
+    if op is C.SUBPATTERN and not av[1] & re.IGNORECASE:
+        return _first_chars(list(av[3]))
+    if op is C.BRANCH:
+        options = [_first_chars(list(branch)) for branch in av[1]]
+        return None if any(o is None for o in options) else frozenset().union(*(o for o in options if o))
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and av[0] >= 1:
+        return _first_chars(list(av[2]))
+    return None
+
+
 def may_match(literals: Literals | None, text: str) -> bool:
     """False only when ``text`` holds none of the required literals (the regex cannot match)."""
     return literals is None or any(literal in text for literal in literals)
 
 
-class RuleFilter:
-    """The prefilter of a family of rules: one automaton pass over the text a regex will run on.
+class LiteralScan:
+    """Which requirements a text meets, for several families of rules at once: one Aho-Corasick
+    pass over the text finds the literals of all of them, and the answer is remembered for the
+    last texts seen. The name rules' last encoding of a sentence is, in 99 % of sentences, the
+    very text the relation rules read after it: their filter then needs no pass of its own.
 
-    Rules run over the encoded sentence, where each mention is one private-use
-    character. Every match holds a literal of each of its rule's requirements, so a
-    rule with a requirement none of whose literals is in the encoded text cannot match
-    it: one Aho-Corasick pass over the encoded text, repeated only when the encoding
-    changes, tells which rules to run. Requirements met are bits of one integer (one
-    ``|`` per literal found); the rules it allows are computed once per distinct integer.
-    """
+    Requirements met are bits of one integer (one ``|`` per literal found); each family owns a
+    range of the bits (``register``)."""
 
-    def __init__(self, needs: Sequence[tuple[Literals, ...]]) -> None:
-        self.size = len(needs)
-        self._full: list[int] = []  # per rule: the bits of all its requirements
-        by_word: dict[str, int] = {}  # literal → the bits of the requirements it meets
-        bit = 1
+    def __init__(self) -> None:
+        self._by_word: dict[str, int] = {}  # literal → the bits of the requirements it meets
+        self._next_bit = 1
+        self._words: list[str] = []
+        self._masks: list[int] = []
+        self._automaton: Any = None
+        self._met: dict[str, int] = {}  # text → the bits it meets (the last texts; a pure function)
+
+    def register(self, needs: Sequence[tuple[Literals, ...]]) -> list[int]:
+        """Bits for the requirements of a family of rules; per rule, the bits of all its requirements."""
+        fulls = []
         for required in needs:
             full = 0
             for literals in required:
+                bit = self._next_bit
                 for literal in literals:
-                    by_word[literal] = by_word.get(literal, 0) | bit
+                    self._by_word[literal] = self._by_word.get(literal, 0) | bit
                 full |= bit
-                bit <<= 1
-            self._full.append(full)
-        self._words = sorted(by_word)
-        self._masks = [by_word[w] for w in self._words]
-        self._automaton: Any = None
-        self._allowed: dict[int, tuple[int, ...]] = {}  # met bits → rules whose requirements are all met
+                self._next_bit <<= 1
+            fulls.append(full)
+        self._words = sorted(self._by_word)
+        self._masks = [self._by_word[w] for w in self._words]
+        self._automaton = None  # built again, with the new literals, at the next scan
+        self._met.clear()
+        return fulls
 
-    def possible(self, text: str) -> tuple[int, ...]:
-        """The rules, in order, that may match ``text`` (the encoded sentence): those whose every
-        requirement has a literal in the text (a rule without requirements always)."""
+    def forget(self) -> None:
+        """Drop the texts remembered (a new document begins: the memory held stays one document's)."""
+        self._met.clear()
+
+    def met(self, text: str) -> int:
+        """The bits of the requirements that ``text`` meets."""
+        met = self._met.get(text)
+        if met is not None:
+            return met
         met = 0
         if self._words:
             if self._automaton is None:
                 import ahocorasick_rs
 
                 self._automaton = ahocorasick_rs.AhoCorasick(self._words)
+            masks = self._masks
             for w, _, _ in self._automaton.find_matches_as_indexes(text, overlapping=True):
-                met |= self._masks[w]
+                met |= masks[w]
+        if len(self._met) >= MAX_TEXTS:
+            self._met.clear()
+        self._met[text] = met
+        return met
+
+
+class RuleFilter:
+    """The prefilter of a family of rules: the rules that may match a text a regex will run on.
+
+    Rules run over the encoded sentence, where each mention is one private-use
+    character. Every match holds a literal of each of its rule's requirements, so a
+    rule with a requirement none of whose literals is in the encoded text cannot match
+    it. ``scan`` tells which requirements a text meets (a LiteralScan shared with other
+    families, or one of its own); the rules that a combination of requirements allows
+    are computed once per distinct combination.
+    """
+
+    def __init__(self, needs: Sequence[tuple[Literals, ...]], scan: LiteralScan | None = None) -> None:
+        self.size = len(needs)
+        self._needs = tuple(needs)
+        self._last_needing: dict[str, int] = {}
+        self._scan = scan if scan is not None else LiteralScan()
+        self._full = self._scan.register(needs)  # per rule: the bits of all its requirements
+        self._own = functools.reduce(operator.or_, self._full, 0)  # the bits of this family
+        self._allowed: dict[int, tuple[int, ...]] = {}  # met bits → rules whose requirements are all met
+
+    def last_needing(self, chars: str) -> int:
+        """One past the last rule with a literal that holds one of ``chars`` (0 when no rule has one).
+
+        Folding new mentions into an encoded text adds mention characters only, so a literal
+        it did not hold before holds one of them: a rule at or after this index that the text
+        did not allow cannot be allowed by the refolded text."""
+        last = self._last_needing.get(chars)
+        if last is None:  # asked with the same characters for every sentence
+            wanted = set(chars)
+            last = self._last_needing[chars] = max(
+                (i + 1 for i, required in enumerate(self._needs)
+                 if any(not wanted.isdisjoint(word) for literals in required for word in literals)), default=0)
+        return last
+
+    def forget_texts(self) -> None:
+        """Drop the texts the scan remembers, for every family that shares it (LiteralScan.forget)."""
+        self._scan.forget()
+
+    def possible(self, text: str) -> tuple[int, ...]:
+        """The rules, in order, that may match ``text`` (the encoded sentence): those whose every
+        requirement has a literal in the text (a rule without requirements always)."""
+        met = self._scan.met(text) & self._own
         allowed = self._allowed.get(met)
         if allowed is None:
             if len(self._allowed) > MAX_REMEMBERED:

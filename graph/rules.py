@@ -23,7 +23,7 @@ from typing import Any
 
 from .diagnostics import RuleFileError
 from .model import Diagnostic
-from .prefilter import Literals, RuleFilter, may_match, required_all
+from .prefilter import Literals, LiteralScan, RuleFilter, first_char_guard, may_match, required_all
 
 # One private-use character per class; a slot compiles to the characters of its
 # class and subclasses.
@@ -133,15 +133,22 @@ class RuleSet:
         return self.names_by_id.get(rule_id)
 
 
-def compile_pattern(pattern: str, macros: dict[str, str]) -> tuple[str, tuple[tuple[str, str, bool], ...]]:
-    """Expand slots and macros into a plain regex; return it with the slot roles."""
+def compile_pattern(pattern: str, macros: dict[str, str], *,
+                    guarded: bool = False) -> tuple[str, tuple[tuple[str, str, bool], ...]]:
+    """Expand slots and macros into a plain regex; return it with the slot roles.
+
+    ``guarded``: a macro that is a list of words gets a lookahead on their first characters
+    (prefilter.first_char_guard), which changes no match but spares the regex engine a try
+    of every word at every position; the prefilter reads the pattern without them."""
     roles: list[tuple[str, str, bool]] = []
 
     def expand(match: re.Match[str]) -> str:
         if match["macro"]:
             if match["macro"] not in macros:
                 raise KeyError(match["macro"])
-            return f"(?:{macros[match['macro']]})"
+            fragment = macros[match["macro"]]
+            guard = first_char_guard(fragment) if guarded else ""
+            return f"(?:{guard}(?:{fragment}))" if guard else f"(?:{fragment})"
         classes = match["classes"].split("|")
         for cls in classes:
             if not known_class(cls):
@@ -173,8 +180,9 @@ def load_rules(rule_dir: Path, name_dir: Path, macro_file: Path) -> RuleSet:
     by_id: dict[str, Rule] = {}
     for rule in names:
         by_id.setdefault(rule.id, rule)
-    return RuleSet(tuple(names), tuple(relations), macros, files, RuleFilter([r.needs for r in names]),
-                   RuleFilter([r.needs for r in relations]), by_id)
+    scan = LiteralScan()  # one pass over a sentence's encoding serves both families (prefilter.py)
+    return RuleSet(tuple(names), tuple(relations), macros, files, RuleFilter([r.needs for r in names], scan),
+                   RuleFilter([r.needs for r in relations], scan), by_id)
 
 
 def _load_macros(path: Path, problems: list[Diagnostic]) -> dict[str, str]:
@@ -262,7 +270,7 @@ def _build_rule(raw: dict[str, Any], kind: str, path: str, line: int, macros: di
 
 def _compile(pattern: str, macros: dict[str, str], bad: Any) -> tuple[re.Pattern[str] | None, tuple[Any, ...]]:
     try:
-        text, roles = compile_pattern(pattern, macros)
+        text, roles = compile_pattern(pattern, macros, guarded=True)
         return re.compile(text), roles
     except KeyError as exc:
         bad("R007", f"unknown macro {{{exc.args[0]}}}", hint="macros are defined in data/macros.toml")
@@ -317,5 +325,5 @@ def _make_rule(raw: dict[str, Any], kind: str, path: str, line: int, pattern: st
         anaphor=bool(raw.get("anaphor", False)), split=bool(raw.get("split", False)),
         reject=re.compile(compile_pattern(raw["reject"], macros)[0]) if raw.get("reject") else None,
         symmetric=bool(raw.get("symmetric", False)), scope=str(raw.get("scope", "article")), examples=examples,
-        needs=required_all(regex.pattern, regex.flags),
+        needs=required_all(compile_pattern(pattern, macros)[0], regex.flags),  # without the guards
     )

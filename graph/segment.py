@@ -164,14 +164,15 @@ def _layout(doc: Document) -> _Layout:
 def _raw_lines(text: str) -> list[_Line]:
     lines: list[_Line] = []
     breaks = 0
-    for match in re.finditer(r"[^\n]*\n?", text):
-        raw = match.group().rstrip("\n")
+    pos = 0  # where ``raw`` starts (str.split: twice as fast as a regex over the lines)
+    for raw in text.split("\n"):
         stripped = raw.strip()
         if stripped:
-            start = match.start() + len(raw) - len(raw.lstrip())
+            start = pos + len(raw) - len(raw.lstrip())
             lines.append(_Line(start, start + len(stripped), stripped, breaks))
             breaks = 0
-        breaks += match.group().endswith("\n")
+        breaks += 1  # the line break after ``raw`` (after the last piece there is none, and nothing reads it)
+        pos += len(raw) + 1
     return lines
 
 

@@ -252,3 +252,25 @@ def test_segment_a_sentence_keeps_a_run_per_stretch_of_the_source():
     sentence = split_document(doc)[1][0]
     assert sentence.text == "党支部书记何炳辉介绍，在航空产业链党委的牵头下，公司发展很快。"
     assert sentence.offsets.starts == (0, 21) and list(sentence.offsets) == [*range(21), *range(22, 32)]
+
+
+def _lines_by_regex(text: str) -> list[tuple[int, int, str, int]]:
+    """The page's non-blank lines as the regex scan over the lines found them (the oracle for
+    the str.split version): content span, stripped text, line breaks since the last one."""
+    lines, breaks = [], 0
+    for match in re.finditer(r"[^\n]*\n?", text):
+        raw = match.group().rstrip("\n")
+        if raw.strip():
+            start = match.start() + len(raw) - len(raw.lstrip())
+            lines.append((start, start + len(raw.strip()), raw.strip(), breaks))
+            breaks = 0
+        breaks += match.group().endswith("\n")
+    return lines
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="甲乙 \n\t\u3000\r\x0b", max_size=40))
+def test_segment_raw_lines_keep_spans_and_breaks(text):
+    from graph.segment import _raw_lines
+
+    assert [(x.start, x.end, x.text, x.breaks) for x in _raw_lines(text)] == _lines_by_regex(text)
