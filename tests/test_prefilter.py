@@ -142,12 +142,11 @@ def test_first_char_guard_only_for_a_long_alternation_of_known_starts(fragment):
     assert prefilter.first_char_guard(fragment) == ""
 
 
-def test_guarded_rules_match_as_written():
-    """Every rule's regex, guards and all, finds the very matches of its pattern as written, on its
-    examples and on the 10 MB benchmark's kinds of text: the examples folded as the rule reads them
-    (mentions as private-use characters) would need the pipeline, so the texts here are the examples
-    and strings made of the rule's own words and marks."""
-    rules, _ = load_resources()
+def test_guarded_rules_match_as_written(resources):
+    """Every rule's regex, guards and all, finds the very matches of its pattern as written (the
+    oracle: the pattern compiled without guards), on its examples and on strings made of its own
+    literals and the mention characters."""
+    rules, _ = resources
     marks = "".join(CLASS_CHARS.values())
     for rule in rules.all():
         plain = re.compile(compile_pattern(rule.pattern, rules.macros)[0])
@@ -160,8 +159,8 @@ def test_guarded_rules_match_as_written():
 
 @settings(max_examples=200, deadline=None)
 @given(data=st.data())
-def test_guarded_rules_match_as_written_on_random_text(data):
-    rules, _ = load_resources()
+def test_guarded_rules_match_as_written_on_random_text(resources, data):
+    rules, _ = resources
     rule = data.draw(st.sampled_from(rules.all()))
     words = sorted({w for needs in rule.needs for w in needs}) or ["书记"]
     pieces = st.sampled_from(words + list(CLASS_CHARS.values()) + ["、", "，", "等", "王", "张", "有限公司", "的"])
@@ -181,10 +180,10 @@ def test_last_needing_is_the_last_rule_with_a_mark():
 @settings(max_examples=300, deadline=None)
 @given(text=st.text(alphabet="公司党委书记等企业\ue005\ue003", max_size=16), cut=st.tuples(st.integers(0, 16), st.integers(0, 16)),
        mark=st.sampled_from("\ue005\ue003"))
-def test_folding_a_mention_lets_in_no_rule_after_last_needing(text, cut, mark):
+def test_folding_a_mention_lets_in_no_rule_after_last_needing(resources, text, cut, mark):
     """What a rule after ``last_needing`` may match in a text with a span folded into a mention
     character, it could already match before: the name rules skip the re-filter on that ground."""
-    rules, _ = load_resources()
+    rules, _ = resources
     family = rules.name_filter
     start, end = sorted(cut)
     folded = text[:start] + mark + text[end:]
