@@ -68,7 +68,7 @@ class EntityTable:
         self.forbidden = forbidden
         self.entities: dict[str, Entity] = {}
         # minted IRIs, by key: pypinyin is slow and every fact asks again; held by the table, not by
-        # the module, so they are freed with it (~30 MB at 100 MB of text)
+        # the module, so they are freed with it (~14 MB at 100 MB of text)
         self.iris: dict[Key, str] = {}
         self._keys: dict[str, dict[str, Key]] = {}  # class → name → key (``_named_key``)
         self.place_facts: list[tuple[str, str]] = []  # (child iri, parent iri) from the division dataset

@@ -93,7 +93,7 @@ def provenance_line(record: Mapping[str, Any]) -> str:
 
 def provenance_bytes(record: Mapping[str, Any]) -> bytes:
     """One provenance line, UTF-8: the record as JSON with its keys sorted and nothing escaped but
-    what JSON must escape, written by orjson (~8× json.dumps; the records are ~10 % of resolution)."""
+    what JSON must escape, written by orjson (the 10 MB archive's 33,537 records: 0.04–0.07 s, json.dumps 0.24–0.28 s)."""
     return orjson.dumps(record, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
 
 

@@ -5,9 +5,9 @@ written once, as they are made, to a temporary file in the output folder; proven
 is a copy of that file, and the later stages (the exports, the view, the evidence of the
 validation findings) read it back instead of holding every record in memory. What stays in
 memory is the byte offset of each record under its subject and object, for the view, which
-looks records up by node. The lines are read with orjson: they are what ``json.dumps`` wrote
-(str and int values), which orjson reads as the json module does, ~3× faster (the view alone
-reads ~40,000 records of a 10 MB archive).
+looks records up by node. The lines are written and read with orjson (``export.provenance_bytes``;
+str and int values, which it reads as the json module does, ~3× faster: the view alone reads
+~40,000 records of a 10 MB archive).
 """
 
 from __future__ import annotations
