@@ -25,7 +25,6 @@ from .vocab import GEO, ID, RC, WGS84
 __all__ = ["PEdge", "PGraph", "PNode", "property_graph"]
 
 
-
 @dataclass(frozen=True, slots=True)
 class PNode:
     iri: str
@@ -130,6 +129,8 @@ class _Reading:
         return found
 
 
+# the predicates whose literals _read_literal reads: tested before the call, which most literals
+# (other names, codes, WKT points) would make for nothing
 _LITERALS_KEPT = frozenset((_LABEL, _LAT, _LONG))
 
 
