@@ -87,6 +87,7 @@ class _Layout:
     lines: tuple[_Line, ...]
     articles: tuple[Article, ...]
     roles: dict[int, Kind]  # line index → "title" | "byline" | "heading"
+    starts: tuple[int, ...]  # each line's start, for bisect (made once: per article it cost O(articles × lines))
 
 
 def split_document(doc: Document) -> tuple[list[Article], list[Sentence]]:
@@ -106,7 +107,7 @@ def split_sentences(doc: Document, article: Article, *, start_index: int = 0) ->
     """Sentences of one article; ``start_index`` is the document-wide index of the first one."""
     layout = _layout(doc)
     norm, offsets = normalize_runs(doc.text[article.start:article.end], article.start)
-    starts = [line.start for line in layout.lines]
+    starts = layout.starts
     sentences: list[Sentence] = []
     for match in re.finditer(r"[^\n]+", norm):
         a, b = match.span()
@@ -158,7 +159,7 @@ def _layout(doc: Document) -> _Layout:
         roles[block.title] = "title"
         if block.byline is not None:
             roles[block.byline] = "byline"
-    return _Layout(tuple(lines), tuple(_articles(doc, lines, blocks, lead)), roles)
+    return _Layout(tuple(lines), tuple(_articles(doc, lines, blocks, lead)), roles, tuple(line.start for line in lines))
 
 
 def _raw_lines(text: str) -> list[_Line]:
