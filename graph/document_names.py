@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from .lexicon import JoinedTexts
 from .model import Mention, Sentence
+from .word_levels import WordLevels
 
 __all__ = ["ANAPHOR_WINDOW", "DocumentNames", "attach_abbreviations", "company_short_forms", "learn_names",
            "resolve_anaphors"]
@@ -20,36 +21,59 @@ __all__ = ["ANAPHOR_WINDOW", "DocumentNames", "attach_abbreviations", "company_s
 _ABBREVIATION = re.compile(r"^[（(](?:以下简称|下称|简称|以下称)[“\"‘]([^”\"’]{1,16})[”\"’][）)]")
 _LEGAL_FORMS = re.compile(r"(?:集团股份有限公司|集团有限责任公司|集团有限公司|股份有限公司|有限责任公司|有限公司|股份公司)$")
 ANAPHOR_WINDOW = 4  # sentences back within the article
+WHOLE_SCAN_CHARS = 300_000  # see DocumentNames
 
 
 class DocumentNames:
     """Names a document introduces: surface → (canonical name, class, how it was learned),
     and where each of them occurs in the document's sentences.
 
-    A surface is looked for once, when it is learned, in all the sentences joined: the
-    sentences after it then know it without a search of their own, and the second pass
-    asks which sentences hold a name learned at or after them."""
+    In a document of up to ``WHOLE_SCAN_CHARS`` characters, a surface is looked for once, when
+    it is learned, in all the sentences joined (str.find: for a page, the cheapest): the
+    sentences after it then know it without a search of their own, and the second pass asks
+    which sentences hold a name learned at or after them. In a longer one that would cost
+    names × characters, growing with the square of its length (a 4 MB document: 4.8 of 9 s of
+    its mentions), so each sentence is searched for the names learned so far when it is asked
+    about (``WordLevels``): the same occurrences, in another order (``_longest_first`` sorts them)."""
 
     def __init__(self, texts: list[str]) -> None:
         self.learned: dict[str, tuple[str, str, str]] = {}
         self.templates: dict[str, Mention] = {}  # full name → the mention that named it
         self.changed: dict[str, int] = {}  # surface → last sentence whose learning changed it
         self._surfaces: dict[str, list[str]] = {}  # canonical name → the surfaces learned for it
-        self._joined = JoinedTexts(texts)
-        self._hits: list[list[tuple[int, int, str]]] = [[] for _ in texts]  # per sentence: (start, end, surface)
+        self._where = _WholeScan(texts) if sum(map(len, texts)) <= WHOLE_SCAN_CHARS else _SentenceSearch(texts)
 
     def add(self, surface: str, name: str, cls: str, how: str, index: int, template: Mention | None = None) -> None:
         if len(surface) >= 2 and surface not in self.learned:
             self.learned[surface] = (name, cls, how)
             self.changed[surface] = index
             self._surfaces.setdefault(name, []).append(surface)
-            self._locate(surface)
+            self._where.add(surface)
         if template is not None and name not in self.templates:
             self.templates[name] = template
             for known in self._surfaces.get(name, ()):  # a template changes how these are read
                 self.changed[known] = index
 
-    def _locate(self, surface: str) -> None:
+    def find(self, k: int) -> list[tuple[int, int, str]]:
+        """Occurrences (start, end, surface) of the names learned so far in sentence ``k`` (position
+        in the document's list), in no particular order."""
+        return self._where.find(k)
+
+    def learned_since(self, k: int, index: int) -> bool:
+        """Whether a name learned at sentence ``index`` or after it occurs in sentence ``k``: only
+        then can a second look find more than the first did."""
+        hits = self._where.find(k)
+        return bool(hits) and any(self.changed[surface] >= index for _, _, surface in hits)
+
+
+class _WholeScan:
+    """Each surface looked for when it is learned, through all the sentences joined."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self._joined = JoinedTexts(texts)
+        self._hits: list[list[tuple[int, int, str]]] = [[] for _ in texts]  # per sentence: (start, end, surface)
+
+    def add(self, surface: str) -> None:
         """Every occurrence (overlapping) of ``surface`` inside one sentence."""
         joined = self._joined
         at = joined.text.find(surface)
@@ -60,14 +84,26 @@ class DocumentNames:
             at = joined.text.find(surface, at + 1)
 
     def find(self, k: int) -> list[tuple[int, int, str]]:
-        """Occurrences of the names learned so far in sentence ``k`` (position in the document's list)."""
         return self._hits[k]
 
-    def learned_since(self, k: int, index: int) -> bool:
-        """Whether a name learned at sentence ``index`` or after it occurs in sentence ``k``: only
-        then can a second look find more than the first did."""
-        hits = self._hits[k]
-        return bool(hits) and any(self.changed[surface] >= index for _, _, surface in hits)
+
+class _SentenceSearch:
+    """Each sentence searched for the surfaces learned so far when it is asked about."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self._texts = texts
+        self._levels = WordLevels()
+        self._asked: tuple[int, int, list[tuple[int, int, str]]] = (-1, 0, [])  # (k, surfaces then, hits)
+
+    def add(self, surface: str) -> None:
+        self._levels.add(surface)
+
+    def find(self, k: int) -> list[tuple[int, int, str]]:
+        asked, count, hits = self._asked
+        if asked != k or count != self._levels.count:  # the second pass asks learned_since(k), then find(k)
+            hits = self._levels.find(self._texts[k])
+            self._asked = (k, self._levels.count, hits)
+        return hits
 
 
 def attach_abbreviations(text: str, mentions: list[Mention]) -> list[Mention]:
