@@ -180,7 +180,7 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
         tell(Step("validate"))
         pending = start_validation(lines, background=workers > 1, chunk=validation_chunk)  # beside the writing
         write_outputs(lines, merges, records, output, view=view, progress=tell, background=workers > 1,
-                      view_max_nodes=view_max_nodes, sort_buffer=sort_buffer)
+                      view_max_nodes=view_max_nodes, view_workers=workers, sort_buffer=sort_buffer)
         findings = attach_evidence(pending(), records)  # each with the sentence behind its node
     diagnostics += [finding_diagnostic(f, strict=strict) for f in findings]
     documents, sentences, extracted, cached = counts
@@ -237,12 +237,13 @@ def start_validation(lines: Iterable[str], *, background: bool, chunk: int = CHU
 
 def write_outputs(lines: Iterable[str], merges: Iterable[Merge], records: list[dict[str, Any]] | RecordFile,
                   output: Path, *, view: bool = True, progress: ProgressFn | None = None, background: bool = False,
-                  view_max_nodes: int | None = None, sort_buffer: int = SORT_BUFFER_LINES) -> None:
+                  view_max_nodes: int | None = None, view_workers: int = 1,
+                  sort_buffer: int = SORT_BUFFER_LINES) -> None:
     """graph.ttl, provenance.jsonl, merges.tsv (entity resolution's ``merges``), the exports
     (exports.py) and (``view``) graph.html of the graph whose sorted N-Triples ``lines`` are given
     (a ``rdf_text.LineFile``: read once by each), each written atomically. With ``background``, the
-    exports are written by a forked child while this process writes the rest. ``sort_buffer``:
-    see memory.py."""
+    exports are written by a forked child while this process writes the rest; ``view_workers``
+    processes write the view's group pages. ``sort_buffer``: see memory.py."""
     from .export import write_merges, write_provenance, write_turtle
     from .exports import write_exports
     from .record_file import RecordFile
@@ -264,7 +265,7 @@ def write_outputs(lines: Iterable[str], merges: Iterable[Merge], records: list[d
         from .view import render_html
 
         tell(Step("view"))
-        render_html(lines, records, output / "graph.html", max_nodes=view_max_nodes)
+        render_html(lines, records, output / "graph.html", max_nodes=view_max_nodes, workers=view_workers)
     if exports is not None:
         exports()
 

@@ -40,11 +40,12 @@ class ViewStats:
 
 def render_html(lines: Iterable[str], provenance: Iterable[Mapping[str, Any]] | RecordFile, path: Path | str, *,
                 focus: str | None = None, depth: int = 1, chain: str | None = None,
-                title: str = "redchain", max_nodes: int | None = None) -> ViewStats:
+                title: str = "redchain", max_nodes: int | None = None, workers: int = 1) -> ViewStats:
     """Write the interactive view of the graph whose N-Triples ``lines`` are given (or of the subgraph
     ``focus``/``depth``, ``chain``) to ``path``: one self-contained page, or, over ``max_nodes`` nodes (default
     ``DEFAULT_MAX_NODES``), an overview with one page per group. ``provenance``: the records,
-    as a list or a ``RecordFile`` (kept on disk). The same input gives the same bytes."""
+    as a list or a ``RecordFile`` (kept on disk). ``workers``: processes that write the group pages
+    (view_overview.py). The same input gives the same bytes."""
     budget = DEFAULT_MAX_NODES if max_nodes is None else max_nodes
     if budget < 1:
         raise ValueError(f"the node budget must be at least 1, not {budget}")
@@ -53,7 +54,7 @@ def render_html(lines: Iterable[str], provenance: Iterable[Mapping[str, Any]] | 
     order, edges = select_subgraph(nodes, edges, focus, depth, chain)
     facts = FactIndex(provenance)
     if len(order) > budget:
-        pages = write_overview(order, nodes, edges, facts, path, title=title, budget=budget)
+        pages = write_overview(order, nodes, edges, facts, path, title=title, budget=budget, workers=workers)
         return ViewStats(nodes=len(order), edges=len(edges), pages=pages + 1)
     write_atomic(path, page_html(page_payload(order, nodes, edges, facts, title), title))
     remove_group_pages(path)

@@ -3,8 +3,9 @@
 own page in the folder ``graph-view/`` next to it, a normal view of at most the budget with
 a link back. A file: page cannot fetch its siblings in Chromium, so each page carries only
 its own data; the overview carries a compact search index of every node's names and the
-page that draws it. Group pages are written first, the overview last, then pages left over
-from an earlier build are removed.
+page that draws it. Group pages are written first (by ``workers`` processes: each page is a
+pure function of the graph, so who writes it changes no byte), the overview last, then pages
+left over from an earlier build are removed.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any, Mapping, Sequence
 from urllib.parse import quote
 
 from .layout import compute_layout
+from .processes import in_background
 from .view_data import CLASSES, ViewEdge, ViewNode
 from .view_facts import FactIndex
 from .view_groups import KINDS, Group, group_of, partition
@@ -36,8 +38,9 @@ def pages_folder(path: Path) -> Path:
 
 
 def write_overview(order: Sequence[str], nodes: Mapping[str, ViewNode], edges: Sequence[ViewEdge],
-                   facts: FactIndex, path: Path, *, title: str, budget: int) -> int:
-    """Write one page per group and the overview at ``path``; return the number of groups."""
+                   facts: FactIndex, path: Path, *, title: str, budget: int, workers: int = 1) -> int:
+    """Write one page per group and the overview at ``path``; return the number of groups. With
+    ``workers`` > 1, forked children write shares of the group pages beside this process."""
     groups = partition({iri: nodes[iri] for iri in order}, edges, budget)
     member = group_of(groups)
     inner: list[list[ViewEdge]] = [[] for _ in groups]
@@ -54,17 +57,37 @@ def write_overview(order: Sequence[str], nodes: Mapping[str, ViewNode], edges: S
     def link(iri: str) -> str | None:
         return f"{names[member[iri]]}#n={local[iri]}" if iri in member else None
 
-    for k, group in enumerate(groups):
-        payload = page_payload(list(group.members), nodes, inner[k], facts, f"{title} · {group.label}", link=link)
-        payload["nav"] = {"overview": "../" + quote(path.name), "overviewTitle": title, "note": group.note}
-        write_atomic(folder / names[k], page_html(payload, payload["title"], app=("search_keys.js", "view.js", "drill.js"),
-                                                  css=("view.css", "drill.css")))
+    def write_pages(share: Sequence[int]) -> None:
+        for k in share:
+            group = groups[k]
+            payload = page_payload(list(group.members), nodes, inner[k], facts, f"{title} · {group.label}", link=link)
+            payload["nav"] = {"overview": "../" + quote(path.name), "overviewTitle": title, "note": group.note}
+            write_atomic(folder / names[k], page_html(payload, payload["title"], app=("search_keys.js", "view.js",
+                                                      "drill.js"), css=("view.css", "drill.css")))
+
+    first, *rest = _shares([len(g.members) for g in groups], workers)
+    children = [in_background(write_pages, share) for share in rest]
+    write_pages(first)
+    for wait in children:
+        wait()  # a child that failed has its share written here instead (in_background)
     hrefs = [f"{quote(folder.name)}/{name}" for name in names]
     overview = _overview_payload(groups, nodes, links, hrefs, title=title, budget=budget, n_edges=len(edges))
     write_atomic(path, page_html(overview, title, template="overview.html", app=("search_keys.js", "overview.js"),
                                  css=("view.css", "overview.css")))
     remove_group_pages(path, keep=set(names))
     return len(groups)
+
+
+def _shares(sizes: Sequence[int], workers: int) -> list[list[int]]:
+    """The pages (by index) dealt to ``workers`` processes, largest first to whichever has the
+    fewest nodes so far: the layout, most of a page's cost, grows with its nodes."""
+    shares: list[list[int]] = [[] for _ in range(max(1, min(workers, len(sizes))))]
+    load = [0] * len(shares)
+    for k in sorted(range(len(sizes)), key=lambda k: (-sizes[k], k)):
+        least = min(range(len(shares)), key=lambda i: (load[i], i))
+        shares[least].append(k)
+        load[least] += sizes[k]
+    return shares
 
 
 def remove_group_pages(path: Path, *, keep: set[str] | None = None) -> None:

@@ -18,6 +18,8 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
@@ -25,6 +27,7 @@ from graph.rdf_text import ntriples_lines
 from graph.view import ViewStats, render_html
 from graph.view_data import read_view_graph
 from graph.view_groups import partition
+from graph.view_overview import _shares
 from graph.vocab import ID, RC
 
 from .test_view import page_data, sample_graph, sample_provenance
@@ -217,6 +220,29 @@ def test_view_overview_is_deterministic_and_removes_stale_pages(tmp_path: Path) 
             assert (a.parent / name).read_bytes() == (b.parent / name).read_bytes(), name
     render_html(ntriples_lines(g), prov, a, max_nodes=5000)  # small again: one page, the group pages go
     assert sorted(p.name for p in a.parent.iterdir()) == ["graph.html"]
+
+
+def test_view_overview_pages_written_by_several_processes_are_the_same_bytes(tmp_path: Path) -> None:
+    g, prov = national_graph(200, seed=5, provinces=3)
+    one, three = tmp_path / "one" / "graph.html", tmp_path / "three" / "graph.html"
+    stats = render_html(ntriples_lines(g), prov, one, max_nodes=40)
+    assert render_html(ntriples_lines(g), prov, three, max_nodes=40, workers=3) == stats
+    assert stats.pages > 4, "too few pages to share out"
+    files = sorted(p.relative_to(one.parent) for p in one.parent.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(three.parent) for p in three.parent.rglob("*") if p.is_file())
+    for name in files:
+        assert (one.parent / name).read_bytes() == (three.parent / name).read_bytes(), name
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(1, 500), max_size=40), st.integers(1, 6))
+def test_view_overview_shares_deal_every_page_once_and_evenly(sizes: list[int], workers: int) -> None:
+    shares = _shares(sizes, workers)
+    assert sorted(k for share in shares for k in share) == list(range(len(sizes)))
+    assert 1 <= len(shares) <= max(1, min(workers, len(sizes)))
+    loads = [sum(sizes[k] for k in share) for share in shares]
+    if sizes:  # dealt largest first to the lightest: no share exceeds another by more than one page
+        assert max(loads) - min(loads) <= max(sizes)
 
 
 def test_view_overview_pages_are_self_contained_and_escaped(big: tuple[Path, ViewStats, Graph], tmp_path: Path) -> None:
