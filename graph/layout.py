@@ -12,6 +12,8 @@ import math
 from collections import defaultdict
 from typing import Any, Callable, Sequence
 
+from .layout_start import adjacency, tree_start
+
 __all__ = ["LAYOUT_SEED", "UNIT_PX", "compute_layout"]
 
 UNIT_PX = 130  # one layout unit (the ideal edge length) in canvas pixels
@@ -22,6 +24,9 @@ DENSE, NEIGHBOURS = 3000, 12  # see _near_pairs
 SMALL = 90
 CUTOFF = 2.5  # no repulsion beyond this distance (units)
 CACHED = 20  # components up to this size are laid out once per process (_cached_layout)
+# components under MID nodes start from a tree drawing scaled by START_SCALE and move with
+# MOMENTUM (see _schedule); larger ones start at random
+MID, START_SCALE, MOMENTUM = 1500, 0.6, 0.5
 
 # (a, b, pull): an edge between node indices a and b, with its spring strength
 Pairs = Sequence[tuple[int, int, float]]
@@ -83,17 +88,26 @@ def _force_layout(n: int, pairs: Pairs, seed: int) -> Any:
 
     Positions are complex numbers (x + iy): gathering ``z[i]`` from one flat array is about
     ten times faster than gathering rows of an (n, 2) array. Up to ``SMALL`` nodes all pairs
-    are pushed at once (an n × n matrix, no k-d tree)."""
+    are pushed at once (an n × n matrix, no k-d tree). Under ``MID`` nodes the layout starts
+    from a tree drawing (``layout_start.py``, with a seeded jitter that breaks its symmetries),
+    cools by the square of the steps left and keeps half of each step's move for the next
+    (momentum: the slow, global moves of a spring layout then take fewer steps)."""
     import numpy as np
 
     rng = np.random.default_rng(seed)
     side = math.sqrt(n) * 1.5
-    xy = rng.uniform(-side / 2, side / 2, (n, 2))
-    z = xy[:, 0] + 1j * xy[:, 1]
     links = np.asarray([(a, b) for a, b, _ in pairs], dtype=np.int64).reshape(-1, 2)
     strength = np.asarray([w for _, _, w in pairs], dtype=float)
+    treed = n < MID
+    if treed:
+        xy = tree_start(n, adjacency(n, links.tolist())) * START_SCALE + rng.uniform(-0.05, 0.05, (n, 2))
+    else:
+        xy = rng.uniform(-side / 2, side / 2, (n, 2))
+    z = xy[:, 0] + 1j * xy[:, 1]
     forces = _all_pairs(n, links, strength) if n <= SMALL else _near_pairs(n, links, strength)
     steps, heat = _schedule(n)
+    cooling, momentum = (2, MOMENTUM) if treed else (1, 0.0)
+    velocity = np.zeros(n, complex)
     # Nodes move by the whole temperature almost every step until the end, so the pairs within
     # reach change every step: a Verlet list (pairs within the cut-off plus a margin, kept while
     # no node has moved half the margin) was rebuilt every step and made it slower, and reusing
@@ -102,8 +116,10 @@ def _force_layout(n: int, pairs: Pairs, seed: int) -> Any:
     for step in range(steps):
         disp = forces(z) - z * 0.002  # a little gravity keeps the component round
         length = np.maximum(np.abs(disp), 1e-9)
-        temp = side * heat * (1 - step / steps) + 0.02
-        z += disp * (np.minimum(length, temp) / length)
+        temp = side * heat * (1 - step / steps) ** cooling + 0.02
+        velocity *= momentum
+        velocity += disp * (np.minimum(length, temp) / length)
+        z += velocity
     z -= z.mean()
     return np.stack([z.real, z.imag], axis=1)
 
@@ -111,16 +127,17 @@ def _force_layout(n: int, pairs: Pairs, seed: int) -> Any:
 def _schedule(n: int) -> tuple[int, float]:
     """Steps, and the first step's temperature as a share of the side, for ``n`` nodes.
 
-    80–160 steps from side/6 left components of 30+ nodes measurably less settled (more
-    energy, closer nodes). Components pushed by their near pairs start cooler and take 200:
-    over the 31 such components of the 10 MB benchmark and six seeds, 200 steps from side/9
-    gave as many crossings (1.196 per edge, 250 from side/6: 1.218, sd 0.03) and nearly the
-    same energy (5.217 per node vs 5.199, sd 0.015); from side/6, 200 steps did not (crossings
-    0.470 vs 0.441 per edge over all components of 21+ nodes). Small components stay at 250
-    steps, where fewer showed more crossings, and cost little."""
-    if n <= SMALL:
-        return 250, 1 / 6
-    return (200, 1 / 9) if n < 1500 else (160, 1 / 6) if n <= DENSE else (120, 1 / 6)
+    Under ``MID`` nodes: 100 steps from side/12, from a tree drawing, with momentum. Over the
+    95 components of 21+ nodes of the 10 MB benchmark and the seeds, three layout seeds each
+    (``benchmarks/layout_quality.py``), that gave no more crossings, less energy and fewer close
+    nodes than 250 steps from side/6 (up to ``SMALL`` nodes) and 200 from side/9 (above) from
+    a random start, in under half the time. Without momentum the same steps left more energy
+    (5.11 per node vs 4.99 over the 32 components of 91+ nodes); a random start with momentum
+    more crossings. From a random start, 80–160 steps from side/6 had left components of 30+
+    nodes measurably less settled; the larger components keep that start and schedule."""
+    if n < MID:
+        return (120 if n <= SMALL else 90), 1 / 12
+    return (160, 1 / 6) if n <= DENSE else (120, 1 / 6)
 
 
 def _repulsion(dist: Any) -> Any:
