@@ -127,14 +127,15 @@ def _force_layout(n: int, pairs: Pairs, seed: int) -> Any:
 def _schedule(n: int) -> tuple[int, float]:
     """Steps, and the first step's temperature as a share of the side, for ``n`` nodes.
 
-    Under ``MID`` nodes: 100 steps from side/12, from a tree drawing, with momentum. Over the
-    95 components of 21+ nodes of the 10 MB benchmark and the seeds, three layout seeds each
-    (``benchmarks/layout_quality.py``), that gave no more crossings, less energy and fewer close
-    nodes than 250 steps from side/6 (up to ``SMALL`` nodes) and 200 from side/9 (above) from
-    a random start, in under half the time. Without momentum the same steps left more energy
-    (5.11 per node vs 4.99 over the 32 components of 91+ nodes); a random start with momentum
-    more crossings. From a random start, 80–160 steps from side/6 had left components of 30+
-    nodes measurably less settled; the larger components keep that start and schedule."""
+    Under ``MID`` nodes: 90 steps (120 up to ``SMALL``) from side/12, from a tree drawing, with
+    momentum. Over the 219 components of 3+ nodes of the 10 MB benchmark and the seeds, six
+    layout seeds each (``benchmarks/layout_quality.py``), that gave fewer crossings and close
+    nodes and the same energy (within 0.3 %, inside the old schedule's spread over seeds) as 250
+    steps from side/6 (up to ``SMALL`` nodes) and 200 from side/9 (above) from a random start, in
+    half the time. Without momentum the same steps left more energy (5.11 per node vs 4.99 over
+    the 32 components of 91+ nodes); a random start with momentum more crossings. From a random
+    start, 80–160 steps from side/6 had left components of 30+ nodes measurably less settled;
+    the larger components keep that start and schedule."""
     if n < MID:
         return (120 if n <= SMALL else 90), 1 / 12
     return (160, 1 / 6) if n <= DENSE else (120, 1 / 6)
