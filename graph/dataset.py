@@ -160,7 +160,7 @@ def write_dataset(out: BinaryIO, fact_lines: Iterable[str], records: Iterable[Ma
     counts = EvidenceCounts()
     with tempfile.TemporaryFile(dir=tmpdir) as spool:  # no name: removed however the block ends
         named = _NamedGraphs(spool)
-        out.writelines(_provenance(records, lookup, counts, named))
+        rdf_text.write_encoded(out, _provenance(records, lookup, counts, named))
         spool.seek(0)
         shutil.copyfileobj(spool, out, 1 << 20)
     return counts.per_fact
