@@ -45,7 +45,7 @@ _XML_TEXT_SPECIAL, _XML_ATTRIBUTE_SPECIAL = re.compile("[&<>\r]"), re.compile('[
 
 def xml_text(text: str) -> str:
     """XML 1.0 cannot carry most C0 controls (a form feed from a page layout): they become U+FFFD."""
-    return _XML_ILLEGAL.sub("\ufffd", text)
+    return _XML_ILLEGAL.sub("\ufffd", text) if _XML_ILLEGAL.search(text) else text  # a search takes half a sub
 
 
 def _attr(value: object) -> str:
@@ -175,8 +175,9 @@ def write_gexf(out: BinaryIO, pgraph: PGraph) -> None:
                     for name, number, kind in declared) + "    </attributes>\n")
         text.write("    <nodes>\n" if pgraph.nodes else "    <nodes />\n")
         for node in pgraph.nodes:
-            text.write(f'      <node id="{_attr(node.iri)}" label="{_attr(xml_text(node.label))}">\n'
-                       f'{_gexf_values(node_keys, _gexf_node_data(node))}      </node>\n')
+            label, *values = _node_data(node)  # the label is an attribute of the element (_gexf_node_data)
+            text.write(f'      <node id="{_attr(node.iri)}" label="{_attr(label[2])}">\n'
+                       f'{_gexf_values(node_keys, values)}      </node>\n')
         text.write("    </nodes>\n" if pgraph.nodes else "")
         text.write("    <edges>\n" if pgraph.edges else "    <edges />\n")
         for number, edge in enumerate(_networkx_edge_order(pgraph.edges)):

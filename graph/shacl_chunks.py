@@ -41,6 +41,7 @@ class Index:
     """What every chunk may need from the rest of the graph, from one pass over its lines."""
 
     types: dict[str, str] = field(default_factory=dict)  # every subject → its rdf:type lines ("" for none)
+    sizes: list[int] = field(default_factory=list)  # how many lines each subject has, in line order
     axioms: list[str] = field(default_factory=list)  # class axioms stated in the data
     followed: list[str] = field(default_factory=list)  # triples of the properties graph-wide shapes follow
 
@@ -60,35 +61,45 @@ def index_lines(lines: Iterable[str], followed: frozenset[str]) -> Index:
     """The ``Index`` of ``lines``; ``followed``: the properties (N-Triples terms) whose triples to keep.
     Raises ValueError when a subject's lines are not together."""
     index = Index()
-    previous = None
+    previous, count = None, 0
     for line in lines:
         subject, predicate, rest = line.split(" ", 2)
         if subject != previous:
             if subject in index.types:
                 raise ValueError(f"the lines of {subject} are not together: sort the lines (rdf_text.ntriples_lines)")
             index.types[subject] = ""
-            previous = subject
+            if previous is not None:
+                index.sizes.append(count)
+            previous, count = subject, 0
+        count += 1
         if predicate == _TYPE:
             index.types[subject] += line
         if predicate in _AXIOM_PREDICATES or (predicate == _TYPE and rest.startswith(_ALL_DISJOINT + " ")):
             index.axioms.append(line)
         if predicate in followed:
             index.followed.append(line)
+    if previous is not None:
+        index.sizes.append(count)
     return index
 
 
 def chunks(lines: Iterable[str], index: Index, size: int) -> Iterator[Chunk]:
-    """``lines`` as chunks of whole subjects, each of ``size`` lines or a little more (the last
-    one fewer); always at least one chunk, so that an empty graph is checked too."""
+    """``lines`` (the lines ``index`` was made from) as chunks of whole subjects, each of ``size``
+    lines or a little more (the last one fewer); always at least one chunk, so that an empty graph
+    is checked too. Each subject's lines are counted off by the index's sizes, not found again by
+    splitting every line (a third of this pass's time)."""
     group: list[str] = []
     subjects: set[str] = set()
     emitted = False
-    for subject, lines_of_subject in itertools.groupby(lines, key=lambda line: line[:line.index(" ")]):
-        group.extend(lines_of_subject)
+    source = iter(lines)
+    for subject, count in zip(index.types, index.sizes):
+        group.extend(itertools.islice(source, count))
         subjects.add(subject)
         if len(group) >= size:
             yield _chunk(group, subjects, index)
             group, subjects, emitted = [], set(), True
+    if next(source, None) is not None:
+        raise ValueError("more lines than when they were indexed: pass lines that read the same each time")
     if group or not emitted:
         yield _chunk(group, subjects, index)
 

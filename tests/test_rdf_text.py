@@ -7,7 +7,7 @@ import os
 import random
 from contextlib import closing
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import pytest
 
@@ -132,3 +132,23 @@ def test_rdf_text_literal_text_escapes_what_the_table_escapes() -> None:
     for code in [*range(0x100), 0x2028, 0x3000, 0xFEFF, 0x1F600]:
         text = f"甲{chr(code)}乙"
         assert LiteralText(text) == '"' + text.translate(_ESCAPES) + '"', hex(code)
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 2_000])
+def test_rdf_text_write_encoded_writes_every_item_in_order_a_chunk_at_a_time(chunk: int) -> None:
+    import io
+
+    from graph.rdf_text import write_encoded
+
+    items = [line.encode("utf-8") for line in _lines(7)]
+    writes: list[bytes] = []
+
+    class Recording(io.BytesIO):
+        def write(self, data: Any) -> int:
+            writes.append(bytes(data))
+            return super().write(data)
+
+    out = Recording()
+    write_encoded(out, iter(items), chunk=chunk)
+    assert out.getvalue() == b"".join(items)
+    assert len(writes) == -(-len(items) // chunk)  # one write a chunk

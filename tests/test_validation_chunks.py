@@ -5,6 +5,8 @@ and against pySHACL."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SH
@@ -122,6 +124,15 @@ def test_shacl_chunks_hold_whole_subjects_and_the_types_of_the_nodes_they_point_
         seen |= chunk.subjects
     holder = next(chunk for chunk in parts if f"<{ID['person/d']}>" in chunk.subjects)
     assert f"<{ID['org/idle']}> <{RDF.type}> <{RC.ChainPartyCommittee}> .\n" in holder.context
+
+
+def test_shacl_chunks_index_counts_each_subjects_lines_and_chunks_check_them() -> None:
+    lines = ntriples_lines(far_apart_graph())
+    index = index_lines(lines, frozenset())
+    by_subject = Counter(line.split(" ", 1)[0] for line in lines)  # a hand count: the subjects' lines
+    assert list(zip(index.types, index.sizes)) == list(by_subject.items())
+    with pytest.raises(ValueError, match="more lines"):
+        list(chunks(lines + [lines[-1]], index, 7))
 
 
 def test_shacl_chunks_index_keeps_the_class_axioms_of_the_data() -> None:
