@@ -114,9 +114,10 @@ def split_sentences(doc: Document, article: Article, *, start_index: int = 0) ->
         first = bisect.bisect_right(starts, offsets[a]) - 1
         joined = bisect.bisect_right(starts, offsets[b - 1]) - 1 != first
         kind = _kind(layout, first, joined)
-        for s, e in (c for piece in _pieces(norm, a, b, kind) for c in _bounded(norm, *piece)):
-            offs = _sentence_offsets(offsets, s, e)
-            sentences.append(Sentence(doc.path, article.index, start_index + len(sentences), norm[s:e], offs, kind))
+        for piece in _pieces(norm, a, b, kind):
+            for s, e in _bounded(norm, *piece):
+                offs = _sentence_offsets(offsets, s, e)
+                sentences.append(Sentence(doc.path, article.index, start_index + len(sentences), norm[s:e], offs, kind))
     return sentences
 
 
@@ -124,9 +125,11 @@ def _sentence_offsets(offsets: OffsetMap, start: int, end: int) -> OffsetMap:
     """The runs of the article's ``offsets`` over ``[start, end)``, counted from ``start``."""
     runs, bases = offsets.starts, offsets.bases
     lo = bisect.bisect_right(runs, start) - 1  # the run that holds ``start``
-    hi = bisect.bisect_left(runs, end)
-    return OffsetMap(end - start, (0, *(r - start for r in runs[lo + 1:hi])),
-                     (bases[lo] + start - runs[lo], *bases[lo + 1:hi]))
+    hi = bisect.bisect_left(runs, end, lo + 1)
+    first = bases[lo] + start - runs[lo]
+    if hi == lo + 1:  # one run, as in most sentences: no generator and no unpacking
+        return OffsetMap(end - start, (0,), (first,))
+    return OffsetMap(end - start, (0, *(r - start for r in runs[lo + 1:hi])), (first, *bases[lo + 1:hi]))
 
 
 def _bounded(norm: str, start: int, end: int) -> list[tuple[int, int]]:

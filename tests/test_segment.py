@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from graph.documents import read_document, read_documents
 from graph.model import Document, OffsetMap, Sentence
 from graph.normalize import normalize
-from graph.segment import split_articles, split_document, split_sentences
+from graph.segment import _sentence_offsets, split_articles, split_document, split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent  # not imported from conftest: tests/ is no package
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -245,6 +245,16 @@ def test_segment_offset_map_is_the_sequence_it_compresses(steps, first):
     assert len(mapped.starts) == (1 + sum(1 for step in steps[:-1] if step != 1) if offsets else 0)  # maximal runs
     with pytest.raises(IndexError):
         mapped[len(offsets)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=3), min_size=1, max_size=40), st.data())
+def test_segment_sentence_offsets_are_the_runs_of_the_slice(steps, data):
+    """A sentence's runs, one run or several, are those OffsetMap.of makes of its slice of the article's offsets."""
+    offsets = [sum(steps[:i]) for i in range(len(steps))]
+    start = data.draw(st.integers(0, len(offsets) - 1))
+    end = data.draw(st.integers(start + 1, len(offsets)))
+    assert _sentence_offsets(OffsetMap.of(offsets), start, end) == OffsetMap.of(offsets[start:end])
 
 
 def test_segment_a_sentence_keeps_a_run_per_stretch_of_the_source():
