@@ -66,9 +66,10 @@ _SPACED = re.compile(r"\S\s+\S")
 _RUNNING_END = ("。", "！", "？", "!", "?", "，", "、", ",", "：", ":")
 
 _MARKUP = re.compile(r"^(?:#|\*\*|>\s|!\[|\|)")
-_CAPTION_HEAD = re.compile(
-    r"^(?:[上下左右中]?图[①-⑳\d一二三四五六七八九十]*[：:]|本版责编|责任编辑|版式设计|美术编辑|图片编辑)"
-    r"|图片均[为由]|版式设计[：:]")
+# (Two regexes, not one with a ^ branch: a pattern that may start anywhere with 图 or 版 lets the
+# regex engine scan for those two characters, where a ^ branch makes it try every position.)
+_CAPTION_HEAD = re.compile(r"(?:[上下左右中]?图[①-⑳\d一二三四五六七八九十]*[：:]|本版责编|责任编辑|版式设计|美术编辑|图片编辑)")
+_CAPTION_WORDS = re.compile(r"图片均[为由]|版式设计[：:]")
 _CAPTION_TAIL = re.compile(r"(?:摄|供图|提供|制图)[)）]?$")
 _BYLINE = re.compile(
     r"^[►▶■□●◆▲★☆]\s*\S"
@@ -91,7 +92,7 @@ def is_markup(line: str) -> bool:
 
 def is_caption(line: str) -> bool:
     """Photo captions and credits: 图①：…, 上图：…, …摄, …供图, 本版责编…, 版式设计…"""
-    if _CAPTION_HEAD.search(line):
+    if _CAPTION_HEAD.match(line) or _CAPTION_WORDS.search(line):
         return True
     # A long line or one with commas that ends in 提供 is running text broken by the layout.
     return len(line) <= 25 and not _INNER_STOP.search(line) and _CAPTION_TAIL.search(line) is not None

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from graph import normalize as normalize_module
 from graph.model import OffsetMap
 from graph.normalize import HAN, is_standalone, normalize, normalize_runs
 
@@ -172,3 +173,18 @@ def test_normalize_seed_pages_map_back_exactly(path):
     changed = [(text[o], ch) for ch, o in zip(result, offsets) if ch != text[o]]
     assert all(_allowed_change(orig, new) for orig, new in changed)
     assert "\n\n\n" not in result
+
+
+_CAPTION_AS_ONE_REGEX = re.compile(  # is_caption's head test as it was, one regex with a ^ branch (the oracle)
+    r"^(?:[上下左右中]?图[①-⑳\d一二三四五六七八九十]*[：:]|本版责编|责任编辑|版式设计|美术编辑|图片编辑)"
+    r"|图片均[为由]|版式设计[：:]")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["图", "①", "1", "：", ":", "上", "版式设计", "本版责编", "图片均", "为", "由", "编辑",
+                                 "美术", "江西", "，", "摄", "\n", " "]), max_size=12))
+def test_normalize_caption_head_as_one_regex(pieces):
+    line = "".join(pieces)
+    expected = _CAPTION_AS_ONE_REGEX.search(line) is not None
+    module = normalize_module
+    assert (module._CAPTION_HEAD.match(line) is not None or module._CAPTION_WORDS.search(line) is not None) == expected
