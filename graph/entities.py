@@ -71,6 +71,7 @@ class EntityTable:
         # the module, so they are freed with it (~14 MB at 100 MB of text)
         self.iris: dict[Key, str] = {}
         self._keys: dict[str, dict[str, Key]] = {}  # class → name → key (``_named_key``)
+        self._added: dict[tuple[object, ...], Key] = {}  # a mention's content → its key (``add``)
         self.place_facts: list[tuple[str, str]] = []  # (child iri, parent iri) from the division dataset
 
     # -- keys -------------------------------------------------------------------
@@ -135,7 +136,14 @@ class EntityTable:
             part_key = self.add(part)
             if role == "owner" and owner is None:
                 owner, owner_key = part, part_key
-        key = self._key_with(mention, owner, owner_key)
+        # all that decides the key and what is counted (not the offsets): 20,000 of 208,000 mentions at 10 MB
+        seen = (mention.text, mention.cls, mention.name, mention.found_by, mention.attrs, owner_key,
+                owner.name if owner is not None else "", owner.cls if owner is not None else "")
+        key = self._added.get(seen)
+        if key is not None:  # counted before: its surface and first attributes are on the node already
+            self.nodes[key].classes[mention.cls] += 1
+            return key
+        key = self._added[seen] = self._key_with(mention, owner, owner_key)
         node = self.nodes.get(key)
         if node is None:
             label = load_divisions()[key[1]].name if key[0] == "place" and key[1].isdigit() else key[1]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from .places import label_place_names, short_name
 from .resources import data_path
@@ -140,19 +140,12 @@ def _plain_pinyin(text: str) -> str:
 
 def _split_places(run: str) -> list[str]:
     """江西天一 → 江西, 天一: place names are words of their own in a romanised name."""
-    places = _place_words(8)
     words: list[str] = []
-    rest = ""
-    i = 0
-    while i < len(run):
-        size = len(places.at(run, i))
-        if size:
-            words += [rest] if rest else []
-            words.append(run[i:i + size])
-            rest, i = "", i + size
-        else:
-            rest, i = rest + run[i], i + 1
-    return words + ([rest] if rest else [])
+    done = 0
+    for _index, start, end in _place_matcher().find_matches_as_indexes(run):
+        words += [run[done:start], run[start:end]] if start > done else [run[start:end]]
+        done = end
+    return words + ([run[done:]] if done < len(run) else [])
 
 
 def english_label(name: str, short: str = "") -> str:
@@ -161,37 +154,49 @@ def english_label(name: str, short: str = "") -> str:
     ``short``: a place's short name (景德镇 of 景德镇市), romanised as one word."""
     if short and name.startswith(short) and len(name) > len(short):
         return f"{_plain_pinyin(short)} {english_label(name[len(short):])}"
-    terms, places, glossary_words = glossary(), _place_words(10), _glossary_words()
+    terms, known = glossary(), _label_words()
     words: list[str] = []
-    pending = ""
-    i = 0
-    while i < len(name):
-        place, term = places.at(name, i), glossary_words.at(name, i)
-        if place and len(place) >= len(term):
-            words += [_romanise(pending)] if pending else []
-            stem = short_name(place) if place.endswith(("省", "市", "县", "区", "盟", "旗", "州")) else ""
-            words.append(f"{_plain_pinyin(stem)} {terms.get(place[len(stem):], '')}" if stem else _plain_pinyin(place))
-            pending, i = "", i + len(place)
-        elif term:
-            words += [_romanise(pending)] if pending else []
-            words.append(terms[term])
-            pending, i = "", i + len(term)
+    done = 0
+    for index, start, end in known.matcher.find_matches_as_indexes(name):
+        if start > done:
+            words.append(_romanise(name[done:start]))
+        word = known.words[index]
+        if word in known.places:
+            stem = short_name(word) if word.endswith(("省", "市", "县", "区", "盟", "旗", "州")) else ""
+            words.append(f"{_plain_pinyin(stem)} {terms.get(word[len(stem):], '')}" if stem else _plain_pinyin(word))
         else:
-            pending, i = pending + name[i], i + 1
-    if pending:
-        words.append(_romanise(pending))
+            words.append(terms[word])
+        done = end
+    if done < len(name):
+        words.append(_romanise(name[done:]))
     return _SPACES.sub(" ", " ".join(w for w in words if w)).strip()
 
 
-@lru_cache(maxsize=2)
-def _place_words(longest: int) -> Words:
-    """The place names of English labels (``places.label_place_names``) of up to ``longest`` characters."""
-    return Words(label_place_names(), 2, longest)
+class _LabelWords:
+    """The words of an English label found in a name: place names (2 to 10 characters) and glossary
+    terms, the longest at the leftmost position each time (ahocorasick's leftmost-longest search,
+    one call a name instead of two dictionary lookups a character)."""
+
+    def __init__(self, places: Iterable[str], terms: Iterable[str]) -> None:
+        import ahocorasick_rs
+
+        self.places = frozenset(p for p in places if 2 <= len(p) <= 10)
+        self.words = sorted(self.places | {t for t in terms if 1 <= len(t) <= 12})
+        self.matcher = ahocorasick_rs.AhoCorasick(self.words, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
 
 
 @lru_cache(maxsize=1)
-def _glossary_words() -> Words:
-    return Words(glossary(), 1, 12)
+def _label_words() -> _LabelWords:
+    return _LabelWords(label_place_names(), glossary())
+
+
+@lru_cache(maxsize=1)
+def _place_matcher() -> Any:
+    """Place names of 2 to 8 characters, found as ``_label_words`` finds its words (``_split_places``)."""
+    import ahocorasick_rs
+
+    names = sorted(p for p in label_place_names() if 2 <= len(p) <= 8)
+    return ahocorasick_rs.AhoCorasick(names, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
 
 
 COMPOUND_SURNAMES = frozenset({"欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "令狐", "慕容", "司徒", "夏侯", "尉迟", "长孙", "宇文"})

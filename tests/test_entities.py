@@ -68,3 +68,25 @@ def test_entities_place_gets_its_parents_from_the_dataset(tmp_path):
 def test_entities_canonical_name_uses_full_width_brackets_and_full_chain_names():
     assert canonical_name("昌河飞机工业(集团)有限责任公司", "Enterprise") == "昌河飞机工业（集团）有限责任公司"
     assert canonical_name("船舶制造产业", "IndustrialChain") == "船舶制造产业链"
+
+
+def test_entities_repeated_mentions_count_each_time_and_keep_the_first_attributes():
+    """A mention counted again (other offsets, same content) adds one to its class and its owner's, and
+    changes nothing else; one that differs in what it was found by or its attributes is looked at afresh."""
+    from graph.entities import EntityTable
+
+    table = EntityTable({}, set())
+    owner = Mention("天一航空", "Enterprise", 0, 4, "江西天一航空装备有限公司", "derived:short")
+    for start in (0, 7, 30):  # the same mention at three places in the text
+        table.add(Mention("天一航空党委", "PartyOrganization", start, start + 6, "江西天一航空装备有限公司党委",
+                          "name:test", (("owner", owner),), (("level", "党委"),)))
+    table.add(Mention("天一航空党委", "PartyOrganization", 50, 56, "江西天一航空装备有限公司党委", "name:test",
+                      (("owner", owner),), (("level", "党总支"), ("abbreviation", "天一"))))
+    table.add(Mention("天一航空", "Enterprise", 60, 64, "江西天一航空装备有限公司", "name:test"))
+    committee = table.nodes[("org", "江西天一航空装备有限公司党委")]
+    company = table.nodes[("org", "江西天一航空装备有限公司")]
+    assert committee.classes == {"PartyOrganization": 4}
+    assert committee.attrs == {"level": "党委", "abbreviation": "天一"}  # the first level seen; a new attribute
+    assert committee.surfaces == {"天一航空党委"}
+    assert company.classes == {"Enterprise": 5}
+    assert company.surfaces == {"天一航空"}  # from the mention found by name, not the derived owner

@@ -92,3 +92,36 @@ def test_words_finds_every_word_at_a_position_and_learns_new_ones():
     words.add("江西省南昌市")
     assert words.all_at("江西省南昌市", 0) == ["江西省南昌市", "江西省", "江西"]
     assert words.at("江西省南昌市", 0) == "江西省南昌市"
+
+
+
+def scanned_english_words(name: str) -> list[tuple[int, int]]:
+    """Where the words of an English label are, as a scan finds them, character by character: at each
+    position the longest place name (2 to 10 characters) or glossary term (1 to 12)."""
+    from graph.labels import glossary
+    from graph.places import label_place_names
+
+    words = label_place_names() | set(glossary())
+    found: list[tuple[int, int]] = []
+    i = 0
+    while i < len(name):
+        size = next((n for n in range(12, 0, -1) if i + n <= len(name) and name[i:i + n] in words
+                     and (n > 1 or name[i] in glossary()) and (n <= 10 or name[i:i + n] in glossary())), 0)
+        found += [(i, i + size)] if size else []
+        i += size or 1
+    return found
+
+
+def test_labels_english_label_finds_its_words_as_a_scan_does():
+    """The words of an English label (one leftmost-longest search a name) where a scan of every
+    position finds them."""
+    from graph.labels import _label_words, glossary
+    from graph.places import label_place_names
+
+    pieces = sorted(label_place_names()) + sorted(glossary()) + list("天一航的是了不人在有这个上们来到时大和国地为子中")
+    rng = random.Random(11)
+    names = [div.name for div in load_divisions().values()]
+    names += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 5))) for _ in range(3000)]
+    for name in names:
+        found = [(start, end) for _i, start, end in _label_words().matcher.find_matches_as_indexes(name)]
+        assert found == scanned_english_words(name), name
