@@ -72,7 +72,8 @@ class _Romaniser:
             i, done = run.start(), run.end()
             while i < done:
                 word = self._phrases.at(text, i, done)
-                if not word and text[i:done] in self._prefixes:
+                # (two characters or fewer left: each alone either way, as no phrase fits after the first)
+                if not word and done - i > 2 and text[i:done] in self._prefixes:
                     words.extend(text[i:done])  # each character alone
                     break
                 words.append(word or text[i])
