@@ -27,27 +27,28 @@ import time
 from pathlib import Path
 from typing import Any, Iterator
 
-ROOT = Path(__file__).resolve().parent.parent
+from tree_runs import add_tree_arguments, alternate, trees_of  # benchmarks/tree_runs.py
+
 STAGES = ("exports", "validation")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("build", type=Path)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--tree", type=Path, action="append", help="a folder holding the graph package")
+    add_tree_arguments(parser, runs=3)
     parser.add_argument("--parts", action="store_true", help="time each export file too")
     args = parser.parse_args()
-    trees = [t.resolve() for t in args.tree or [ROOT]]
+    trees = trees_of(args)
     with tempfile.TemporaryDirectory() as tmp:
-        times: dict[Path, list[dict[str, float]]] = {tree: [] for tree in trees}
         findings: dict[Path, str] = {}
-        for _ in range(args.runs):
-            for k, tree in enumerate(trees):
-                result = _child(tree, args.build, Path(tmp) / f"out-{k}", args.parts)
-                findings[tree] = result.pop("findings")
-                times[tree].append(result)
-                print(f"{tree}: " + "  ".join(f"{name} {seconds:.3f}" for name, seconds in result.items()), flush=True)
+
+        def run(k: int, tree: Path) -> dict[str, float]:
+            result = _child(tree, args.build, Path(tmp) / f"out-{k}", args.parts)
+            findings[tree] = result.pop("findings")
+            print(f"{tree}: " + "  ".join(f"{name} {seconds:.3f}" for name, seconds in result.items()), flush=True)
+            return result
+
+        times = alternate(trees, args.runs, run)
         for tree, runs in times.items():
             print(f"min of {len(runs)}: " + "  ".join(f"{name} {min(r[name] for r in runs):.3f} s"
                                                       for name in runs[0]) + f"  {tree}")

@@ -25,25 +25,27 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from tree_runs import add_tree_arguments, alternate, trees_of  # benchmarks/tree_runs.py
+
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("archive", type=Path)
-    parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--tree", type=Path, action="append", help="a folder holding the graph package")
+    add_tree_arguments(parser, runs=3)
     args = parser.parse_args()
-    trees = [t.resolve() for t in args.tree or [ROOT]]
+    trees = trees_of(args)
     with tempfile.TemporaryDirectory() as tmp:
         saved = Path(tmp) / "results.pickle"
         _child(trees[0], "extract", str(args.archive.resolve()), str(saved))
-        runs: dict[Path, list[dict[str, Any]]] = {tree: [] for tree in trees}
-        for _ in range(args.runs):
-            for tree in trees:
-                runs[tree].append(_child(tree, "resolve", str(saved), str(args.workers), tmp))
-                print(tree, " ".join(f"{k}={v:.3f}" for k, v in runs[tree][-1].items() if k != "digest"), flush=True)
+
+        def run(_k: int, tree: Path) -> dict[str, Any]:
+            result = _child(tree, "resolve", str(saved), str(args.workers), tmp)
+            print(tree, " ".join(f"{k}={v:.3f}" for k, v in result.items() if k != "digest"), flush=True)
+            return result
+
+        runs = alternate(trees, args.runs, run)
         for tree, found in runs.items():
             print(f"min of {len(found)}: " + " ".join(f"{k}={min(r[k] for r in found):.3f}"
                                                      for k in found[0] if k != "digest") + f"  {tree}")

@@ -26,24 +26,26 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from tree_runs import add_tree_arguments, alternate, trees_of  # benchmarks/tree_runs.py
+
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("build", type=Path)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--tree", type=Path, action="append", help="a folder holding the graph package")
+    add_tree_arguments(parser, runs=5)
     args = parser.parse_args()
-    trees = [t.resolve() for t in args.tree or [ROOT]]
+    trees = trees_of(args)
     with tempfile.TemporaryDirectory() as tmp:
         layouts = Path(tmp) / "layouts.pickle"
         _child(trees[0], args.build, layouts, Path(tmp) / "record", record=True)
-        times: dict[Path, list[float]] = {tree: [] for tree in trees}
-        for _ in range(args.runs):
-            for k, tree in enumerate(trees):
-                times[tree].append(_child(tree, args.build, layouts, Path(tmp) / f"out-{k}"))
-                print(f"{tree}: {times[tree][-1]:.3f} s", flush=True)
+
+        def run(k: int, tree: Path) -> float:
+            seconds = _child(tree, args.build, layouts, Path(tmp) / f"out-{k}")
+            print(f"{tree}: {seconds:.3f} s", flush=True)
+            return seconds
+
+        times = alternate(trees, args.runs, run)
         for tree, seconds in times.items():
             print(f"min of {len(seconds)}: {min(seconds):.3f} s  {tree}")
         same = all(_same_files(Path(tmp) / "out-0", Path(tmp) / f"out-{k}") for k in range(1, len(trees)))
