@@ -94,8 +94,7 @@ def test_words_finds_every_word_at_a_position_and_learns_new_ones():
     assert words.at("江西省南昌市", 0) == "江西省南昌市"
 
 
-
-def scanned_english_words(name: str) -> list[tuple[int, int]]:
+def _scanned_english_words(name: str) -> list[tuple[int, int]]:
     """Where the words of an English label are, as a scan finds them, character by character: at each
     position the longest place name (2 to 10 characters) or glossary term (1 to 12)."""
     from graph.labels import glossary
@@ -124,4 +123,4 @@ def test_labels_english_label_finds_its_words_as_a_scan_does():
     names += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 5))) for _ in range(3000)]
     for name in names:
         found = [(start, end) for _i, start, end in _label_words().matcher.find_matches_as_indexes(name)]
-        assert found == scanned_english_words(name), name
+        assert found == _scanned_english_words(name), name

@@ -186,5 +186,5 @@ _CAPTION_AS_ONE_REGEX = re.compile(  # is_caption's head test as it was, one reg
 def test_normalize_caption_head_as_one_regex(pieces):
     line = "".join(pieces)
     expected = _CAPTION_AS_ONE_REGEX.search(line) is not None
-    module = normalize_module
-    assert (module._CAPTION_HEAD.match(line) is not None or module._CAPTION_WORDS.search(line) is not None) == expected
+    head, words = normalize_module._CAPTION_HEAD, normalize_module._CAPTION_WORDS
+    assert (head.match(line) is not None or words.search(line) is not None) == expected
