@@ -24,9 +24,9 @@ DENSE, NEIGHBOURS = 3000, 12  # see _near_pairs
 SMALL = 90
 CUTOFF = 2.5  # no repulsion beyond this distance (units)
 CACHED = 20  # components up to this size are laid out once per process (_cached_layout)
-# components under MID nodes start from a tree drawing scaled by START_SCALE and move with
-# MOMENTUM (see _schedule); larger ones start at random
-MID, START_SCALE, MOMENTUM = 1500, 0.6, 0.5
+# components of up to DENSE nodes (all of them, on a view page of the default budget) start from
+# a tree drawing scaled by START_SCALE and move with MOMENTUM (see _schedule); larger ones start at random
+START_SCALE, MOMENTUM = 0.6, 0.5
 
 # (a, b, pull): an edge between node indices a and b, with its spring strength
 Pairs = Sequence[tuple[int, int, float]]
@@ -88,7 +88,7 @@ def _force_layout(n: int, pairs: Pairs, seed: int) -> Any:
 
     Positions are complex numbers (x + iy): gathering ``z[i]`` from one flat array is about
     ten times faster than gathering rows of an (n, 2) array. Up to ``SMALL`` nodes all pairs
-    are pushed at once (an n × n matrix, no k-d tree). Under ``MID`` nodes the layout starts
+    are pushed at once (an n × n matrix, no k-d tree). Up to ``DENSE`` nodes the layout starts
     from a tree drawing (``layout_start.py``, with a seeded jitter that breaks its symmetries),
     cools by the square of the steps left and keeps half of each step's move for the next
     (momentum: the slow, global moves of a spring layout then take fewer steps)."""
@@ -98,7 +98,7 @@ def _force_layout(n: int, pairs: Pairs, seed: int) -> Any:
     side = math.sqrt(n) * 1.5
     links = np.asarray([(a, b) for a, b, _ in pairs], dtype=np.int64).reshape(-1, 2)
     strength = np.asarray([w for _, _, w in pairs], dtype=float)
-    treed = n < MID
+    treed = n <= DENSE
     if treed:
         xy = tree_start(n, adjacency(n, links.tolist())) * START_SCALE + rng.uniform(-0.05, 0.05, (n, 2))
     else:
@@ -127,18 +127,20 @@ def _force_layout(n: int, pairs: Pairs, seed: int) -> Any:
 def _schedule(n: int) -> tuple[int, float]:
     """Steps, and the first step's temperature as a share of the side, for ``n`` nodes.
 
-    Under ``MID`` nodes: 90 steps (120 up to ``SMALL``) from side/12, from a tree drawing, with
+    Up to ``DENSE`` nodes: 90 steps (120 up to ``SMALL``) from side/12, from a tree drawing, with
     momentum. Over the 219 components of 3+ nodes of the 10 MB benchmark and the seeds, six
     layout seeds each (``benchmarks/layout_quality.py``), that gave fewer crossings and close
     nodes and the same energy (within 0.3 %, inside the old schedule's spread over seeds) as 250
     steps from side/6 (up to ``SMALL`` nodes) and 200 from side/9 (above) from a random start, in
     half the time. Without momentum the same steps left more energy (5.11 per node vs 4.99 over
-    the 32 components of 91+ nodes); a random start with momentum more crossings. From a random
-    start, 80–160 steps from side/6 had left components of 30+ nodes measurably less settled;
-    the larger components keep that start and schedule."""
-    if n < MID:
+    the 32 components of 91+ nodes); a random start with momentum more crossings. The 30
+    components of 1,500–3,000 nodes of the 100 MB benchmark (two seeds), which had kept 160 steps
+    from side/6 from a random start, got half the crossings per edge (6.70 → 3.14), 8 % less
+    energy, their closest pair twice as far apart and 56 % of the CPU time. Larger components
+    (a page over the default budget) keep 120 steps from a random start: nothing measured them."""
+    if n <= DENSE:
         return (120 if n <= SMALL else 90), 1 / 12
-    return (160, 1 / 6) if n <= DENSE else (120, 1 / 6)
+    return 120, 1 / 6
 
 
 def _repulsion(dist: Any) -> Any:
