@@ -40,7 +40,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         report = build(args.input or ["seeds"], args.output, strict=args.strict, fail_fast=args.fail_fast,
                        workers=args.workers or default_workers(), cache=cache, progress=progress,
                        view_max_nodes=args.view_max_nodes, max_bytes=round(args.max_document_mb * 1024 * 1024),
-                       validation_chunk=args.validation_chunk, sort_buffer=args.sort_buffer)
+                       validation_chunk=args.validation_chunk, sort_buffer=args.sort_buffer, exports=args.exports)
     finally:
         if progress is not None:
             progress.close()
@@ -50,6 +50,21 @@ def cmd_build(args: argparse.Namespace) -> int:
     if report.skipped:
         return EXIT_UNREAD
     return EXIT_STRICT if args.strict and report.violations else EXIT_OK
+
+
+def _export_names(text: str) -> tuple[str, ...]:
+    from .exports import EXPORTS, check_exports
+
+    words = [word.strip() for word in text.split(",")]
+    if words == ["all"]:
+        return tuple(EXPORTS)
+    if words == ["none"]:
+        return ()
+    try:
+        check_exports(words)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"{e}, all or none") from None
+    return tuple(dict.fromkeys(words))  # each once, in the order given (the order written is EXPORTS')
 
 
 def _positive(text: str) -> int:
@@ -169,6 +184,10 @@ def _add_build(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    help=f"the graph's N-Triples lines, and graph.jsonld's node objects a third as many, are sorted "
                         f"holding at most this many in memory (default {SORT_BUFFER_LINES:,}, ~35 MB each), "
                         "the rest in temporary files in the output folder")
+    p.add_argument("--exports", type=_export_names, default=None, metavar="LIST",
+                   help="the exports to write besides graph.ttl, provenance.jsonl and graph.html, comma-separated: "
+                        "nt, nq, trig, jsonld, graphml, gexf, neo4j, or all (the default) or none; "
+                        "the files of the others are removed from the output folder")
     _add_view_max_nodes(p)
     p.set_defaults(func=cmd_build)
 

@@ -1,7 +1,9 @@
 """Stage 8: the graph in the formats other tools read.
 
 ``write_exports(lines, records, folder)`` writes, from the graph's sorted N-Triples ``lines`` (a
-build's ``rdf_text.LineFile``, read once by each), byte-identically for the same input:
+build's ``rdf_text.LineFile``, read once by each), byte-identically for the same input, these
+files, or those of the ``exports`` chosen (``redchain build --exports``: an archive's user who
+loads one format into a store need not wait for, nor keep, the six others):
 
 - ``graph.nt``: N-Triples of the facts graph, lines sorted.
 - ``graph.nq`` and ``graph.trig``: a dataset (TriG streamed by Oxigraph from the N-Quads file):
@@ -27,51 +29,90 @@ while they are counted), and the property graph.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Iterable, Mapping
+from typing import Any, BinaryIO, Callable, Collection, Iterable, Mapping
 
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS
 
 from . import rdf_text
 from .dataset import EvidenceCounts, FactLookup, FactText, article_iri, document_iri, evidence_digest, write_dataset
-from .export import atomic_file
+from .export import atomic_file, temporary_path
 from .jsonld import JSONLD_CONTEXT, write_jsonld
 from .memory import SORT_BUFFER_LINES
 from .property_formats import write_gexf, write_graphml, write_neo4j_nodes, write_neo4j_relationships
-from .property_graph import property_graph
+from .property_graph import PGraph, property_graph
 from .vocab import ID
 
-__all__ = ["JSONLD_CONTEXT", "article_iri", "document_iri", "evidence_counts", "evidence_iri", "write_exports"]
+__all__ = ["EXPORTS", "JSONLD_CONTEXT", "article_iri", "check_exports", "document_iri", "evidence_counts",
+           "evidence_iri", "write_exports"]
+
+# The exports made from the property graph: their files, each with its writer.
+_PROPERTY_WRITERS: dict[str, tuple[tuple[str, Callable[[BinaryIO, PGraph], Any]], ...]] = {
+    "graphml": (("graph.graphml", write_graphml),),
+    "gexf": (("graph.gexf", write_gexf),),
+    "neo4j": (("neo4j/nodes.csv", write_neo4j_nodes), ("neo4j/relationships.csv", write_neo4j_relationships)),
+}
+# Every export (``redchain build --exports``) and its files, in the order they are written.
+EXPORTS: dict[str, tuple[str, ...]] = {
+    "nt": ("graph.nt",), "nq": ("graph.nq",), "trig": ("graph.trig",), "jsonld": ("graph.jsonld",),
+    **{name: tuple(file for file, _ in files) for name, files in _PROPERTY_WRITERS.items()},
+}
 
 
 def write_exports(lines: Iterable[str], records: Iterable[Mapping[str, Any]], folder: Path, *,
-                  buffer_lines: int = SORT_BUFFER_LINES) -> list[Path]:
-    """Write every export of the graph whose sorted N-Triples ``lines`` are given (a
-    ``rdf_text.LineFile``, or ``rdf_text.ntriples_lines(g)`` of an rdflib graph: they are read
-    five times) with provenance ``records`` (in a build's order: see dataset.py; read once) into
-    ``folder``; returns the paths. ``buffer_lines``: JSON-LD's node objects are sorted a third as
-    many at a time in memory (memory.py)."""
+                  exports: Collection[str] = tuple(EXPORTS), buffer_lines: int = SORT_BUFFER_LINES) -> list[Path]:
+    """Write the ``exports`` (names of ``EXPORTS``; default: all) of the graph whose sorted N-Triples
+    ``lines`` are given (a ``rdf_text.LineFile``, or ``rdf_text.ntriples_lines(g)`` of an rdflib graph:
+    they are read up to five times) with provenance ``records`` (in a build's order: see dataset.py;
+    read once) into ``folder``, and remove the files of the others, which an earlier build may have
+    left there and which would no longer match the graph; returns the paths written.
+    ``buffer_lines``: JSON-LD's node objects are sorted a third as many at a time in memory (memory.py)."""
     folder = Path(folder)
+    check_exports(exports)
+    for name in EXPORTS.keys() - set(exports):
+        for file in EXPORTS[name]:
+            (folder / file).unlink(missing_ok=True)
     paths: list[Path] = []
 
-    def write(name: str, writer: Callable[[BinaryIO], Any]) -> Any:
+    def write(name: str, writer: Callable[..., Any], *args: Any) -> Any:
         paths.append(folder / name)
         with atomic_file(folder / name) as out:
-            return writer(out)
+            return writer(out, *args)
 
-    write("graph.nt", lambda out: rdf_text.copy_lines(out, lines))
-    counts = write("graph.nq", lambda out: write_dataset(out, lines, records, FactLookup(lines), tmpdir=folder))
-    trig_prefixes = {"dcterms": str(DCTERMS)}
-    write("graph.trig", lambda out: rdf_text.nquads_to_trig(folder / "graph.nq", out, trig_prefixes))  # after graph.nq
-    write("graph.jsonld", lambda out: write_jsonld(out, lines, buffer_lines=max(1, buffer_lines // 3),
-                                                   tmpdir=folder))
-    pgraph = property_graph(rdf_text.parse_lines(lines), counts)  # with the evidence counted in graph.nq's pass
-    write("graph.graphml", lambda out: write_graphml(out, pgraph))
-    write("graph.gexf", lambda out: write_gexf(out, pgraph))
-    write("neo4j/nodes.csv", lambda out: write_neo4j_nodes(out, pgraph))
-    write("neo4j/relationships.csv", lambda out: write_neo4j_relationships(out, pgraph))
+    if "nt" in exports:
+        write("graph.nt", lambda out: rdf_text.copy_lines(out, lines))
+    property_graphs = [name for name in _PROPERTY_WRITERS if name in exports]
+    counts: dict[FactText, int] = {}
+    if "nq" in exports:
+        counts = write("graph.nq", lambda out: write_dataset(out, lines, records, FactLookup(lines), tmpdir=folder))
+    if "trig" in exports:  # streamed from graph.nq, or from a temporary one when graph.nq is not wanted
+        with contextlib.ExitStack() as stack:
+            nquads = folder / "graph.nq"
+            if "nq" not in exports:
+                nquads = stack.enter_context(temporary_path(folder, ".graph.", ".nq.tmp"))
+                with open(nquads, "wb") as spool:
+                    counts = write_dataset(spool, lines, records, FactLookup(lines), tmpdir=folder)
+            write("graph.trig", lambda out: rdf_text.nquads_to_trig(nquads, out, {"dcterms": str(DCTERMS)}))
+    elif property_graphs and "nq" not in exports:
+        counts = evidence_counts(records, lines)
+    if "jsonld" in exports:
+        write("graph.jsonld", lambda out: write_jsonld(out, lines, buffer_lines=max(1, buffer_lines // 3),
+                                                       tmpdir=folder))
+    if property_graphs:
+        pgraph = property_graph(rdf_text.parse_lines(lines), counts)  # with the evidence counted in graph.nq's pass
+        for name in property_graphs:
+            for file, writer in _PROPERTY_WRITERS[name]:
+                write(file, writer, pgraph)
     return paths
+
+
+def check_exports(names: Collection[str]) -> None:
+    """Raise ValueError naming any of ``names`` that is not an export."""
+    unknown = sorted(set(names) - EXPORTS.keys())
+    if unknown:
+        raise ValueError(f"unknown export {', '.join(map(repr, unknown))}: the exports are {', '.join(EXPORTS)}")
 
 
 def evidence_iri(record: Mapping[str, Any]) -> URIRef:

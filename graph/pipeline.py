@@ -19,7 +19,7 @@ from collections import deque
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Collection, Iterable, Iterator, Sequence
 
 from .documents import MAX_BYTES, plan_documents
 from .entities import EntityTable, Merge
@@ -150,21 +150,25 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
           view: bool = True, workers: int = 1, cache: Path | str | None = None,
           progress: ProgressFn | None = None, view_max_nodes: int | None = None,
           max_bytes: int = MAX_BYTES, validation_chunk: int = CHUNK_TRIPLES,
-          sort_buffer: int = SORT_BUFFER_LINES) -> BuildReport:
+          sort_buffer: int = SORT_BUFFER_LINES, exports: Collection[str] | None = None) -> BuildReport:
     """Build the graph from every document under ``inputs`` into ``output``.
 
     ``workers``: processes for extraction (1: in this process). ``cache``: folder of the
     per-document extraction cache, or None for no cache. ``progress``: called with a
     ``progress.Step`` as the build advances. ``view_max_nodes``: above it, the view is an
     overview with a page per group (view.py; None: its default). ``max_bytes``: larger
-    files are refused (D006). ``validation_chunk`` and ``sort_buffer``: see memory.py.
+    files are refused (D006). ``validation_chunk`` and ``sort_buffer``: see memory.py. ``exports``:
+    the names of exports.EXPORTS to write (None: all); the files of the others are removed.
     """
     from .export import remove_stale_temporaries
+    from .exports import check_exports
     from .rdf import graph_lines
     from .rdf_text import spooled_ntriples
     from .validation import attach_evidence, finding_diagnostic, load_ontology
 
     output = Path(output)
+    if exports is not None:
+        check_exports(exports)  # before the work, not when the exports are written
     tell = progress or _silent
     remove_stale_temporaries(output)  # what a killed build left, before this one adds its own
     with ExitStack() as spools:
@@ -180,7 +184,7 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
         tell(Step("validate"))
         pending = start_validation(lines, background=workers > 1, chunk=validation_chunk)  # beside the writing
         write_outputs(lines, merges, records, output, view=view, progress=tell, background=workers > 1,
-                      view_max_nodes=view_max_nodes, view_workers=workers, sort_buffer=sort_buffer)
+                      view_max_nodes=view_max_nodes, view_workers=workers, sort_buffer=sort_buffer, exports=exports)
         findings = attach_evidence(pending(), records)  # each with the sentence behind its node
     diagnostics += [finding_diagnostic(f, strict=strict) for f in findings]
     documents, sentences, extracted, cached = counts
@@ -238,20 +242,21 @@ def start_validation(lines: Iterable[str], *, background: bool, chunk: int = CHU
 def write_outputs(lines: Iterable[str], merges: Iterable[Merge], records: list[dict[str, Any]] | RecordFile,
                   output: Path, *, view: bool = True, progress: ProgressFn | None = None, background: bool = False,
                   view_max_nodes: int | None = None, view_workers: int = 1,
-                  sort_buffer: int = SORT_BUFFER_LINES) -> None:
-    """graph.ttl, provenance.jsonl, merges.tsv (entity resolution's ``merges``), the exports
-    (exports.py) and (``view``) graph.html of the graph whose sorted N-Triples ``lines`` are given
+                  sort_buffer: int = SORT_BUFFER_LINES, exports: Collection[str] | None = None) -> None:
+    """graph.ttl, provenance.jsonl, merges.tsv (entity resolution's ``merges``), the ``exports``
+    (exports.py; None: all) and (``view``) graph.html of the graph whose sorted N-Triples ``lines`` are given
     (a ``rdf_text.LineFile``: read once by each), each written atomically. With ``background``, the
     exports are written by a forked child while this process writes the rest; ``view_workers``
     processes write the view's group pages. ``sort_buffer``: see memory.py."""
     from .export import write_merges, write_provenance, write_turtle
-    from .exports import write_exports
+    from .exports import EXPORTS, write_exports
     from .record_file import RecordFile
 
     tell = progress or _silent
     tell(Step("write"))
-    exports_of = functools.partial(write_exports, buffer_lines=sort_buffer)
-    exports = in_background(exports_of, lines, records, output) if background else None
+    chosen = tuple(EXPORTS) if exports is None else tuple(exports)
+    exports_of = functools.partial(write_exports, exports=chosen, buffer_lines=sort_buffer)
+    pending = in_background(exports_of, lines, records, output) if background and chosen else None
     write_turtle(lines, output / "graph.ttl")
     if isinstance(records, RecordFile):  # the records are provenance lines on disk already
         records.copy_to(output / "provenance.jsonl")
@@ -259,15 +264,15 @@ def write_outputs(lines: Iterable[str], merges: Iterable[Merge], records: list[d
         write_provenance(records, output / "provenance.jsonl")
     write_merges(merges, output / "merges.tsv")
     tell(Step("export"))
-    if exports is None:
+    if pending is None:
         exports_of(lines, records, output)
     if view:
         from .view import render_html
 
         tell(Step("view"))
         render_html(lines, records, output / "graph.html", max_nodes=view_max_nodes, workers=view_workers)
-    if exports is not None:
-        exports()
+    if pending is not None:
+        pending()
 
 
 def _silent(step: Step) -> None:

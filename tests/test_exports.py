@@ -24,7 +24,7 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from graph import __version__ as REDCHAIN_VERSION
 from graph.entities import ID_BASE
 from graph.export import read_provenance
-from graph.exports import article_iri, document_iri, write_exports
+from graph.exports import EXPORTS, article_iri, document_iri, write_exports
 from graph.property_formats import write_gexf, write_graphml, xml_text
 from graph.property_graph import PEdge, PGraph, PNode, property_graph
 from graph.rdf_text import ntriples_lines, parse_lines
@@ -113,6 +113,62 @@ def test_exports_two_exports_are_byte_identical(seeds: Exported, tmp_path: Path)
     write_exports(ntriples_lines(seeds.g), seeds.records, tmp_path)
     for name in NAMES:
         assert (seeds.folder / name).read_bytes() == (tmp_path / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("chosen", [("nt",), ("nq",), ("trig",), ("jsonld",), ("graphml",), ("gexf",), ("neo4j",),
+                                    ("trig", "neo4j"), ("nq", "graphml"), ()])
+def test_exports_a_choice_writes_those_files_as_a_full_export_does(seeds: Exported, chosen: tuple[str, ...],
+                                                                   tmp_path: Path) -> None:
+    """TriG without graph.nq streams a temporary one, the property graphs without it count the
+    evidence alone: the bytes must not change, and nothing else may be left behind."""
+    paths = write_exports(ntriples_lines(seeds.g), seeds.records, tmp_path, exports=chosen)
+    wanted = [name for name in NAMES if any(name in EXPORTS[export] for export in chosen)]
+    assert [p.relative_to(tmp_path).as_posix() for p in paths] == wanted
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()) == sorted(wanted)
+    for name in wanted:
+        assert (tmp_path / name).read_bytes() == (seeds.folder / name).read_bytes(), name
+
+
+def test_exports_not_chosen_are_removed_and_other_files_kept(seeds: Exported, tmp_path: Path) -> None:
+    """An earlier build's exports would no longer match the graph: those not written are removed."""
+    shutil.copytree(seeds.folder, tmp_path, dirs_exist_ok=True)
+    (tmp_path / "graph.ttl").write_text("kept")
+    (tmp_path / "notes.txt").write_text("kept")
+    write_exports(ntriples_lines(seeds.g), seeds.records, tmp_path, exports=["gexf"])
+    left = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    assert left == ["graph.gexf", "graph.ttl", "notes.txt"]
+
+
+def test_exports_unknown_name_is_refused_before_anything_is_written(seeds: Exported, tmp_path: Path) -> None:
+    shutil.copytree(seeds.folder, tmp_path, dirs_exist_ok=True)
+    with pytest.raises(ValueError, match="unknown export 'ttl': the exports are nt, nq, trig"):
+        write_exports(ntriples_lines(seeds.g), seeds.records, tmp_path, exports=["nq", "ttl"])
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()) == sorted(NAMES)
+
+
+def test_exports_build_checks_the_names_first_and_the_cli_parses_them(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from graph.cli import main
+    from graph.pipeline import build
+
+    with pytest.raises(ValueError, match="unknown export 'rdfxml'"):
+        build([ROOT / "seeds"], tmp_path / "out", exports=["rdfxml"])
+    assert not (tmp_path / "out").exists()  # refused before any document was read
+    for bad in ["", "nq,,gexf", "NQ", "all,nq"]:
+        with pytest.raises(SystemExit) as exit_:
+            main(["build", "--exports", bad, "--output", str(tmp_path / "out")])
+        assert exit_.value.code == 2
+        assert "argument --exports: unknown export" in capsys.readouterr().err
+    (tmp_path / "in").mkdir()
+    shutil.copy(ROOT / "seeds" / sorted(os.listdir(ROOT / "seeds"))[0], tmp_path / "in")
+    assert main(["build", "-q", "--no-cache", "--input", str(tmp_path / "in"), "--output", str(tmp_path / "out"),
+                 "--exports", "neo4j,nt,neo4j"]) == 0
+    written = {p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*") if p.is_file()}
+    assert {"graph.ttl", "provenance.jsonl", "graph.html", "graph.nt", "neo4j/nodes.csv", "neo4j/relationships.csv"} <= written
+    assert not written & {"graph.nq", "graph.trig", "graph.jsonld", "graph.graphml", "graph.gexf"}
+    assert main(["build", "-q", "--no-cache", "--input", str(tmp_path / "in"), "--output", str(tmp_path / "out"),
+                 "--exports", "none"]) == 0
+    assert not {p.name for p in (tmp_path / "out").rglob("*")} & {"graph.nt", "nodes.csv", "relationships.csv"}
 
 
 def test_exports_bytes_do_not_depend_on_hash_seed(seeds: Exported, tmp_path: Path) -> None:
