@@ -274,6 +274,24 @@ def test_results_resolved_in_passes_give_the_table_of_resolve_entities(corpus, a
     assert any(m.part("owner") for m in mentions) and passes.merges  # the order of the owners was at stake
 
 
+def test_results_resolved_forgetting_repeated_mentions_give_the_same_table(archive, resources, monkeypatch):
+    """EntityTable.add remembers the key of each distinct mention, REPEATS_KEPT of them before it
+    starts afresh: a cache, so remembering one at a time gives the table that remembering all does."""
+    import graph.entities
+    from graph.resolution import resolve_results
+
+    rules, lexicon = resources
+    docs, _ = read_all([archive])
+    results = extract_documents(docs, rules, lexicon, workers=1).results
+    kept = resolve_results(results)
+    monkeypatch.setattr(graph.entities, "REPEATS_KEPT", 1)
+    forgetting = resolve_results(results)
+    assert len(forgetting[0]._added) <= 1 < len(kept[0]._added)  # it did forget
+    assert list(forgetting[0].nodes.items()) == list(kept[0].nodes.items())
+    assert forgetting[0].entities == kept[0].entities and forgetting[0].merges == kept[0].merges
+    assert forgetting[1:] == kept[1:]
+
+
 # ── cache ─────────────────────────────────────────────────────────────────────────
 
 def test_cache_warm_build_is_byte_identical(archive, plain_build, tmp_path):
