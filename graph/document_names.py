@@ -33,8 +33,9 @@ class DocumentNames:
     sentences after it then know it without a search of their own, and the second pass asks
     which sentences hold a name learned at or after them. In a longer one that would cost
     names × characters, growing with the square of its length (a 4 MB document's extraction:
-    5.9 s, 2.5 s searching by sentence), so each sentence is searched for the names learned so far when it is asked
-    about (``WordLevels``): the same occurrences, in another order (``_longest_first`` sorts them)."""
+    5.9 s, 2.5 s searching by sentence), so each sentence is searched for the names learned so
+    far when it is asked about (``WordLevels``): the same occurrences, in another order
+    (``_longest_first`` sorts them)."""
 
     def __init__(self, texts: list[str]) -> None:
         self.learned: dict[str, tuple[str, str, str]] = {}

@@ -179,11 +179,9 @@ class _LabelWords:
     one call a name instead of two dictionary lookups a character)."""
 
     def __init__(self, places: Iterable[str], terms: Iterable[str]) -> None:
-        import ahocorasick_rs
-
         self.places = frozenset(p for p in places if 2 <= len(p) <= 10)
         self.words = sorted(self.places | {t for t in terms if 1 <= len(t) <= 12})
-        self.matcher = ahocorasick_rs.AhoCorasick(self.words, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+        self.matcher = _leftmost_longest(self.words)
 
 
 @lru_cache(maxsize=1)
@@ -194,10 +192,14 @@ def _label_words() -> _LabelWords:
 @lru_cache(maxsize=1)
 def _place_matcher() -> Any:
     """Place names of 2 to 8 characters, found as ``_label_words`` finds its words (``_split_places``)."""
+    return _leftmost_longest(sorted(p for p in label_place_names() if 2 <= len(p) <= 8))
+
+
+def _leftmost_longest(words: list[str]) -> Any:
+    """An ahocorasick_rs automaton of ``words`` that finds the longest word at the leftmost position."""
     import ahocorasick_rs
 
-    names = sorted(p for p in label_place_names() if 2 <= len(p) <= 8)
-    return ahocorasick_rs.AhoCorasick(names, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+    return ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
 
 
 COMPOUND_SURNAMES = frozenset({"欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "令狐", "慕容", "司徒", "夏侯", "尉迟", "长孙", "宇文"})

@@ -4,8 +4,7 @@ The component's centre sits in the middle and each node's subtree in a wedge as 
 share of the leaves, ring after ring outwards. The graphs are nearly trees (a committee, what
 it covers, their branches and secretaries), so this start has few crossings and the nodes
 already near their neighbours: a short force layout from it keeps the crossings few and
-settles further than a long one from random positions. (The drawing was first written for the
-unmerged ``view-speed2`` branch, commit 6747a52.)
+settles further than a long one from random positions.
 """
 
 from __future__ import annotations
