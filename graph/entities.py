@@ -77,6 +77,7 @@ class EntityTable:
         self.iris: dict[Key, str] = {}
         self._keys: dict[str, dict[str, Key]] = {}  # class → name → key (``_named_key``)
         self._added: dict[tuple[object, ...], Key] = {}  # a mention's content → its key (``add``)
+        self._labels: dict[Key, str] = {}  # the nodes' labels once they are gone (``forget_nodes``)
         self.place_facts: list[tuple[str, str]] = []  # (child iri, parent iri) from the division dataset
 
     # -- keys -------------------------------------------------------------------
@@ -93,10 +94,14 @@ class EntityTable:
                 return ("place", code)
         name = mention.name
         if owner is not None and owner.cls != "Place" and name.startswith(owner.name):
-            owner_node = self.nodes.get(self.key(owner) if owner_key is None else self._follow(owner_key))
-            if owner_node is not None:
-                name = owner_node.label + name[len(owner.name):]
+            owner_label = self._label_of(self.key(owner) if owner_key is None else self._follow(owner_key))
+            if owner_label is not None:
+                name = owner_label + name[len(owner.name):]
         return self._named_key(name, mention.cls)
+
+    def _label_of(self, key: Key) -> str | None:
+        node = self.nodes.get(key)
+        return node.label if node is not None else self._labels.get(key)
 
     def _named_key(self, name: str, cls: str) -> Key:
         """(kind, canonical name): one tuple for each name and class, kept by the table (and freed with
@@ -166,6 +171,19 @@ class EntityTable:
                     node.attrs.setdefault(attr, value)
         return key
 
+    def stop_adding(self) -> None:
+        """Drop the memo of ``add`` (a key for each distinct mention added, up to ``REPEATS_KEPT``):
+        no mention is added once merging begins."""
+        self._added = {}
+
+    def forget_nodes(self) -> None:
+        """Drop the nodes once the Entity records are made, keeping their labels, which keys still
+        need (as they need the redirects, the keys and the IRIs): only merging and the making of the
+        Entity records read the nodes' classes, other names and attributes. A build calls it before
+        its records pass."""
+        self._labels = {key: node.label for key, node in self.nodes.items()}
+        self.nodes = {}
+
     def add_copy(self, key: Key, of: Key, *, alt_labels: bool) -> None:
         """A node ``key``, labelled with its name, with the classes and attributes of the node ``of``
         (and its other names, if ``alt_labels``)."""
@@ -223,6 +241,7 @@ def settle_entities(table: EntityTable, located: Iterable[tuple[Mention, Mention
     """Merge and build the Entity records of a ``table`` that has every mention added, in the order of
     ``resolve_entities`` (see ``owns_nothing``); ``located``: the (committee, place) ends of the
     locatedIn facts (``located_committees``). A build that reads its documents in passes calls it."""
+    table.stop_adding()
     merge_entities(table, located)
     _add_place_hierarchy(table)
     _finish(table, map_fn)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import sys
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
@@ -102,9 +103,9 @@ def read_view_graph(lines: Iterable[str]) -> tuple[dict[str, ViewNode], list[Vie
     for subject, quads in itertools.groupby(parse_lines(lines), key=lambda quad: quad.subject):
         if type(subject) is not ox.NamedNode:
             continue
-        iri, triples = subject.value, [(p.value, o) for _, p, o, _ in quads]
+        iri, triples = sys.intern(subject.value), [(p.value, o) for _, p, o, _ in quads]
         classes = sorted((rank[cls], cls) for p, o in triples
-                         if p == _TYPE and type(o) is ox.NamedNode and (cls := local_name(o.value)) in rank)
+                         if p == _TYPE and type(o) is ox.NamedNode and (cls := sys.intern(local_name(o.value))) in rank)
         if any(p == _TYPE and type(o) is ox.NamedNode and o.value == _POST for p, o in triples):
             post_parts[iri] = _post_parts(triples)
             continue
@@ -141,7 +142,8 @@ def _edges_of(iri: str, triples: list[tuple[str, Any]]) -> Iterator[tuple[str, s
     """The rc: links from ``iri`` to other IRIs; a symmetric relation's ends in order."""
     for pred, obj in triples:
         if type(obj) is ox.NamedNode and pred.startswith(RC_NS) and pred not in POST_LINKS:
-            rel, target = pred[len(RC_NS):], obj.value
+            # interned: the edges share their ends' IRIs with the nodes and each other (~150 bytes an edge)
+            rel, target = sys.intern(pred[len(RC_NS):]), sys.intern(obj.value)
             yield (iri, rel, target) if rel not in SYMMETRIC or iri <= target else (target, rel, iri)
 
 
@@ -172,7 +174,7 @@ def _label_node(node: ViewNode, values: list[tuple[str, ox.Literal]]) -> None:
         elif pred == _ALT_LABEL:
             alts.add(value.value)
         else:
-            details.add((pred[len(RC_NS):], value.value))
+            details.add((sys.intern(pred[len(RC_NS):]), value.value))
     pick = {lang: min(found) for lang, found in by_lang.items()}
     node.zh = pick.get("zh") or pick.get("zh-hans") or pick.get("") or _fallback_name(node.iri)
     node.pinyin = pick.get("zh-latn-pinyin", "")
