@@ -59,14 +59,13 @@ class RecordFile:
         with atomic_file(path) as out, open(self.path, "rb") as lines:
             shutil.copyfileobj(lines, out, 1 << 20)
 
-    def at(self, offsets: Iterable[int]) -> list[dict[str, Any]]:
-        """The records starting at ``offsets`` (byte offsets from ``by_node``), in that order."""
-        found = []
+    def at(self, offsets: Iterable[int]) -> Iterator[dict[str, Any]]:
+        """The records starting at ``offsets`` (byte offsets from ``by_node``), in that order, read
+        one at a time."""
         with open(self.path, "rb") as lines:
             for offset in offsets:
                 lines.seek(offset)
-                found.append(orjson.loads(lines.readline()))
-        return found
+                yield orjson.loads(lines.readline())
 
 
 def _records_at_offsets(lines: Any) -> Iterator[tuple[int, dict[str, Any]]]:

@@ -4,13 +4,14 @@
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 from .record_file import RecordFile, index_record
 from .view_data import SYMMETRIC, ViewEdge, ViewNode, local_name
 
-__all__ = ["FactIndex", "Strings", "page_facts"]
+__all__ = ["FactIndex", "PageRecord", "Strings", "page_facts"]
 
 
 class Strings:
@@ -34,87 +35,119 @@ class FactIndex:
     def __init__(self, provenance: Iterable[Mapping[str, Any]] | RecordFile) -> None:
         if isinstance(provenance, RecordFile):
             self.by_node: Mapping[str, list[int]] = provenance.by_node
-            self._read: Callable[[list[int]], Sequence[Mapping[str, Any]]] = provenance.at
+            self._read: Callable[[list[int]], Iterable[Mapping[str, Any]]] = provenance.at
             return
         records = list(provenance)
         by_node: dict[str, list[int]] = defaultdict(list)
         for k, rec in enumerate(records):
             index_record(by_node, rec, k)
-        self.by_node, self._read = by_node, lambda ks: [records[k] for k in ks]
+        self.by_node, self._read = by_node, lambda ks: (records[k] for k in ks)
 
-    def touching(self, iris: Iterable[str]) -> list[Mapping[str, Any]]:
-        """The records with an end in ``iris``, in document order (a stable sort of them in the
-        order given: the order a sort of all records would give them)."""
+    def touching(self, iris: Iterable[str]) -> list[PageRecord]:
+        """What a page takes of the records with an end in ``iris``, in document order (a stable
+        sort of them in the order given: the order a sort of all records would give them)."""
         by_node, found = self.by_node, set[int]()
         for iri in iris:
             found.update(by_node.get(iri, ()))
-        return sorted(self._read(sorted(found)), key=_record_order)
+        shared: dict[str, str] = {}
+        return sorted((_page_record(rec, shared) for rec in self._read(sorted(found))), key=_by_order)
 
 
-def _fact_key(s: str, rel: str, o: str) -> tuple[str, str, str]:
-    return (s, rel, o) if rel not in SYMMETRIC else (min(s, o), rel, max(s, o))
+class PageRecord(NamedTuple):
+    """What a page reads of a provenance record, its strings shared with the page's other records:
+    a page of a large view reads tens of thousands of records (38,518 for one page of 100 MB of
+    text), which took ~1.8 KB each as the dicts read from the file and take ~450 bytes so."""
+
+    order: tuple[Any, ...]  # document order: file, article, sentence, span; then rule and triple
+    s: str
+    rel: str
+    o: str
+    s_label: str  # "" when the record has none
+    o_label: str
+    text: str  # the sentence
+    mark: tuple[int, int]  # the match within the sentence, or (-1, -1)
+    title: str  # the article's
+    doc: str
+    rule: str
+    article: int
+    sentence: int
 
 
-def _evidence(rec: Mapping[str, Any], strings: Strings) -> list[Any]:
-    """[sentence, mark start, mark end, article title, document, rule, article, sentence no]."""
-    get = rec.get  # about 40,000 records for a 10 MB archive: lookups bound once
-    text = str(get("sentence_text") or "")
+def _page_record(rec: Mapping[str, Any], shared: dict[str, str]) -> PageRecord:
+    """The fields as ``page_facts`` and ``_evidence`` read them (a missing one: "" or -1); ``shared``:
+    the page's strings so far, each kept once."""
+    get = rec.get  # bound once: a large page reads tens of thousands of records
+
+    def kept(text: str) -> str:
+        return shared.setdefault(text, text)
+
+    s, o = sys.intern(str(get("s", ""))), sys.intern(str(get("o", "")))  # the view's nodes hold them interned
+    text = kept(str(get("sentence_text") or ""))
     mark = (-1, -1)
     base, end = get("sentence_start"), get("sentence_end")
     if isinstance(base, int) and isinstance(end, int) and end - base == len(text):
         a, b = get("start"), get("end")
         if isinstance(a, int) and isinstance(b, int) and base <= a < b <= end:
             mark = (a - base, b - base)
-    return [strings(text), *mark, strings(get("article_title")), strings(get("doc")),
-            strings(get("rule")), _int(get("article")), _int(get("sentence"))]
+    article, sentence, p = _int(get("article")), _int(get("sentence")), str(get("p", ""))
+    order = (kept(str(get("doc", ""))), article, sentence, _int(get("start")), _int(get("end")),
+             kept(str(get("rule", ""))), s, kept(p), o)
+    return PageRecord(order, s, sys.intern(str(get("p_name") or local_name(p))), o,
+                      kept(str(get("s_label") or "")), kept(str(get("o_label") or "")), text, mark,
+                      kept(str(get("article_title") or "")), kept(str(get("doc") or "")),
+                      kept(str(get("rule") or "")), article, sentence)
+
+
+def _by_order(rec: PageRecord) -> tuple[Any, ...]:
+    return rec.order
+
+
+def _fact_key(s: str, rel: str, o: str) -> tuple[str, str, str]:
+    return (s, rel, o) if rel not in SYMMETRIC else (min(s, o), rel, max(s, o))
+
+
+def _evidence(rec: PageRecord, strings: Strings) -> list[Any]:
+    """[sentence, mark start, mark end, article title, document, rule, article, sentence no]."""
+    return [strings(rec.text), *rec.mark, strings(rec.title), strings(rec.doc), strings(rec.rule), rec.article,
+            rec.sentence]
 
 
 def _int(value: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else -1
 
 
-def _record_order(rec: Mapping[str, Any]) -> tuple[Any, ...]:
-    """Document order: file, article, sentence, span; then rule and triple (one tuple, no generators:
-    this key is computed for every record a page shows)."""
-    get = rec.get
-    return (str(get("doc", "")), _int(get("article")), _int(get("sentence")), _int(get("start")), _int(get("end")),
-            str(get("rule", "")), str(get("s", "")), str(get("p", "")), str(get("o", "")))
-
-
-def _end_label(iri: str, key: str, index: Mapping[str, int], nodes: Mapping[str, ViewNode],
-               rec: Mapping[str, Any]) -> str:
-    """Empty for a node in this view (the page has its label), else the best name we have."""
-    return "" if iri in index else nodes[iri].zh if iri in nodes else str(rec.get(key) or iri)
+def _end_label(iri: str, label: str, index: Mapping[str, int], nodes: Mapping[str, ViewNode]) -> str:
+    """Empty for a node in this view (the page has its label), else the best name we have
+    (``label``: the record's, or "")."""
+    return "" if iri in index else nodes[iri].zh if iri in nodes else label or iri
 
 
 def page_facts(index: Mapping[str, int], nodes: Mapping[str, ViewNode], edges: Sequence[ViewEdge],
-               records: Sequence[Mapping[str, Any]], strings: Strings) -> dict[str, Any]:
+               records: Sequence[PageRecord], strings: Strings) -> dict[str, Any]:
     """One fact per drawn edge, plus recorded facts on drawn nodes that are not edges here
     (literal values, or the other end is outside this view); each with its evidence.
     ``records`` are in document order (``FactIndex.touching``). ``outside``: fact number →
     the IRI of its end that is a node of the graph but not of this view."""
-    groups: dict[tuple[str, str, str], list[Mapping[str, Any]]] = defaultdict(list)
+    groups: dict[tuple[str, str, str], list[PageRecord]] = defaultdict(list)
     for rec in records:
-        s, o = str(rec.get("s", "")), str(rec.get("o", ""))
-        rel = str(rec.get("p_name") or local_name(str(rec.get("p", ""))))
-        if s in index or o in index:
-            groups[_fact_key(s, rel, o)].append(rec)
+        if rec.s in index or rec.o in index:
+            groups[_fact_key(rec.s, rec.rel, rec.o)].append(rec)
     evidence: dict[tuple[int, ...], int] = {}
     ev_rows: list[list[Any]] = []
     facts: list[list[Any]] = []
     outside: dict[int, str] = {}
 
-    def add(s: str, rel: str, o: str, records: list[Mapping[str, Any]], posts: tuple[str, ...] = ()) -> int:
+    def add(s: str, rel: str, o: str, records: list[PageRecord], posts: tuple[str, ...] = ()) -> int:
         ids = []
         for rec in records:
             row = _evidence(rec, strings)
             ids.append(evidence.setdefault(tuple(row), len(ev_rows)))  # a row is ints (strings by number)
             if ids[-1] == len(ev_rows):
                 ev_rows.append(row)
-        first = records[0] if records else {}
+        s_label, o_label = (records[0].s_label, records[0].o_label) if records else ("", "")
         outside.update((len(facts), end) for end in (s, o) if end not in index and end in nodes)
-        facts.append([index.get(s, -1), _end_label(s, "s_label", index, nodes, first), rel,
-                      index.get(o, -1), _end_label(o, "o_label", index, nodes, first), list(dict.fromkeys(ids)),
+        facts.append([index.get(s, -1), _end_label(s, s_label, index, nodes), rel,
+                      index.get(o, -1), _end_label(o, o_label, index, nodes), list(dict.fromkeys(ids)),
                       *([list(posts)] if posts else [])])
         return len(facts) - 1
 

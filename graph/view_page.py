@@ -1,6 +1,8 @@
 """One self-contained HTML page from a template in ``data/view/``: vis-network (from pyvis's
 package) and the page's own scripts inlined and allowed by hash in a Content-Security-Policy,
-the data as escaped JSON in a ``<script type="application/json">`` block; written atomically.
+the data as escaped JSON in a ``<script type="application/json">`` block; written atomically,
+piece by piece (the overview of a large view holds every node's names: its data is never
+one str, nor the page).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import tempfile
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import orjson
 
@@ -22,19 +24,21 @@ from .resources import data_path
 
 __all__ = ["json_for_html", "page_html", "vis_network_js", "write_atomic"]
 
-_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+# in UTF-8, whose bytes \xe2\x80\xa8 are U+2028 wherever they stand (no character's encoding holds another's)
+_JSON_ESCAPES = {b"<": b"\\u003c", b">": b"\\u003e", b"&": b"\\u0026", "\u2028".encode(): b"\\u2028",
+                 "\u2029".encode(): b"\\u2029"}
+_TO_ESCAPE = re.compile(b"[<>&]|\xe2\x80[\xa8\xa9]")
 
 
-def json_for_html(data: Any) -> str:
-    """``data`` as JSON safe inside a ``<script>`` block: the bytes of ``json.dumps(data,
+def json_for_html(data: Any) -> bytes:
+    """``data`` as JSON safe inside a ``<script>`` block, in UTF-8: the bytes of ``json.dumps(data,
     ensure_ascii=False, sort_keys=True, separators=(",", ":"))``, written by orjson (3–4× faster
     on a page's data), then ``<``, ``>``, ``&``, U+2028 and U+2029 escaped. The two agree on
     what a page holds: str keys, ints, and finite floats written without an exponent (orjson
     writes ``1e16`` and ``0.00001`` where json writes ``1e+16`` and ``1e-05``; a page's floats
     are rounded sizes and its positions ints). orjson refuses non-str keys and lone surrogates
     (which json would let through to fail when the page is written)."""
-    text = orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode("utf-8")
-    return re.sub("[<>&\u2028\u2029]", lambda m: _JSON_ESCAPES[m.group()], text)
+    return _TO_ESCAPE.sub(lambda m: _JSON_ESCAPES[m.group()], orjson.dumps(data, option=orjson.OPT_SORT_KEYS))
 
 
 @cache
@@ -65,26 +69,36 @@ def _csp_hash(script: str) -> str:
 
 
 def page_html(payload: Mapping[str, Any], title: str, *, template: str = "template.html",
-              app: Sequence[str] = ("search_keys.js", "view.js"), css: Sequence[str] = ("view.css",)) -> str:
-    """The page: ``template`` with the payload, vis-network, the ``app`` scripts (joined into
-    one script) and the ``css`` files from ``data/view/``."""
+              app: Sequence[str] = ("search_keys.js", "view.js"), css: Sequence[str] = ("view.css",)) -> list[bytes]:
+    """The page in UTF-8, in pieces: ``template`` with the payload, vis-network, the ``app``
+    scripts (joined into one script) and the ``css`` files from ``data/view/``."""
     scripts = {"VIS": vis_network_js(), "APP": "\n".join(_asset(name) for name in app)}
     parts = {
         "TITLE": html.escape(title, quote=True),
         "CSP": " ".join(_inline_hash(name, s) for name, s in scripts.items()),
         "CSS": "\n".join(_asset(name) for name in css),
-        "DATA": json_for_html(payload),
         **scripts,
     }
-    return re.sub(r"\{\{([A-Z]+)\}\}", lambda m: parts[m.group(1)], _asset(template))
+    pieces = []
+    for k, piece in enumerate(_FIELD.split(_asset(template))):  # text, field name, text, field name … text
+        if k % 2 == 0:
+            pieces.append(piece.encode())
+        elif piece == "DATA":
+            pieces.append(json_for_html(payload))
+        else:
+            pieces.append(parts[piece].encode())
+    return pieces
 
 
-def write_atomic(path: Path, text: str) -> None:
+_FIELD = re.compile(r"\{\{([A-Z]+)\}\}")
+
+
+def write_atomic(path: Path, pieces: Iterable[bytes]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
+        with os.fdopen(fd, "wb") as out:
+            out.writelines(pieces)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:

@@ -33,7 +33,7 @@ def test_spooled_records_are_the_provenance_lines_and_read_back(tmp_path: Path) 
         assert len(records) == 4
         assert list(records) == RECORDS and list(records) == RECORDS  # a second pass reads the file again
         records.copy_to(tmp_path / "provenance.jsonl")
-        by_node = {node: records.at(offsets) for node, offsets in records.by_node.items()}
+        by_node = {node: list(records.at(offsets)) for node, offsets in records.by_node.items()}
     assert not spool.exists()
     assert (tmp_path / "provenance.jsonl").read_text(encoding="utf-8") == provenance_text(RECORDS)
     assert by_node == {"urn:a": [RECORDS[0], RECORDS[2]], "urn:b": [RECORDS[0], RECORDS[1]],
@@ -61,7 +61,7 @@ def test_fact_index_gives_the_same_records_from_disk_as_from_a_list(tmp_path: Pa
             from_list = FactIndex(RECORDS).touching(iris)
             assert FactIndex(on_disk).touching(iris) == from_list
             # document order: file, article, sentence, span
-            assert [(r["doc"], r["sentence"]) for r in from_list] == sorted((r["doc"], r["sentence"]) for r in from_list)
+            assert [(r.doc, r.sentence) for r in from_list] == sorted((r.doc, r.sentence) for r in from_list)
 
 
 @pytest.mark.parametrize("text", [HOSTILE, "".join(map(chr, range(1, 0x20))) + "\x7f", "</script><!--",
@@ -72,7 +72,7 @@ def test_records_read_back_as_the_json_module_reads_them(tmp_path: Path, text: s
         lines = on_disk.path.read_bytes().splitlines(keepends=True)
         by_json = [json.loads(line) for line in lines]  # the oracle: the module that wrote them
         assert by_json == rows
-        assert list(on_disk) == by_json and on_disk.at([0]) == by_json
+        assert list(on_disk) == by_json and list(on_disk.at([0])) == by_json
         # written as the json module writes it, but for the compact separators
         assert lines == [(json.dumps(row, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n")
                          .encode("utf-8") for row in rows]

@@ -1,5 +1,6 @@
-"""The page's data block (view_page.json_for_html): orjson's bytes checked against the json
-module's, the oracle (the page wrote ``json.dumps`` before), on hostile strings and on floats."""
+"""The page's data block (view_page.json_for_html): orjson's bytes, escaped as bytes, checked
+against the json module's text escaped as text, the oracle (the page wrote ``json.dumps``
+before), on hostile strings and on floats."""
 
 from __future__ import annotations
 
@@ -19,11 +20,12 @@ HOSTILE = ['say "hi"', "back\\slash\\", "</script><script>alert(1)</script>", "<
            "😀 𠀀 𪚥 astral", "江西省\n景德镇市\t航空", "\ue000 private use", "", "\\u003c literal escape"]
 
 
-def json_module(data: Any) -> str:
-    """What the page wrote before orjson: json.dumps, then the HTML escapes."""
+def json_module(data: Any) -> bytes:
+    """What the page wrote before orjson: json.dumps, then the HTML escapes, in UTF-8."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return re.sub("[<>&\u2028\u2029]", lambda m: {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
-                                                  "\u2028": "\\u2028", "\u2029": "\\u2029"}[m.group()], text)
+                                                  "\u2028": "\\u2028", "\u2029": "\\u2029"}[m.group()],
+                  text).encode("utf-8")
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -33,7 +35,7 @@ def test_view_page_json_is_the_json_modules_for_hostile_strings(text: str) -> No
 
 
 def test_view_page_json_escapes_what_would_end_or_break_the_script_block() -> None:
-    out = json_for_html(HOSTILE)
+    out = json_for_html(HOSTILE).decode("utf-8")
     assert not set("<>&\u2028\u2029") & set(out)
     assert "</script" not in out.lower() and "<!--" not in out
     assert json.loads(out) == HOSTILE  # the escapes are JSON's: the data reads back whole
