@@ -220,7 +220,7 @@ def _extract_and_resolve(inputs: Sequence[Path | str], output: Path, spools: Exi
         (progress or _silent)(Step("resolve"))
         names = store.names() if store is not None else None
         table = resolve_table(results, workers, names)
-        table.forget_nodes()  # before the records pass, which grows into the memory they leave
+        table.forget_nodes()  # the records pass then grows into the memory the nodes leave
         if names is not None:
             names.save()
         triples: set[FactTriple] = set()  # filled as the records are made, in the same pass
