@@ -17,7 +17,8 @@ from graph.view_page import json_for_html
 
 HOSTILE = ['say "hi"', "back\\slash\\", "</script><script>alert(1)</script>", "<!-- -->", "a & b > c < d",
            "line\u2028sep\u2029para", "".join(map(chr, range(0x20))) + "\x7f\x80\x9f\xa0", "\ufeff\ufffe\uffff",
-           "😀 𠀀 𪚥 astral", "江西省\n景德镇市\t航空", "\ue000 private use", "", "\\u003c literal escape"]
+           "😀 𠀀 𪚥 astral", "江西省\n景德镇市\t航空", "\ue000 private use", "", "\\u003c literal escape",
+           "……——‰†\u2027\u202a"]  # UTF-8 bytes e2 80 xx, as U+2028 and U+2029 have, and not escaped
 
 
 def json_module(data: Any) -> bytes:
