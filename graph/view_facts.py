@@ -56,21 +56,23 @@ class FactIndex:
 class PageRecord(NamedTuple):
     """What a page reads of a provenance record, its strings shared with the page's other records:
     a page of a large view reads tens of thousands of records (38,518 for one page of 100 MB of
-    text), which took ~1.8 KB each as the dicts read from the file and take ~450 bytes so."""
+    text), which took ~1.7 KB each as the dicts read from the file and take ~350 bytes so."""
 
-    order: tuple[Any, ...]  # document order: file, article, sentence, span; then rule and triple
+    doc: str
+    article: int
+    sentence: int
+    start: int  # the match in the document
+    end: int
+    rule: str
     s: str
-    rel: str
+    p: str
     o: str
+    rel: str  # p's local name
     s_label: str  # "" when the record has none
     o_label: str
     text: str  # the sentence
     mark: tuple[int, int]  # the match within the sentence, or (-1, -1)
     title: str  # the article's
-    doc: str
-    rule: str
-    article: int
-    sentence: int
 
 
 def _page_record(rec: Mapping[str, Any], shared: dict[str, str]) -> PageRecord:
@@ -78,28 +80,27 @@ def _page_record(rec: Mapping[str, Any], shared: dict[str, str]) -> PageRecord:
     the page's strings so far, each kept once."""
     get = rec.get  # bound once: a large page reads tens of thousands of records
 
-    def kept(text: str) -> str:
+    def kept(value: Any) -> str:
+        text = str(value or "")
         return shared.setdefault(text, text)
 
-    s, o = sys.intern(str(get("s", ""))), sys.intern(str(get("o", "")))  # the view's nodes hold them interned
-    text = kept(str(get("sentence_text") or ""))
+    s, o = sys.intern(str(get("s") or "")), sys.intern(str(get("o") or ""))  # the view's nodes hold them interned
+    text = kept(get("sentence_text"))
     mark = (-1, -1)
     base, end = get("sentence_start"), get("sentence_end")
     if isinstance(base, int) and isinstance(end, int) and end - base == len(text):
         a, b = get("start"), get("end")
         if isinstance(a, int) and isinstance(b, int) and base <= a < b <= end:
             mark = (a - base, b - base)
-    article, sentence, p = _int(get("article")), _int(get("sentence")), str(get("p", ""))
-    order = (kept(str(get("doc", ""))), article, sentence, _int(get("start")), _int(get("end")),
-             kept(str(get("rule", ""))), s, kept(p), o)
-    return PageRecord(order, s, sys.intern(str(get("p_name") or local_name(p))), o,
-                      kept(str(get("s_label") or "")), kept(str(get("o_label") or "")), text, mark,
-                      kept(str(get("article_title") or "")), kept(str(get("doc") or "")),
-                      kept(str(get("rule") or "")), article, sentence)
+    p = kept(get("p"))
+    return PageRecord(kept(get("doc")), _int(get("article")), _int(get("sentence")), _int(get("start")),
+                      _int(get("end")), kept(get("rule")), s, p, o, sys.intern(str(get("p_name") or local_name(p))),
+                      kept(get("s_label")), kept(get("o_label")), text, mark, kept(get("article_title")))
 
 
 def _by_order(rec: PageRecord) -> tuple[Any, ...]:
-    return rec.order
+    """Document order: file, article, sentence, span; then rule and triple (the fields' order)."""
+    return rec[:9]
 
 
 def _fact_key(s: str, rel: str, o: str) -> tuple[str, str, str]:

@@ -316,7 +316,12 @@ def test_records_made_after_the_nodes_are_forgotten_are_the_same(archive, resour
     assert not slim.nodes and len(slim._labels) == len(whole.nodes)
     found = []
     label_of = slim._label_of
-    slim._label_of = lambda key: found.append(label_of(key)) or found[-1]  # type: ignore[method-assign]
+
+    def noting_label_of(key):
+        found.append(label_of(key))
+        return found[-1]
+
+    slim._label_of = noting_label_of
     triples, records = fact_records(slim, results)
     assert any(label is not None for label in found)  # owner labels were looked up, and found
     assert (triples, records) == fact_records(whole, results)
