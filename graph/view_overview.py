@@ -2,7 +2,8 @@
 (provinces, industrial chains, parts of them: ``view_groups.py``) and every group gets its
 own page in the folder ``graph-view/`` next to it, a normal view of at most the budget with
 a link back. A file: page cannot fetch its siblings in Chromium, so each page carries only
-its own data; the overview carries a compact search index of every node's names and the
+its own data (a script element may load one: the pages share vis-network, written once
+into the folder); the overview carries a compact search index of every node's names and the
 page that draws it. Group pages are written first (by ``workers`` processes: each page is a
 pure function of the graph, so who writes it changes no byte), the overview last, then pages
 left over from an earlier build are removed.
@@ -22,7 +23,7 @@ from .processes import in_background
 from .view_data import CLASSES, ViewEdge, ViewNode
 from .view_facts import FactIndex
 from .view_groups import KINDS, Group, group_of, partition
-from .view_page import page_html, write_atomic
+from .view_page import VIS_NETWORK_FILE, page_html, write_atomic, write_vis_network
 from .view_payload import FONT, page_payload
 from .vocab import ID
 
@@ -57,13 +58,15 @@ def write_overview(order: Sequence[str], nodes: Mapping[str, ViewNode], edges: S
     def link(iri: str) -> str | None:
         return f"{names[member[iri]]}#n={local[iri]}" if iri in member else None
 
+    vis_src = write_vis_network(folder)
+
     def write_pages(share: Sequence[int]) -> None:
         for k in share:
             group = groups[k]
             payload = page_payload(list(group.members), nodes, inner[k], facts, f"{title} · {group.label}", link=link)
             payload["nav"] = {"overview": "../" + quote(path.name), "overviewTitle": title, "note": group.note}
             write_atomic(folder / names[k], page_html(payload, payload["title"], app=("search_keys.js", "view.js",
-                                                      "drill.js"), css=("view.css", "drill.css")))
+                                                      "drill.js"), css=("view.css", "drill.css"), vis_src=vis_src))
 
     first, *rest = _shares([len(g.members) for g in groups], workers)
     children = [in_background(write_pages, share) for share in rest]
@@ -92,15 +95,18 @@ def _shares(sizes: Sequence[int], workers: int) -> list[list[int]]:
 
 def remove_group_pages(path: Path, *, keep: set[str] | None = None) -> None:
     """Remove the group pages next to the view ``path`` that are not in ``keep`` (only pages
-    this program wrote) and temporary files, then their folder once it is empty."""
+    this program wrote) and temporary files, then their folder once it is empty; vis-network
+    goes when no page is kept."""
     folder = pages_folder(path)
     if not folder.is_dir():
         return
     for page in sorted(folder.glob("*.html")):
         if page.name not in (keep or set()) and _written_by_us(page):
             page.unlink()
-    for stale in folder.glob(".*.html.*.tmp"):  # left by a killed build (view_page.write_atomic)
-        stale.unlink(missing_ok=True)
+    if not keep:
+        (folder / VIS_NETWORK_FILE).unlink(missing_ok=True)
+    for stale in [*folder.glob(".*.html.*.tmp"), *folder.glob(f".{VIS_NETWORK_FILE}.*.tmp")]:
+        stale.unlink(missing_ok=True)  # left by a killed build (view_page.write_atomic)
     if not any(folder.iterdir()):
         folder.rmdir()
 

@@ -1,8 +1,9 @@
-"""One self-contained HTML page from a template in ``data/view/``: vis-network (from pyvis's
-package) and the page's own scripts inlined and allowed by hash in a Content-Security-Policy,
-the data as escaped JSON in a ``<script type="application/json">`` block; written atomically,
-piece by piece (the overview of a large view holds every node's names: its data is never
-one str, nor the page).
+"""One HTML page from a template in ``data/view/``: vis-network (from pyvis's package) and the
+page's own scripts inlined and allowed by hash in a Content-Security-Policy, the data as
+escaped JSON in a ``<script type="application/json">`` block; written atomically, piece by
+piece (the overview of a large view holds every node's names: its data is never one str,
+nor the page). The group pages of a large view load vis-network from one file beside them
+instead of each carrying its 0.5 MB.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ import orjson
 
 from .resources import data_path
 
-__all__ = ["json_for_html", "page_html", "vis_network_js", "write_atomic"]
+__all__ = ["VIS_NETWORK_FILE", "json_for_html", "page_html", "vis_network_js", "write_atomic", "write_vis_network"]
+
+VIS_NETWORK_FILE = "vis-network.min.js"
 
 # in UTF-8, whose bytes \xe2\x80\xa8 are U+2028 wherever they stand (no character's encoding holds another's)
 _JSON_ESCAPES = {b"<": b"\\u003c", b">": b"\\u003e", b"&": b"\\u0026", "\u2028".encode(): b"\\u2028",
@@ -69,15 +72,28 @@ def _csp_hash(script: str) -> str:
 
 
 def page_html(payload: Mapping[str, Any], title: str, *, template: str = "template.html",
-              app: Sequence[str] = ("search_keys.js", "view.js"), css: Sequence[str] = ("view.css",)) -> list[bytes]:
+              app: Sequence[str] = ("search_keys.js", "view.js"), css: Sequence[str] = ("view.css",),
+              vis_src: str | None = None) -> list[bytes]:
     """The page in UTF-8, in pieces: ``template`` with the payload, vis-network, the ``app``
-    scripts (joined into one script) and the ``css`` files from ``data/view/``."""
-    scripts = {"VIS": vis_network_js(), "APP": "\n".join(_asset(name) for name in app)}
+    scripts (joined into one script) and the ``css`` files from ``data/view/``. vis-network is
+    inlined, or with ``vis_src`` loaded from that relative URL, a file next to the page
+    (``write_vis_network``) that many pages share."""
+    app_js = "\n".join(_asset(name) for name in app)
+    allowed = [_inline_hash("app", app_js)]
+    if vis_src is None:
+        allowed.insert(0, _inline_hash("vis-network", vis_network_js()))
+        vis = "<script>" + vis_network_js() + "</script>"
+    else:
+        # 'self' for pages served over HTTP and for Chromium's file: pages; browsers differ on
+        # whether 'self' covers a page opened from disk (an opaque origin), hence file: too
+        allowed[:0] = ["'self'", "file:"]
+        vis = f'<script src="{html.escape(vis_src, quote=True)}"></script>'
     parts = {
         "TITLE": html.escape(title, quote=True),
-        "CSP": " ".join(_inline_hash(name, s) for name, s in scripts.items()),
+        "CSP": " ".join(allowed),
         "CSS": "\n".join(_asset(name) for name in css),
-        **scripts,
+        "VIS": vis,
+        "APP": app_js,
     }
     pieces = []
     for k, piece in enumerate(_FIELD.split(_asset(template))):  # text, field name, text, field name … text
@@ -91,6 +107,12 @@ def page_html(payload: Mapping[str, Any], title: str, *, template: str = "templa
 
 
 _FIELD = re.compile(r"\{\{([A-Z]+)\}\}")
+
+
+def write_vis_network(folder: Path) -> str:
+    """Write vis-network into ``folder`` for the pages there to share; return its file name."""
+    write_atomic(folder / VIS_NETWORK_FILE, [vis_network_js().encode()])
+    return VIS_NETWORK_FILE
 
 
 def write_atomic(path: Path, pieces: Iterable[bytes]) -> None:

@@ -28,6 +28,7 @@ from graph.view import ViewStats, render_html
 from graph.view_data import read_view_graph
 from graph.view_groups import partition
 from graph.view_overview import _shares
+from graph.view_page import vis_network_js
 from graph.vocab import ID, RC
 
 from .test_view import page_data, sample_graph, sample_provenance
@@ -166,7 +167,21 @@ def test_view_overview_pages_are_bounded_and_hold_every_node_once(big: tuple[Pat
     assert set(seen) == set(read_view_graph(ntriples_lines(g))[0]) and len(seen) == stats.nodes == data["total"]["nodes"]
     assert stats.pages == len(data["groups"]) + 1
     assert sorted(p.name for p in path.parent.iterdir()) == ["graph-view", "graph.html"]
-    assert len(list((path.parent / "graph-view").iterdir())) == len(data["groups"])
+    assert sorted(p.name for p in (path.parent / "graph-view").iterdir()) == sorted(
+        [page_of(h, path).name for h in hrefs] + ["vis-network.min.js"])
+
+
+def test_view_overview_group_pages_share_one_vis_network(big: tuple[Path, ViewStats, Graph]) -> None:
+    path, folder, vis = big[0], big[0].parent / "graph-view", vis_network_js()
+    assert (folder / "vis-network.min.js").read_bytes() == vis.encode()
+    overview = path.read_text(encoding="utf-8")
+    assert vis in overview and "<script src" not in overview, "the overview stays one self-contained file"
+    for page in folder.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert vis[:2000] not in text and text.count('<script src="vis-network.min.js"></script>') == 1, page.name
+        csp = re.search(r'script-src ([^;"]*)', text)
+        assert csp and csp.group(1).split()[:2] == ["'self'", "file:"], page.name
+        assert text.count("<script") == 3, page.name  # the data, vis-network, the view
 
 
 def test_view_overview_groups_follow_provinces_and_chains(big: tuple[Path, ViewStats, Graph]) -> None:
@@ -204,6 +219,7 @@ def test_view_overview_is_deterministic_and_removes_stale_pages(tmp_path: Path) 
     mine = a.parent / "graph-view" / "notes.html"
     mine.write_text("my own notes", encoding="utf-8")
     (a.parent / "graph-view" / ".x.html.1234.tmp").write_text("", encoding="utf-8")  # a killed build's
+    (a.parent / "graph-view" / ".vis-network.min.js.5678.tmp").write_text("", encoding="utf-8")
     shuffled = list(g)
     random.Random(1).shuffle(shuffled)
     g2 = Graph()
@@ -285,7 +301,7 @@ def test_view_overview_cuts_a_group_with_no_places_into_connected_pages() -> Non
 
 def test_view_overview_json_is_valid_for_every_page(big: tuple[Path, ViewStats, Graph]) -> None:
     path = big[0]
-    for page in [path, *sorted((path.parent / "graph-view").iterdir())]:
+    for page in [path, *sorted((path.parent / "graph-view").glob("*.html"))]:
         block = DATA_BLOCK.search(page.read_text(encoding="utf-8"))
         assert block and json.loads(block.group(1))["version"] == 1
 
