@@ -4,8 +4,9 @@ A build makes one record per fact and sentence (~1 KB: the sentence is in it). T
 written once, as they are made, to a temporary file in the output folder; provenance.jsonl
 is a copy of that file, and the later stages (the exports, the view, the evidence of the
 validation findings) read it back instead of holding every record in memory. What stays in
-memory is the byte offset of each record under its subject and object, for the view, which
-looks records up by node. The lines are written and read with orjson (``export.provenance_bytes``;
+memory is the byte offset of each record under its subject and object (8 bytes each, in
+an array per node, not ~40 as a list of ints: with the nodes' IRIs, 32 MB instead of 41 MB
+for the 333,011 records of 100 MB of text), for the view, which looks records up by node. The lines are written and read with orjson (``export.provenance_bytes``;
 str and int values, which it reads as the json module does, ~3× faster: the view alone reads
 ~40,000 records of a 10 MB archive).
 """
@@ -13,6 +14,7 @@ str and int values, which it reads as the json module does, ~3× faster: the vie
 from __future__ import annotations
 
 import shutil
+from array import array
 from collections import defaultdict
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,7 +24,17 @@ import orjson
 
 from .export import atomic_file, provenance_bytes, temporary_path
 
-__all__ = ["RecordFile", "index_record", "spooled_records"]
+__all__ = ["NodeIndex", "RecordFile", "index_record", "new_node_index", "spooled_records"]
+
+NodeIndex = dict[str, "array[int]"]  # node → keys (byte offsets, or list indices) of its records, in order
+
+
+def new_node_index() -> NodeIndex:
+    return defaultdict(_offsets)
+
+
+def _offsets() -> array[int]:
+    return array("q")
 
 
 class RecordFile:
@@ -31,13 +43,13 @@ class RecordFile:
 
     __slots__ = ("path", "count", "by_node")
 
-    def __init__(self, path: Path, count: int, by_node: Mapping[str, list[int]]) -> None:
+    def __init__(self, path: Path, count: int, by_node: Mapping[str, array[int]]) -> None:
         self.path, self.count, self.by_node = Path(path), count, by_node
 
     @classmethod
     def index(cls, path: Path) -> RecordFile:
         """An existing provenance file, indexed in one pass (a missing file has no records)."""
-        by_node: dict[str, list[int]] = defaultdict(list)
+        by_node = new_node_index()
         count = 0
         if Path(path).exists():
             with open(path, "rb") as lines:
@@ -76,7 +88,7 @@ def _records_at_offsets(lines: Any) -> Iterator[tuple[int, dict[str, Any]]]:
         offset += len(line)
 
 
-def index_record(by_node: dict[str, list[int]], record: Mapping[str, Any], key: int) -> None:
+def index_record(by_node: NodeIndex, record: Mapping[str, Any], key: int) -> None:
     """File ``key`` (an offset, or a list index) under the record's subject and object."""
     s, o = str(record.get("s", "")), str(record.get("o", ""))
     by_node[s].append(key)
@@ -89,7 +101,7 @@ def spooled_records(records: Iterable[Mapping[str, Any]], folder: Path) -> Itera
     """``records`` written as provenance lines to a temporary file in ``folder`` (removed when the
     block ends) as they come, and indexed by node on the way."""
     with temporary_path(folder, ".provenance.", ".jsonl.tmp") as path:
-        by_node: dict[str, list[int]] = defaultdict(list)
+        by_node = new_node_index()
         count = offset = 0
         with open(path, "wb") as out:
             for record in records:

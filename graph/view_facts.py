@@ -8,7 +8,7 @@ import sys
 from collections import defaultdict
 from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
-from .record_file import RecordFile, index_record
+from .record_file import RecordFile, index_record, new_node_index
 from .view_data import SYMMETRIC, ViewEdge, ViewNode, local_name
 
 __all__ = ["FactIndex", "PageRecord", "Strings", "page_facts"]
@@ -34,11 +34,11 @@ class FactIndex:
 
     def __init__(self, provenance: Iterable[Mapping[str, Any]] | RecordFile) -> None:
         if isinstance(provenance, RecordFile):
-            self.by_node: Mapping[str, list[int]] = provenance.by_node
+            self.by_node: Mapping[str, Sequence[int]] = provenance.by_node
             self._read: Callable[[list[int]], Iterable[Mapping[str, Any]]] = provenance.at
             return
         records = list(provenance)
-        by_node: dict[str, list[int]] = defaultdict(list)
+        by_node = new_node_index()
         for k, rec in enumerate(records):
             index_record(by_node, rec, k)
         self.by_node, self._read = by_node, lambda ks: (records[k] for k in ks)
