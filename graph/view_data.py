@@ -197,8 +197,9 @@ def _t2s() -> Any:
 
 
 def search_key(text: str) -> str:
-    """Search key: Simplified, no tones, no case, no spaces or punctuation (jiāng xī → jiangxi)."""
-    text = unicodedata.normalize("NFD", str(_t2s().convert(text)).replace("ü", "v"))
+    """Search key: Simplified, no tones, no case, no spaces or punctuation (jiāng xī → jiangxi),
+    ü as v with or without a tone (lǜ → lv)."""
+    text = re.sub("[uU]\u0308", "v", unicodedata.normalize("NFD", str(_t2s().convert(text))))
     return "".join(ch for ch in text.lower() if ch.isalnum() and not unicodedata.combining(ch))
 
 

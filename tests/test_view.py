@@ -37,7 +37,7 @@ NODES = {
            "Changhe Aircraft Industries Group Co., Ltd."),
     "E3": ("org/xss", RC.Enterprise, XSS, XSS_PINYIN, XSS_EN),
     "H": ("person/he-bing-hui", RC.Person, "何炳辉", "Hé Bǐnghuī", ""),
-    "L": ("person/li-si", RC.Person, "李四", "Lǐ Sì", ""),
+    "L": ("person/lv-si", RC.Person, "吕四", "Lǚ Sì", ""),  # ü with a tone: found by "lv"
     "P1": ("place/360000", RC.Place, "江西省", "Jiāngxī Shěng", "Jiangxi Province"),
     "P2": ("place/360200", RC.Place, "景德镇市", "Jǐngdézhèn Shì", "Jingdezhen City"),
     "K2": ("org/gao-xin-qu-dang-gong-wei", RC.PartyOrganization, "景德镇高新区党工委", "jǐng dé zhèn gāo xīn qū dǎng gōng wěi", ""),
@@ -198,7 +198,7 @@ def test_chain_subgraph(tmp_path: Path) -> None:
     stats = render_html(ntriples_lines(sample_graph()), sample_provenance(), path, chain="航空产業鏈")
     assert drawn(path.read_text(encoding="utf-8")) == {
         "航空产业链", "航空产业链党委", "江西天一航空装备有限公司", "昌河飞机工业（集团）有限责任公司", XSS,
-        "景德镇高新区党工委", "何炳辉", "李四", "景德镇市", "江西省"}
+        "景德镇高新区党工委", "何炳辉", "吕四", "景德镇市", "江西省"}
     assert stats.nodes == 10
 
 

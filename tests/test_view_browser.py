@@ -8,16 +8,23 @@ edge, and that search, click, filters and escaping work through the real page.
 from __future__ import annotations
 
 import os
+import re
 import time
+import unicodedata
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 
+from rdflib import Literal
+from rdflib.namespace import RDF, RDFS, SKOS
+
 from graph.rdf_text import ntriples_lines
 from graph.view import ViewStats, render_html
+from graph.vocab import ID, RC
 
 from .test_view import NODES, XSS, sample_graph, sample_provenance, synthetic_graph
+from .test_view_overview import index_rows
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -115,6 +122,12 @@ def test_search_finds_and_selects(page: Page, query: str) -> None:
     assert page.errors == []
 
 
+@pytest.mark.parametrize("query", ["lv si", "Lǚ", "ls", "lǚ sì"])
+def test_search_reads_u_umlaut_as_v(page: Page, query: str) -> None:
+    """Pinyin's ü, with a tone mark or without, is typed as v (吕 lǚ: lv)."""
+    assert page.js("q => redchain.search(q)[0]", query) == page.node_id("吕四")
+
+
 def test_click_on_node_shows_its_evidence(page: Page) -> None:
     target = page.node_id("何炳辉")
     page.js("id => redchain.network.moveTo({position: redchain.network.getPositions([id])[id], scale: 1.5})", target)
@@ -140,7 +153,7 @@ def test_class_and_relation_filters_hide(page: Page, built: tuple[Path, ViewStat
     stats = built[1]
     page.page.uncheck('input[data-class="Person"]')
     after = page.js("redchain.visibleCounts()")
-    assert after["nodes"] == stats.nodes - 3  # 何炳辉, 李四, 王五
+    assert after["nodes"] == stats.nodes - 3  # 何炳辉, 吕四, 王五
     assert after["edges"] == stats.edges - 4  # two secretaryOf, two affiliatedWith (董事长, 总经理)
     page.page.uncheck('input[data-relation="locatedIn"]')
     assert page.js("redchain.visibleCounts()")["edges"] == stats.edges - 4 - 4
@@ -213,6 +226,17 @@ def overview(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ViewStats]
     from .test_view_overview import national_graph
 
     g, prov = national_graph(500, provinces=4)
+    for k, (zh, py, en, alts) in enumerate([("北京市地矿局", "běi jīng shì dì kuàng jú", "Beijing Bureau of Geology",
+                                             ["市地矿局", "地矿局"]), ("北京市绿化局", "běi jīng shì lǜ huà jú", "", []),
+                                            ("市地矿局分局", "shì dì kuàng jú fēn jú", "", [])]):
+        body = ID[f"gov/search{k}"]  # real pinyin, with tones and ü, for the search
+        g.add((body, RDF.type, RC.GovernmentBody))
+        g.add((body, RDFS.label, Literal(zh, lang="zh")))
+        g.add((body, RDFS.label, Literal(py, lang="zh-Latn-pinyin")))
+        if en:
+            g.add((body, RDFS.label, Literal(en, lang="en")))
+        for alt in alts:
+            g.add((body, SKOS.altLabel, Literal(alt, lang="zh")))
     path = tmp_path_factory.mktemp("overview") / "graph.html"
     return path, render_html(ntriples_lines(g), prov, path, max_nodes=50, title="redchain 总览")
 
@@ -248,11 +272,11 @@ def test_overview_opens_offline_and_a_click_opens_the_group(browser: Any, overvi
 def test_overview_search_opens_the_node_in_its_group_page(browser: Any, overview: tuple[Path, ViewStats]) -> None:
     page = Page(browser, overview[0])
     try:
-        data = page.js("redchain.data")
+        rows = index_rows(page.js("redchain.data"))
         for query, name in (("shu ji 5", "书记5"), ("Tech 3-2", "第3委第2号科技有限公司")):  # pinyin, English
-            row = next(r for r in data["index"] if r[0] == name)
-            assert page.js("q => redchain.search(q)[0]", query) == {"group": row[5], "node": row[6], "row":
-                                                                    data["index"].index(row)}
+            r, row = next((r, row) for r, row in enumerate(rows) if row[0] == name)
+            assert page.js("q => redchain.search(q)[0]", query) == {"group": row[5], "node": row[6], "row": r}
+            assert page.js("r => redchain.row(r)", r) == [row[0], row[1], row[2], row[4], row[5], row[6]]
         page.page.fill("#search", "科技3-2")  # another name (skos:altLabel)
         first = page.page.locator("#search-results button").first
         assert first.locator("span").first.inner_text() == "第3委第2号科技有限公司"
@@ -274,6 +298,54 @@ def test_overview_search_finds_groups_by_name(browser: Any, overview: tuple[Path
         _open_group_page(page, first.click)
         assert page.js("redchain.data.title").startswith("redchain 总览 · 第1省")
         assert page.errors == [] and page.outside() == []
+    finally:
+        page.page.close()
+
+
+def _norm(s: str) -> str:
+    """The search's normal form: ü as v (with a tone too: ǜ), no tone marks, lower case, no spaces or
+    name punctuation."""
+    s = unicodedata.normalize("NFD", s).replace("u\u0308", "v").replace("U\u0308", "v")
+    return re.sub(r"[\s'’·\-_.,()（）]", "", re.sub("[\u0300-\u036f]", "", s).lower())
+
+
+def _expected_search(data: dict[str, Any], query: str) -> list[dict[str, int]]:
+    """What the overview's search should give, from its rule: a group or node whose name (any of
+    them) is the query ranks 0, starts with it 1, holds it 2; a node whose pinyin initials start
+    with a query of two or more letters 3; groups before nodes at the same rank, then shorter
+    Chinese names, then the order of the index. A query of only spaces and punctuation finds nothing."""
+    q, hits = _norm(query), []
+    if not q:
+        return []
+
+    def rank(names: list[str]) -> int:
+        found = [0 if n == q else 1 if n.startswith(q) else 2 for n in map(_norm, names) if q in n]
+        return min(found, default=9)
+
+    for k, g in enumerate(data["groups"]):
+        if (best := rank([g["label"]])) < 9:
+            hits.append(((best, -1, len(g["label"]), k), {"group": k, "node": -1}))
+    for r, (zh, py, en, alts, _cls, group, local) in enumerate(index_rows(data)):
+        best = rank([zh, py, en, *alts.split("|")])
+        initials = "".join(_norm(w)[:1] for w in py.split())
+        if best == 9 and len(q) > 1 and initials.startswith(q):
+            best = 3
+        if best < 9:
+            hits.append(((best, 0, len(zh), r), {"group": group, "node": local, "row": r}))
+    return [hit for _, hit in sorted(hits, key=lambda h: h[0])]
+
+
+def test_overview_search_ranks_names_as_its_rule_says(browser: Any, overview: tuple[Path, ViewStats]) -> None:
+    page = Page(browser, overview[0])
+    try:
+        data = page.js("redchain.data")
+        for query in ("书记", "书记5", "shu ji 5", "SHU JI", "shuji", "sj", "s", "tech", "Tech 3-2", "科技3-2", "第1省",
+                      "链党委", "0", "部长", "pyp", "无名0", "北京", "kuàng", "kuang ju", "bjs", "bjsl", "lv hua",
+                      "lü", "beijing", "市地矿局", "地矿局", "矿局", "(", "nothing like it"):
+            expected = _expected_search(data, query)
+            assert page.js("q => redchain.search(q)", query) == expected, query
+            assert bool(expected) == (query not in ("(", "nothing like it")), query
+        assert page.errors == []
     finally:
         page.page.close()
 

@@ -25,9 +25,9 @@ from rdflib.namespace import RDF, RDFS, SKOS
 
 from graph.rdf_text import ntriples_lines
 from graph.view import ViewStats, render_html
-from graph.view_data import read_view_graph
+from graph.view_data import CLASSES, read_view_graph
 from graph.view_groups import partition
-from graph.view_overview import _shares
+from graph.view_overview import _column, _shares
 from graph.view_page import vis_network_js
 from graph.vocab import ID, RC
 
@@ -127,6 +127,18 @@ def page_of(href: str, html: Path) -> Path:
     return html.parent / unquote(href)
 
 
+def index_rows(data: dict[str, Any]) -> list[list[Any]]:
+    """The overview's search index as rows [Chinese, pinyin, English, other names joined by |,
+    class, group, index in the group's page]: the columns' values, one per line, are the nodes
+    of the groups in turn."""
+    index = data["index"]
+    columns = [index[c].split("\n") for c in ("zh", "py", "en", "alts")]
+    assert all(col[-1] == "" and len(col) == len(index["cls"]) + 1 for col in columns), "every value ends a line"
+    places = [(k, i) for k, g in enumerate(data["groups"]) for i in range(g["n"])]
+    assert len(places) == len(index["cls"])
+    return [[*values, cls, *place] for *values, cls, place in zip(*(col[:-1] for col in columns), index["cls"], places)]
+
+
 @pytest.fixture(scope="module")
 def big(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ViewStats, Graph]:
     g, prov = national_graph(500, provinces=4)
@@ -191,8 +203,9 @@ def test_view_overview_groups_follow_provinces_and_chains(big: tuple[Path, ViewS
     labels = {g["label"] for g in data["groups"]}
     assert any(re.fullmatch(r"第0号产业链 · 第\d省.*", label) for label in labels), "the big chain is split by province"
     assert all(len(g["label"]) < 60 for g in data["groups"])
-    index = {row[0]: row for row in data["index"]}
-    assert len(data["index"]) == data["total"]["nodes"]
+    rows = index_rows(data)
+    index = {row[0]: row for row in rows}
+    assert len(rows) == data["total"]["nodes"]
     secretary = index["书记0"]  # a committee's secretary is in the committee's chain group
     committee = next(row for zh, row in index.items() if re.fullmatch(r"第0号\d+链党委", zh))
     assert secretary[5] == committee[5] and data["groups"][secretary[5]]["kind"] == "chain"
@@ -201,13 +214,20 @@ def test_view_overview_groups_follow_provinces_and_chains(big: tuple[Path, ViewS
     assert data["groups"][index["无名0"][5]]["kind"] == "unplaced"
 
 
+def test_view_overview_search_index_keeps_one_value_a_line() -> None:
+    assert _column(["甲\n乙", "a\r\x01b\x02", "", "lu\u0308"]) == "甲 乙\na  b \n\nlü\n"  # and in NFC
+
+
 def test_view_overview_search_index_points_at_the_node_in_its_page(big: tuple[Path, ViewStats, Graph]) -> None:
     path = big[0]
     data = group_pages(path)
-    for row in data["index"][::37]:
-        zh, _py, _en, _alts, _cls, group, local = row
+    classes = list(CLASSES)
+    for row in index_rows(data)[::37]:
+        zh, py, en, alts, cls, group, local = row
         inner = page_data(page_of(data["groups"][group]["href"], path).read_text(encoding="utf-8"))
-        assert inner["meta"][local]["zh"] == zh
+        meta = inner["meta"][local]
+        assert (meta["zh"], meta.get("py", ""), meta.get("en", ""), "|".join(meta.get("alt", []))) == (zh, py, en, alts)
+        assert classes[cls] == inner["nodes"][local]["group"]
 
 
 def test_view_overview_is_deterministic_and_removes_stale_pages(tmp_path: Path) -> None:

@@ -268,7 +268,7 @@
 
   // ── search ─────────────────────────────────────────────────────────────────────────
   function norm(s) {
-    return String(s || "").replace(/ü/g, "v").normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+    return String(s || "").normalize("NFD").replace(/u\u0308/gi, "v").replace(/[\u0300-\u036f]/g, "")
       .toLowerCase().replace(/[\s'’·\-_.,()（）]/g, "");
   }
   var index = META.map(function (m) {
