@@ -185,6 +185,13 @@ def test_focus_by_label_pinyin_or_iri(tmp_path: Path, focus: str) -> None:
     assert stats == ViewStats(nodes=3, edges=3)  # secretaryOf, covers, and 董事长 from the post
 
 
+@pytest.mark.parametrize("focus", ["吕四", "lv si", "Lǚ Sì", "LV SI"])
+def test_focus_reads_u_umlaut_as_v(tmp_path: Path, focus: str) -> None:
+    path = tmp_path / "f.html"
+    render_html(ntriples_lines(sample_graph()), [], path, focus=focus, depth=0)
+    assert drawn(path.read_text(encoding="utf-8")) == {"吕四"}
+
+
 def test_focus_depth_two(tmp_path: Path) -> None:
     path = tmp_path / "f.html"
     render_html(ntriples_lines(sample_graph()), [], path, focus="Jiangxi Tianyi Aviation Equipment Co., Ltd.", depth=2)
