@@ -4,11 +4,12 @@ A build makes one record per fact and sentence (~1 KB: the sentence is in it). T
 written once, as they are made, to a temporary file in the output folder; provenance.jsonl
 is a copy of that file, and the later stages (the exports, the view, the evidence of the
 validation findings) read it back instead of holding every record in memory. What stays in
-memory is the byte offset of each record under its subject and object (8 bytes each, in
-an array per node, not ~40 as a list of ints: with the nodes' IRIs, 32 MB instead of 41 MB
-for the 333,011 records of 100 MB of text), for the view, which looks records up by node. The lines are written and read with orjson (``export.provenance_bytes``;
-str and int values, which it reads as the json module does, ~3× faster: the view alone reads
-~40,000 records of a 10 MB archive).
+memory is the byte offset of each record under its subject and object, for the view, which
+looks records up by node: 8 bytes an offset in an array per node, not ~40 in a list of ints
+(with the nodes' IRIs, 32 MB instead of 41 MB for the 333,011 records of 100 MB of text).
+The lines are written and read with orjson (``export.provenance_bytes``; str and int values,
+which it reads as the json module does, ~3× faster: the view alone reads ~40,000 records of
+a 10 MB archive).
 """
 
 from __future__ import annotations

@@ -150,8 +150,8 @@
   }
   // norm of a whole column in one loop, from a table of what norm makes of each UTF-16 unit
   // alone (the same as norm of the text, which is in NFC: view_overview.py): line breaks become
-  // ROW_END and | NAME_END. Regular expressions over the whole text took 3 s on the pinyin of
-  // 780,000 nodes, normalising row by row twice that.
+  // ROW_END and | NAME_END. Regular expressions over the whole pinyin column took 3 s at
+  // 780,000 nodes.
   var unitNorm = null, unitMany = {}, isSpace = null;
   function unitTables() {
     unitNorm = new Int32Array(65536);  // the unit's one unit, -1 none, -2 more (in unitMany)
