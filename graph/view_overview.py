@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections import Counter
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 from urllib.parse import quote
 
 from .layout import compute_layout
@@ -24,7 +24,7 @@ from .processes import in_background
 from .view_data import CLASSES, ViewEdge, ViewNode
 from .view_facts import FactIndex
 from .view_groups import KINDS, Group, group_of, partition
-from .view_page import VIS_NETWORK_FILE, page_html, write_atomic, write_vis_network
+from .view_page import VIS_NETWORK_FILE, json_for_html, page_html, write_atomic, write_vis_network
 from .view_payload import FONT, page_payload
 from .vocab import ID
 
@@ -76,8 +76,9 @@ def write_overview(order: Sequence[str], nodes: Mapping[str, ViewNode], edges: S
         wait()  # a child that failed has its share written here instead (in_background)
     hrefs = [f"{quote(folder.name)}/{name}" for name in names]
     overview = _overview_payload(groups, nodes, links, hrefs, title=title, budget=budget, n_edges=len(edges))
+    index = _search_index([nodes[iri] for group in groups for iri in group.members])
     write_atomic(path, page_html(overview, title, template="overview.html", app=("search_keys.js", "overview.js"),
-                                 css=("view.css", "overview.css")))
+                                 css=("view.css", "overview.css"), blocks={"INDEX": index}))
     remove_group_pages(path, keep=set(names))
     return len(groups)
 
@@ -158,7 +159,6 @@ def _overview_payload(groups: Sequence[Group], nodes: Mapping[str, ViewNode], li
         "kinds": _kinds(groups), "classes": [list(v) for v in CLASSES.values()],
         "groups": [_group_entry(g, nodes, href) for g, href in zip(groups, hrefs)],
         "order": sorted(range(len(groups)), key=lambda k: (-len(groups[k].members), groups[k].label, k)),
-        "index": _search_index(groups, nodes),
     }
 
 
@@ -195,22 +195,28 @@ def _group_entry(group: Group, nodes: Mapping[str, ViewNode], href: str) -> dict
     return entry
 
 
-def _search_index(groups: Sequence[Group], nodes: Mapping[str, ViewNode]) -> dict[str, Any]:
-    """Every node's names in columns, the nodes in group order (a node's group and its index in
-    the group's page follow from the groups' sizes): ``zh``, ``py``, ``en`` and ``alts`` (other
-    names joined by |) each one string with every node's value ended by a line break, and
-    ``cls`` the class numbers. A few long strings are quick to parse and search in the page (an
-    array per node took 7.6 s to search first at 780,000 nodes; README)."""
+def _search_index(members: Sequence[ViewNode]) -> Iterator[bytes]:
+    """The overview's search index, a JSON object of every node's names in columns, the nodes in
+    group order (a node's group and its index in the group's page follow from the groups' sizes):
+    ``zh``, ``py``, ``en`` and ``alts`` (other names joined by |) each one string with every
+    node's value ended by a line break, and ``cls`` the class numbers. A few long strings are
+    quick to parse and search in the page (an array per node took 7.6 s to search first at
+    780,000 nodes; README). Made a column at a time as the page is written, in a block of its
+    own that the page parses at the first search."""
     rank = {cls: i for i, cls in enumerate(CLASSES)}
-    members = [nodes[iri] for group in groups for iri in group.members]
-    return {"zh": _column(n.zh for n in members), "py": _column(n.pinyin for n in members),
-            "en": _column(n.en for n in members), "alts": _column("|".join(n.alts) for n in members),
-            "cls": [rank[n.cls] for n in members]}
+    columns: dict[str, Callable[[ViewNode], str]] = {
+        "alts": lambda n: "|".join(n.alts), "en": lambda n: n.en, "py": lambda n: n.pinyin, "zh": lambda n: n.zh}
+    yield b'{"cls":' + json_for_html([rank[n.cls] for n in members])
+    for key, value in columns.items():
+        yield b',"' + key.encode() + b'":' + json_for_html(_column(value(n) for n in members))
+    yield b"}"
 
 
 def _column(values: Iterable[str]) -> str:
-    """The values, each ended by a line break, in NFC (the page normalises them a character at a time)."""
-    return "".join(unicodedata.normalize("NFC", _ONE_LINE.sub(" ", v)) + "\n" for v in values)
+    """The values, each ended by a line break, in NFC (the page normalises them a character at a
+    time). Joined from the values themselves (normalize and sub return a value that needs no
+    change as it is): a str per value made to end it took ~20 MB more at 265,000 nodes."""
+    return "\n".join([*(unicodedata.normalize("NFC", _ONE_LINE.sub(" ", v)) for v in values), ""])
 
 
 # a line break ends a value, and the page's search separates names by U+0001 and U+0002:

@@ -17,7 +17,7 @@ import tempfile
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import orjson
 
@@ -73,11 +73,12 @@ def _csp_hash(script: str) -> str:
 
 def page_html(payload: Mapping[str, Any], title: str, *, template: str = "template.html",
               app: Sequence[str] = ("search_keys.js", "view.js"), css: Sequence[str] = ("view.css",),
-              vis_src: str | None = None) -> list[bytes]:
-    """The page in UTF-8, in pieces: ``template`` with the payload, vis-network, the ``app``
-    scripts (joined into one script) and the ``css`` files from ``data/view/``. vis-network is
-    inlined, or with ``vis_src`` loaded from that relative URL, a file next to the page
-    (``write_vis_network``) that many pages share."""
+              vis_src: str | None = None, blocks: Mapping[str, Iterable[bytes]] | None = None) -> Iterator[bytes]:
+    """The page in UTF-8, in pieces made as they are written: ``template`` with the payload,
+    vis-network, the ``app`` scripts (joined into one script) and the ``css`` files from
+    ``data/view/``. vis-network is inlined, or with ``vis_src`` loaded from that relative URL, a
+    file next to the page (``write_vis_network``) that many pages share. ``blocks``: the pieces
+    of other fields of the template (a second data block), taken one at a time."""
     app_js = "\n".join(_asset(name) for name in app)
     allowed = [_inline_hash("app", app_js)]
     if vis_src is None:
@@ -95,15 +96,15 @@ def page_html(payload: Mapping[str, Any], title: str, *, template: str = "templa
         "VIS": vis,
         "APP": app_js,
     }
-    pieces = []
     for k, piece in enumerate(_FIELD.split(_asset(template))):  # text, field name, text, field name … text
         if k % 2 == 0:
-            pieces.append(piece.encode())
+            yield piece.encode()
         elif piece == "DATA":
-            pieces.append(json_for_html(payload))
+            yield json_for_html(payload)
+        elif piece in parts:
+            yield parts[piece].encode()
         else:
-            pieces.append(parts[piece].encode())
-    return pieces
+            yield from (blocks or {})[piece]
 
 
 _FIELD = re.compile(r"\{\{([A-Z]+)\}\}")

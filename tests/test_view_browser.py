@@ -272,7 +272,7 @@ def test_overview_opens_offline_and_a_click_opens_the_group(browser: Any, overvi
 def test_overview_search_opens_the_node_in_its_group_page(browser: Any, overview: tuple[Path, ViewStats]) -> None:
     page = Page(browser, overview[0])
     try:
-        rows = index_rows(page.js("redchain.data"))
+        rows = index_rows(page.js("({...redchain.data, index: redchain.index()})"))
         for query, name in (("shu ji 5", "书记5"), ("Tech 3-2", "第3委第2号科技有限公司")):  # pinyin, English
             r, row = next((r, row) for r, row in enumerate(rows) if row[0] == name)
             assert page.js("q => redchain.search(q)[0]", query) == {"group": row[5], "node": row[6], "row": r}
@@ -338,7 +338,7 @@ def _expected_search(data: dict[str, Any], query: str) -> list[dict[str, int]]:
 def test_overview_search_ranks_names_as_its_rule_says(browser: Any, overview: tuple[Path, ViewStats]) -> None:
     page = Page(browser, overview[0])
     try:
-        data = page.js("redchain.data")
+        data = page.js("({...redchain.data, index: redchain.index()})")
         for query in ("书记", "书记5", "shu ji 5", "SHU JI", "shuji", "sj", "s", "tech", "Tech 3-2", "科技3-2", "第1省",
                       "链党委", "0", "部长", "pyp", "无名0", "北京", "kuàng", "kuang ju", "bjs", "bjsl", "lv hua",
                       "lü", "beijing", "市地矿局", "地矿局", "矿局", "(", "nothing like it"):

@@ -31,9 +31,10 @@ from graph.view_overview import _column, _shares
 from graph.view_page import vis_network_js
 from graph.vocab import ID, RC
 
-from .test_view import page_data, sample_graph, sample_provenance
+from .test_view import XSS, page_data, sample_graph, sample_provenance
 
 DATA_BLOCK = re.compile(r'<script type="application/json" id="redchain-data">(.*?)</script>', re.S)
+INDEX_BLOCK = re.compile(r'<script type="application/json" id="redchain-index">(.*?)</script>', re.S)
 
 
 class Synth:
@@ -117,9 +118,13 @@ def committee(sy: Synth, rnd: random.Random, k: int, c: int, chains: list[URIRef
 
 
 def group_pages(html: Path) -> dict[str, Any]:
-    """The overview's data; its links resolved to files."""
-    data = page_data(html.read_text(encoding="utf-8"))
-    assert "groups" in data, "not an overview"
+    """The overview's data, with its search index (a data block of its own) as ``index``."""
+    text = html.read_text(encoding="utf-8")
+    data = page_data(text)
+    assert "groups" in data and "index" not in data, "not an overview"
+    index = INDEX_BLOCK.search(text)
+    assert index, "no search index"
+    data["index"] = json.loads(index.group(1))
     return data
 
 
@@ -294,6 +299,9 @@ def test_view_overview_pages_are_self_contained_and_escaped(big: tuple[Path, Vie
     render_html(ntriples_lines(g), sample_provenance(), tmp_path / "x.html", max_nodes=3, title="<b>x</b>")
     text = (tmp_path / "x.html").read_text(encoding="utf-8")
     assert "<script>alert" not in text and "<title>&lt;b&gt;x&lt;/b&gt;</title>" in text
+    index = INDEX_BLOCK.search(text)
+    assert index and not set("<>&\u2028\u2029") & set(index.group(1))
+    assert XSS in json.loads(index.group(1))["zh"].split("\n"), "the index holds the name as it is"
     for f in (tmp_path / "x-view").iterdir():
         assert "<script>alert" not in f.read_text(encoding="utf-8")
 

@@ -118,18 +118,22 @@
   }
 
   // ── search: groups by name, and every node by its names ───────────────────────────
-  // The index is in columns: each name column one string, a row's value ended by "\n", rows in
-  // group order (so a row's group and its place in the page follow from the groups' sizes).
-  // At the first search each column is normalised in one pass and searched with indexOf,
-  // a hit mapped to its row by the row starts: no object per node, which at 780,000 nodes
-  // took 7.6 s and 750 MB to build.
+  // The index, a data block of its own parsed at the first search, is in columns: each name
+  // column one string, a row's value ended by "\n", rows in group order (so a row's group and
+  // its place in the page follow from the groups' sizes). Each column is normalised in one
+  // pass and searched with indexOf, a hit mapped to its row by the row starts: no object per
+  // node, which at 780,000 nodes took 7.6 s and 750 MB to build.
   function norm(s) {
     return String(s || "").normalize("NFD").replace(/u\u0308/gi, "v").replace(/[\u0300-\u036f]/g, "")
       .toLowerCase().replace(/[\s'’·\-_.,()（）]/g, "");
   }
-  var INDEX = DATA.index, N = INDEX.cls.length, ROW_END = "\u0002", NAME_END = "\u0001";
+  var ROW_END = "\u0002", NAME_END = "\u0001", INDEX = null;
   var groupStart = new Int32Array(GROUPS.length + 1);
   GROUPS.forEach(function (g, k) { groupStart[k + 1] = groupStart[k] + g.n; });
+  var N = groupStart[GROUPS.length];
+  function index() {
+    return INDEX || (INDEX = JSON.parse(document.getElementById("redchain-index").textContent));
+  }
   function starts(text, end) {  // where each row of a column begins: row r is text[s[r], s[r + 1] - 1)
     var s = new Int32Array(N + 1), at = 0;
     for (var r = 0; r < N; r++) { s[r] = at; at = text.indexOf(end, at) + 1; }
@@ -142,11 +146,11 @@
     return lo;
   }
   var rowStarts = {};  // of the zh, py and en columns, found when first read
-  function fieldStarts(c) { return rowStarts[c] || (rowStarts[c] = starts(INDEX[c], "\n")); }
-  function field(c, r) { var s = fieldStarts(c); return INDEX[c].slice(s[r], s[r + 1] - 1); }
+  function fieldStarts(c) { return rowStarts[c] || (rowStarts[c] = starts(index()[c], "\n")); }
+  function field(c, r) { var s = fieldStarts(c); return index()[c].slice(s[r], s[r + 1] - 1); }
   function row(r) {  // [Chinese, pinyin, English, class, group, index in its page]
     var g = rowAt(groupStart, r);
-    return [field("zh", r), field("py", r), field("en", r), INDEX.cls[r], g, r - groupStart[g]];
+    return [field("zh", r), field("py", r), field("en", r), index().cls[r], g, r - groupStart[g]];
   }
   // norm of a whole column in one loop, from a table of what norm makes of each UTF-16 unit
   // alone (the same as norm of the text, which is in NFC: view_overview.py): line breaks become
@@ -195,10 +199,10 @@
   function searchKeys() {
     if (keys) return keys;
     var columns = ["zh", "py", "en", "alts"].map(function (c) {  // "|" parts one name each
-      var text = normColumn(INDEX[c], false);
+      var text = normColumn(index()[c], false);
       return { text: text, at: starts(text, ROW_END) };
     });
-    var initials = normColumn(INDEX.py, true);
+    var initials = normColumn(index().py, true);
     keys = { columns: columns, initials: { text: ROW_END + initials, at: starts(initials, ROW_END) } };
     return keys;
   }
@@ -276,7 +280,7 @@
   document.getElementById("fit").addEventListener("click", function () { network.fit(); });
   buildSidebar();
   showCounts();
-  window.redchain = { network: network, nodes: nodes, edges: edges, data: DATA, search: search, row: row, open: open,
+  window.redchain = { network: network, nodes: nodes, edges: edges, data: DATA, search: search, index: index, row: row, open: open,
     visibleCounts: visibleCounts };
   network.once("afterDrawing", function () {
     window.redchainFirstDraw = performance.now();
