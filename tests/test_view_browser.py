@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-
 from rdflib import Literal
 from rdflib.namespace import RDF, RDFS, SKOS
 
