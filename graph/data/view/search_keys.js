@@ -1,3 +1,11 @@
+/* The search's normal form, shared by a page and the overview: ü as v (with a tone too: lǜ is
+   lv), no tone marks, no case, no spaces or the punctuation of names. */
+function redchainNorm(s) {
+  "use strict";
+  return String(s || "").normalize("NFD").replace(/u\u0308/gi, "v").replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase().replace(/[\s'’·\-_.,()（）]/g, "");
+}
+
 /* The search box's keys, shared by a page and the overview: the arrows move through the
    results, Enter calls enter(the active result button, or null), Escape closes the list. */
 function redchainSearchKeys(input, results, render, enter) {

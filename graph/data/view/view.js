@@ -267,10 +267,7 @@
   }
 
   // ── search ─────────────────────────────────────────────────────────────────────────
-  function norm(s) {
-    return String(s || "").normalize("NFD").replace(/u\u0308/gi, "v").replace(/[\u0300-\u036f]/g, "")
-      .toLowerCase().replace(/[\s'’·\-_.,()（）]/g, "");
-  }
+  var norm = redchainNorm;
   var index = META.map(function (m) {
     var initials = (m.py || "").split(/\s+/).map(function (w) { return norm(w).charAt(0); }).join("");
     return { full: [m.zh].concat(m.alt || [], [m.py, m.en]).filter(Boolean).map(norm), initials: initials };
