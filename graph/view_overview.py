@@ -1,10 +1,10 @@
 """The view of a graph over the node budget: ``graph.html`` becomes an overview of groups
 (provinces, industrial chains, parts of them: ``view_groups.py``) and every group gets its
 own page in the folder ``graph-view/`` next to it, a normal view of at most the budget with
-a link back. A file: page cannot fetch its siblings in Chromium, so each page carries only
-its own data (a script element may load one: the pages share vis-network, written once
-into the folder); the overview carries a compact search index of every node's names and the
-page that draws it. Group pages are written first (by ``workers`` processes: each page is a
+a link back. A file: page cannot fetch its siblings in Chromium, so each page carries its own
+data (a script element can still load a sibling file: the pages share vis-network, written
+once into the folder); the overview carries, in a data block of its own, a search index of
+every node's names and the page that draws it. Group pages are written first (by ``workers`` processes: each page is a
 pure function of the graph, so who writes it changes no byte), the overview last, then pages
 left over from an earlier build are removed.
 """

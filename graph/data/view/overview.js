@@ -211,8 +211,8 @@
       var name = norm(g.label), at = name.indexOf(q);
       if (at >= 0) hits.push([name === q ? 0 : at === 0 ? 1 : 2, -1, g.label.length, k]);
     });
-    var k = searchKeys(), best = new Int8Array(N).fill(9), found = [];
-    k.columns.forEach(function (col) {  // 0: a whole name, 1: its start, 2: inside it
+    var normed = searchKeys(), best = new Int8Array(N).fill(9), found = [];
+    normed.columns.forEach(function (col) {  // 0: a whole name, 1: its start, 2: inside it
       for (var pos = col.text.indexOf(q); pos >= 0; pos = col.text.indexOf(q, pos + 1)) {
         var r = rowAt(col.at, pos), rank = isEnd(col.text[pos - 1]) ? (isEnd(col.text[pos + q.length]) ? 0 : 1) : 2;
         if (best[r] === 9) found.push(r);
@@ -220,9 +220,9 @@
       }
     });
     if (q.length > 1) {  // 3: the start of the pinyin's initials (bjs for 北京市)
-      var ini = k.initials.text;
+      var ini = normed.initials.text;
       for (var at = ini.indexOf(ROW_END + q); at >= 0; at = ini.indexOf(ROW_END + q, at + 1)) {
-        var r = rowAt(k.initials.at, at);
+        var r = rowAt(normed.initials.at, at);
         if (best[r] === 9) { found.push(r); best[r] = 3; }
       }
     }
