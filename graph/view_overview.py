@@ -2,11 +2,12 @@
 (provinces, industrial chains, parts of them: ``view_groups.py``) and every group gets its
 own page in the folder ``graph-view/`` next to it, a normal view of at most the budget with
 a link back. A file: page cannot fetch its siblings in Chromium, so each page carries its own
-data (a script element can still load a sibling file: the pages share vis-network, written
-once into the folder); the overview carries, in a data block of its own, a search index of
-every node's names and the page that draws it. Group pages are written first (by ``workers`` processes: each page is a
-pure function of the graph, so who writes it changes no byte), the overview last, then pages
-left over from an earlier build are removed.
+data; a script element can still load a sibling file, so the pages share vis-network, written
+once into the folder, and the overview's search index of every node's names (and the page
+that draws it) is in script files there too (``search-index-0000.js`` …), which the overview
+loads after its first draw. Group pages are written first (by ``workers`` processes: each page is a
+pure function of the graph, so who writes it changes no byte), then the search index, the
+overview last, then files left over from an earlier build are removed.
 """
 
 from __future__ import annotations
@@ -28,10 +29,13 @@ from .view_page import VIS_NETWORK_FILE, json_for_html, page_html, write_atomic,
 from .view_payload import FONT, page_payload
 from .vocab import ID
 
-__all__ = ["pages_folder", "remove_group_pages", "write_overview"]
+__all__ = ["INDEX_ROWS", "pages_folder", "remove_group_pages", "write_overview", "write_search_index"]
 
 GROUP_LINKS = 6  # the overview draws each group's strongest links to other groups
+INDEX_ROWS = 50_000  # nodes per search-index file: each of its columns a string of a few MB
 _GENERATOR = b'<meta name="generator" content="redchain">'
+_INDEX_MARK = b"/* redchain search index */\n"  # the first line of an index file this program wrote
+_WRITTEN_BY_US = {".html": _GENERATOR, ".js": _INDEX_MARK}
 
 
 def pages_folder(path: Path) -> Path:
@@ -75,11 +79,13 @@ def write_overview(order: Sequence[str], nodes: Mapping[str, ViewNode], edges: S
     for wait in children:
         wait()  # a child that failed has its share written here instead (in_background)
     hrefs = [f"{quote(folder.name)}/{name}" for name in names]
+    members = [nodes[iri] for group in groups for iri in group.members]
+    index = write_search_index(folder, members, rows=INDEX_ROWS)  # the module's value now (tests lower it)
     overview = _overview_payload(groups, nodes, links, hrefs, title=title, budget=budget, n_edges=len(edges))
-    index = _search_index([nodes[iri] for group in groups for iri in group.members])
+    overview["search"] = [f"{quote(folder.name)}/{name}" for name in index]
     write_atomic(path, page_html(overview, title, template="overview.html", app=("search_keys.js", "overview.js"),
-                                 css=("view.css", "overview.css"), blocks={"INDEX": index}))
-    remove_group_pages(path, keep=set(names))
+                                 css=("view.css", "overview.css"), script_files=True))
+    remove_group_pages(path, keep={*names, *index})
     return len(groups)
 
 
@@ -96,26 +102,27 @@ def _shares(sizes: Sequence[int], workers: int) -> list[list[int]]:
 
 
 def remove_group_pages(path: Path, *, keep: set[str] | None = None) -> None:
-    """Remove the group pages next to the view ``path`` that are not in ``keep`` (only pages
-    this program wrote) and temporary files, then their folder once it is empty; vis-network
-    goes when no page is kept."""
+    """Remove the group pages and search-index files next to the view ``path`` that are not in
+    ``keep`` (only files this program wrote) and temporary files, then their folder once it is
+    empty; vis-network goes when nothing is kept."""
     folder = pages_folder(path)
     if not folder.is_dir():
         return
-    for page in sorted(folder.glob("*.html")):
-        if page.name not in (keep or set()) and _written_by_us(page):
-            page.unlink()
+    for file in sorted([*folder.glob("*.html"), *folder.glob("search-index-*.js")]):
+        if file.name not in (keep or set()) and _written_by_us(file):
+            file.unlink()
     if not keep:
         (folder / VIS_NETWORK_FILE).unlink(missing_ok=True)
-    for stale in [*folder.glob(".*.html.*.tmp"), *folder.glob(f".{VIS_NETWORK_FILE}.*.tmp")]:
+    for stale in [*folder.glob(".*.html.*.tmp"), *folder.glob(".search-index-*.js.*.tmp"),
+                  *folder.glob(f".{VIS_NETWORK_FILE}.*.tmp")]:
         stale.unlink(missing_ok=True)  # left by a killed build (view_page.write_atomic)
     if not any(folder.iterdir()):
         folder.rmdir()
 
 
-def _written_by_us(page: Path) -> bool:
-    with page.open("rb") as f:
-        return _GENERATOR in f.read(2048)
+def _written_by_us(file: Path) -> bool:
+    with file.open("rb") as f:
+        return _WRITTEN_BY_US[file.suffix] in f.read(2048)
 
 
 def _file_names(groups: Sequence[Group]) -> list[str]:
@@ -195,14 +202,34 @@ def _group_entry(group: Group, nodes: Mapping[str, ViewNode], href: str) -> dict
     return entry
 
 
+def write_search_index(folder: Path, members: Sequence[ViewNode], rows: int = INDEX_ROWS) -> list[str]:
+    """Write the overview's search index of ``members`` (every node, in group order) into
+    ``folder``, ``rows`` nodes a file; return the files' names. Each file is a script that calls
+    ``redchainIndexShard(k, index)`` (``_search_index``): the overview loads them after its first
+    draw, so that draw does not wait for the names of a million nodes, and no string of the
+    page grows with the whole graph (V8's strings end at 2^29 characters)."""
+    names = []
+    for k, start in enumerate(range(0, len(members), rows)):
+        names.append(f"search-index-{k:04d}.js")
+        write_atomic(folder / names[-1], _index_script(k, _search_index(members[start:start + rows])))
+    return names
+
+
+def _index_script(k: int, index: Iterable[bytes]) -> Iterator[bytes]:
+    """A script that hands the ``k``-th part of the index to the overview. JSON is a JS
+    expression here: json_for_html escapes U+2028 and U+2029 (and <, > and &)."""
+    yield _INDEX_MARK + f"redchainIndexShard({k},".encode()
+    yield from index
+    yield b");\n"
+
+
 def _search_index(members: Sequence[ViewNode]) -> Iterator[bytes]:
-    """The overview's search index, a JSON object of every node's names in columns, the nodes in
-    group order (a node's group and its index in the group's page follow from the groups' sizes):
-    ``zh``, ``py``, ``en`` and ``alts`` (other names joined by |) each one string with every
-    node's value ended by a line break, and ``cls`` the class numbers. A few long strings are
-    quick to parse and search in the page (an array per node took 7.6 s to search first at
-    780,000 nodes; README). Made a column at a time as the page is written, in a block of its
-    own that the page parses at the first search."""
+    """A part of the overview's search index, a JSON object of its nodes' names in columns, the
+    nodes in group order (a node's group and its index in the group's page follow from the
+    groups' sizes): ``zh``, ``py``, ``en`` and ``alts`` (other names joined by |) each one string
+    with every node's value ended by a line break, and ``cls`` the class numbers. A few long
+    strings are quick to parse and search in the page (an array per node took 7.6 s to search
+    first at 780,000 nodes; README). Made a column at a time as the file is written."""
     rank = {cls: i for i, cls in enumerate(CLASSES)}
     columns: dict[str, Callable[[ViewNode], str]] = {
         "alts": lambda n: "|".join(n.alts), "en": lambda n: n.en, "py": lambda n: n.pinyin, "zh": lambda n: n.zh}

@@ -73,22 +73,24 @@ def _csp_hash(script: str) -> str:
 
 def page_html(payload: Mapping[str, Any], title: str, *, template: str = "template.html",
               app: Sequence[str] = ("search_keys.js", "view.js"), css: Sequence[str] = ("view.css",),
-              vis_src: str | None = None, blocks: Mapping[str, Iterable[bytes]] | None = None) -> Iterator[bytes]:
+              vis_src: str | None = None, script_files: bool = False) -> Iterator[bytes]:
     """The page in UTF-8, in pieces made as they are written: ``template`` with the payload,
     vis-network, the ``app`` scripts (joined into one script) and the ``css`` files from
     ``data/view/``. vis-network is inlined, or with ``vis_src`` loaded from that relative URL, a
-    file next to the page (``write_vis_network``) that many pages share. ``blocks``: the pieces
-    of other fields of the template (a second data block), taken one at a time."""
+    file next to the page (``write_vis_network``) that many pages share. ``script_files``: the
+    page's script loads files beside it (the overview's search index), which its
+    Content-Security-Policy then allows, as it does a ``vis_src``."""
     app_js = "\n".join(_asset(name) for name in app)
     allowed = [_inline_hash("app", app_js)]
     if vis_src is None:
         allowed.insert(0, _inline_hash("vis-network", vis_network_js()))
         vis = "<script>" + vis_network_js() + "</script>"
     else:
+        vis = f'<script src="{html.escape(vis_src, quote=True)}"></script>'
+    if vis_src is not None or script_files:
         # 'self' for pages served over HTTP and for Chromium's file: pages; browsers differ on
         # whether 'self' covers a page opened from disk (an opaque origin), hence file: too
         allowed[:0] = ["'self'", "file:"]
-        vis = f'<script src="{html.escape(vis_src, quote=True)}"></script>'
     parts = {
         "TITLE": html.escape(title, quote=True),
         "CSP": " ".join(allowed),
@@ -101,10 +103,8 @@ def page_html(payload: Mapping[str, Any], title: str, *, template: str = "templa
             yield piece.encode()
         elif piece == "DATA":
             yield json_for_html(payload)
-        elif piece in parts:
-            yield parts[piece].encode()
         else:
-            yield from (blocks or {})[piece]
+            yield parts[piece].encode()
 
 
 _FIELD = re.compile(r"\{\{([A-Z]+)\}\}")

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from graph.view_overview import write_search_index
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -149,3 +151,12 @@ def test_overview_search_benchmark_grows_the_index_and_keeps_the_groups_whole():
     assert grown["zh"].split("\n")[:-1] == ["北京", "上海", "广州", "北京1", "上海1", "广州1", "北京2", "上海2", "广州2"]
     assert all(grown[c].count("\n") == 9 for c in ("zh", "py", "en", "alts")) and grown["cls"] == [0, 1, 2] * 3
     assert sum(g["n"] for g in copy["groups"]) == 9 and [g["n"] for g in data["groups"]] == [2, 1], "the input is kept"
+
+
+def test_overview_search_benchmark_writes_the_index_it_read(tmp_path):
+    bench = load("overview_search")
+    index = {"zh": "北京\n上海\n广州\n", "py": "běi jīng\nshàng hǎi\nguǎng zhōu\n", "en": "Beijing\n\nGuangzhou\n",
+             "alts": "京|燕京\n\n\n", "cls": [0, 1, 2]}
+    names = write_search_index(tmp_path / "graph-view", bench.index_nodes(index), rows=2)
+    assert len(names) == 2
+    assert bench.read_index(tmp_path / "graph.html", [f"graph-view/{name}" for name in names]) == index

@@ -8,6 +8,7 @@ edge, and that search, click, filters and escaping work through the real page.
 from __future__ import annotations
 
 import os
+import shutil
 import re
 import time
 import unicodedata
@@ -18,12 +19,13 @@ import pytest
 from rdflib import Literal
 from rdflib.namespace import RDF, RDFS, SKOS
 
+from graph import view_overview
 from graph.rdf_text import ntriples_lines
 from graph.view import ViewStats, render_html
 from graph.vocab import ID, RC
 
 from .test_view import NODES, XSS, sample_graph, sample_provenance, synthetic_graph
-from .test_view_overview import index_rows
+from .test_view_overview import index_rows, joined_index
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -237,7 +239,15 @@ def overview(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ViewStats]
         for alt in alts:
             g.add((body, SKOS.altLabel, Literal(alt, lang="zh")))
     path = tmp_path_factory.mktemp("overview") / "graph.html"
-    return path, render_html(ntriples_lines(g), prov, path, max_nodes=50, title="redchain 总览")
+    with pytest.MonkeyPatch.context() as patch:  # the search index in several files, so that the search spans them
+        patch.setattr(view_overview, "INDEX_ROWS", 101)
+        return path, render_html(ntriples_lines(g), prov, path, max_nodes=50, title="redchain 总览")
+
+
+def _with_index(page: Page) -> dict[str, Any]:
+    """The overview's data, with its search index (loaded, as the first search loads it) as ``index``."""
+    page.js("redchain.loadIndex()")  # a Promise: evaluate waits for it
+    return {**page.js("redchain.data"), "index": joined_index(page.js("redchain.shards()"))}
 
 
 def _open_group_page(page: Page, action: Any) -> None:
@@ -253,6 +263,8 @@ def test_overview_opens_offline_and_a_click_opens_the_group(browser: Any, overvi
         data = page.js("redchain.data")
         assert page.js("redchain.network.body.nodeIndices.length") == len(data["groups"]) == stats.pages - 1
         assert page.js("document.querySelectorAll('#group-list a').length") == len(data["groups"])
+        page.page.wait_for_function("redchain.shards().filter(Boolean).length === redchain.data.search.length")
+        assert page.errors == [], "the search index is loaded after the first draw, before any search"
         k = data["order"][0]  # the largest group
         page.js("k => redchain.network.moveTo({position: redchain.network.getPositions([k])[k], scale: 1.5})", k)
         point = page.js("k => redchain.network.canvasToDOM(redchain.network.getPositions([k])[k])", k)
@@ -271,7 +283,9 @@ def test_overview_opens_offline_and_a_click_opens_the_group(browser: Any, overvi
 def test_overview_search_opens_the_node_in_its_group_page(browser: Any, overview: tuple[Path, ViewStats]) -> None:
     page = Page(browser, overview[0])
     try:
-        rows = index_rows(page.js("({...redchain.data, index: redchain.index()})"))
+        data = _with_index(page)
+        assert len(data["search"]) > 2, "the index is in several files"
+        rows = index_rows(data)
         for query, name in (("shu ji 5", "书记5"), ("Tech 3-2", "第3委第2号科技有限公司")):  # pinyin, English
             r, row = next((r, row) for r, row in enumerate(rows) if row[0] == name)
             assert page.js("q => redchain.search(q)[0]", query) == {"group": row[5], "node": row[6], "row": r}
@@ -284,6 +298,25 @@ def test_overview_search_opens_the_node_in_its_group_page(browser: Any, overview
         page.page.wait_for_function("redchain.network.getSelectedNodes().length === 1")
         assert page.page.locator("#panel h2").inner_text() == "第3委第2号科技有限公司"
         assert page.outside() == [] and page.errors == []
+    finally:
+        page.page.close()
+
+
+def test_overview_search_says_when_its_index_is_missing(browser: Any, overview: tuple[Path, ViewStats],
+                                                       tmp_path: Path) -> None:
+    shutil.copytree(overview[0].parent, tmp_path, dirs_exist_ok=True)
+    (tmp_path / "graph-view" / "search-index-0001.js").unlink()
+    page = Page(browser, tmp_path / "graph.html")
+    try:
+        page.page.fill("#search", "第1省")
+        missing = page.page.locator("#search-results li.empty", has_text="missing")  # once the loading has failed
+        assert "the nodes' search index is missing: keep the folder graph-view/ beside this page" in missing.inner_text()
+        assert page.page.locator("#search-results li.empty").count() == 1, "no 'loading' line left"
+        first = page.page.locator("#search-results button").first
+        assert first.get_attribute("data-node") is None and first.inner_text().startswith("第1省"), "groups are still found"
+        assert page.js("redchain.search('书记5')") == [], "no node without the index"
+        assert page.errors and all("ERR_FILE_NOT_FOUND" in e for e in page.errors), page.errors
+        assert page.outside() == []
     finally:
         page.page.close()
 
@@ -337,7 +370,7 @@ def _expected_search(data: dict[str, Any], query: str) -> list[dict[str, int]]:
 def test_overview_search_ranks_names_as_its_rule_says(browser: Any, overview: tuple[Path, ViewStats]) -> None:
     page = Page(browser, overview[0])
     try:
-        data = page.js("({...redchain.data, index: redchain.index()})")
+        data = _with_index(page)
         for query in ("书记", "书记5", "shu ji 5", "SHU JI", "shuji", "sj", "s", "tech", "Tech 3-2", "科技3-2", "第1省",
                       "链党委", "0", "部长", "pyp", "无名0", "北京", "kuàng", "kuang ju", "bjs", "bjsl", "lv hua",
                       "lü", "beijing", "市地矿局", "地矿局", "矿局", "(", "nothing like it"):

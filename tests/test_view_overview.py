@@ -10,6 +10,7 @@ with one provenance record per fact, so that no build is needed.
 from __future__ import annotations
 
 import json
+import math
 import random
 import re
 from collections import Counter
@@ -23,18 +24,19 @@ from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
+from graph import view_overview
 from graph.rdf_text import ntriples_lines
 from graph.view import ViewStats, render_html
-from graph.view_data import CLASSES, read_view_graph
+from graph.view_data import CLASSES, ViewNode, read_view_graph
 from graph.view_groups import partition
-from graph.view_overview import _column, _shares
+from graph.view_overview import _column, _shares, write_search_index
 from graph.view_page import vis_network_js
 from graph.vocab import ID, RC
 
 from .test_view import XSS, page_data, sample_graph, sample_provenance
 
 DATA_BLOCK = re.compile(r'<script type="application/json" id="redchain-data">(.*?)</script>', re.S)
-INDEX_BLOCK = re.compile(r'<script type="application/json" id="redchain-index">(.*?)</script>', re.S)
+INDEX_FILE = re.compile(r"/\* redchain search index \*/\nredchainIndexShard\((\d+),(.*)\);\n", re.S)
 
 
 class Synth:
@@ -118,14 +120,25 @@ def committee(sy: Synth, rnd: random.Random, k: int, c: int, chains: list[URIRef
 
 
 def group_pages(html: Path) -> dict[str, Any]:
-    """The overview's data, with its search index (a data block of its own) as ``index``."""
-    text = html.read_text(encoding="utf-8")
-    data = page_data(text)
+    """The overview's data, with its search index (files of its own) as ``index``."""
+    data = page_data(html.read_text(encoding="utf-8"))
     assert "groups" in data and "index" not in data, "not an overview"
-    index = INDEX_BLOCK.search(text)
-    assert index, "no search index"
-    data["index"] = json.loads(index.group(1))
+    data["index"] = joined_index([index_file(page_of(href, html), k) for k, href in enumerate(data["search"])])
     return data
+
+
+def index_file(path: Path, k: int) -> dict[str, Any]:
+    """The part of the search index in ``path``, which must be the ``k``-th."""
+    found = INDEX_FILE.fullmatch(path.read_text(encoding="utf-8"))
+    assert found and int(found.group(1)) == k, path
+    part: dict[str, Any] = json.loads(found.group(2))
+    return part
+
+
+def joined_index(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """The parts of the search index as one (each column's values end a line, so they join as they are)."""
+    return {"cls": [c for part in parts for c in part["cls"]],
+            **{c: "".join(part[c] for part in parts) for c in ("zh", "py", "en", "alts")}}
 
 
 def page_of(href: str, html: Path) -> Path:
@@ -185,14 +198,16 @@ def test_view_overview_pages_are_bounded_and_hold_every_node_once(big: tuple[Pat
     assert stats.pages == len(data["groups"]) + 1
     assert sorted(p.name for p in path.parent.iterdir()) == ["graph-view", "graph.html"]
     assert sorted(p.name for p in (path.parent / "graph-view").iterdir()) == sorted(
-        [page_of(h, path).name for h in hrefs] + ["vis-network.min.js"])
+        [page_of(h, path).name for h in hrefs] + ["vis-network.min.js", "search-index-0000.js"])
 
 
 def test_view_overview_group_pages_share_one_vis_network(big: tuple[Path, ViewStats, Graph]) -> None:
     path, folder, vis = big[0], big[0].parent / "graph-view", vis_network_js()
     assert (folder / "vis-network.min.js").read_bytes() == vis.encode()
     overview = path.read_text(encoding="utf-8")
-    assert vis in overview and "<script src" not in overview, "the overview stays one self-contained file"
+    assert vis in overview and "<script src" not in overview, "the overview inlines vis-network"
+    csp = re.search(r'script-src ([^;"]*)', overview)
+    assert csp and csp.group(1).split()[:2] == ["'self'", "file:"], "it loads its search index from graph-view/"
     for page in folder.glob("*.html"):
         text = page.read_text(encoding="utf-8")
         assert vis[:2000] not in text and text.count('<script src="vis-network.min.js"></script>') == 1, page.name
@@ -223,6 +238,30 @@ def test_view_overview_search_index_keeps_one_value_a_line() -> None:
     assert _column(["甲\n乙", "a\r\x01b\x02", "", "lu\u0308"]) == "甲 乙\na  b \n\nlü\n"  # and in NFC
 
 
+def test_view_overview_search_index_is_split_into_files_of_so_many_rows(tmp_path: Path) -> None:
+    nodes = [ViewNode(f"n{i}", "Person", f"人{i}", f"ren {i}", f"Person {i}" if i % 2 else "", ("甲", "乙") if i % 3 else ())
+             for i in range(7)]
+    assert write_search_index(tmp_path / "whole", nodes) == ["search-index-0000.js"]
+    assert write_search_index(tmp_path / "parts", nodes, rows=3) == [f"search-index-000{k}.js" for k in range(3)]
+    parts = [index_file(tmp_path / "parts" / f"search-index-000{k}.js", k) for k in range(3)]
+    assert [len(part["cls"]) for part in parts] == [3, 3, 1]
+    assert [part["zh"] for part in parts] == ["人0\n人1\n人2\n", "人3\n人4\n人5\n", "人6\n"]
+    assert joined_index(parts) == index_file(tmp_path / "whole" / "search-index-0000.js", 0)
+    assert parts[2] == {"cls": [list(CLASSES).index("Person")], "zh": "人6\n", "py": "ren 6\n", "en": "\n", "alts": "\n"}
+    assert parts[1]["alts"] == "\n甲|乙\n甲|乙\n" and parts[0]["en"] == "\nPerson 1\n\n"
+    assert write_search_index(tmp_path / "none", []) == [] and not (tmp_path / "none").exists()
+
+
+def test_view_overview_writes_the_index_files_the_overview_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    g, prov = national_graph(200, seed=3, provinces=3)
+    monkeypatch.setattr(view_overview, "INDEX_ROWS", 60)
+    stats = render_html(ntriples_lines(g), prov, tmp_path / "graph.html", max_nodes=40)
+    data = group_pages(tmp_path / "graph.html")
+    files = math.ceil(stats.nodes / 60)
+    assert data["search"] == [f"graph-view/search-index-{k:04d}.js" for k in range(files)] and files > 2
+    assert len(index_rows(data)) == stats.nodes
+
+
 def test_view_overview_search_index_points_at_the_node_in_its_page(big: tuple[Path, ViewStats, Graph]) -> None:
     path = big[0]
     data = group_pages(path)
@@ -245,6 +284,11 @@ def test_view_overview_is_deterministic_and_removes_stale_pages(tmp_path: Path) 
     mine.write_text("my own notes", encoding="utf-8")
     (a.parent / "graph-view" / ".x.html.1234.tmp").write_text("", encoding="utf-8")  # a killed build's
     (a.parent / "graph-view" / ".vis-network.min.js.5678.tmp").write_text("", encoding="utf-8")
+    (a.parent / "graph-view" / ".search-index-0000.js.9012.tmp").write_text("", encoding="utf-8")
+    stale_index = a.parent / "graph-view" / "search-index-0007.js"  # of a larger graph
+    stale_index.write_text("/* redchain search index */\nredchainIndexShard(7,{});\n", encoding="utf-8")
+    my_index = a.parent / "graph-view" / "search-index-mine.js"
+    my_index.write_text("// my own script", encoding="utf-8")
     shuffled = list(g)
     random.Random(1).shuffle(shuffled)
     g2 = Graph()
@@ -252,8 +296,10 @@ def test_view_overview_is_deterministic_and_removes_stale_pages(tmp_path: Path) 
         g2.add(triple)
     render_html(ntriples_lines(g2), list(reversed(prov)), a, max_nodes=40)
     render_html(ntriples_lines(g), prov, b, max_nodes=40)
-    assert not stale.exists() and mine.exists(), "only pages this program wrote are removed"
+    assert not stale.exists() and not stale_index.exists(), "what an earlier build wrote is removed"
+    assert mine.exists() and my_index.exists(), "only files this program wrote are removed"
     mine.unlink()
+    my_index.unlink()
     files = sorted(p.relative_to(a.parent) for p in a.parent.rglob("*"))
     assert files == sorted(p.relative_to(b.parent) for p in b.parent.rglob("*"))
     for name in files:
@@ -299,9 +345,9 @@ def test_view_overview_pages_are_self_contained_and_escaped(big: tuple[Path, Vie
     render_html(ntriples_lines(g), sample_provenance(), tmp_path / "x.html", max_nodes=3, title="<b>x</b>")
     text = (tmp_path / "x.html").read_text(encoding="utf-8")
     assert "<script>alert" not in text and "<title>&lt;b&gt;x&lt;/b&gt;</title>" in text
-    index = INDEX_BLOCK.search(text)
-    assert index and not set("<>&\u2028\u2029") & set(index.group(1))
-    assert XSS in json.loads(index.group(1))["zh"].split("\n"), "the index holds the name as it is"
+    index = INDEX_FILE.fullmatch((tmp_path / "x-view" / "search-index-0000.js").read_text(encoding="utf-8"))
+    assert index and not set("<>&\u2028\u2029") & set(index.group(2))
+    assert XSS in json.loads(index.group(2))["zh"].split("\n"), "the index holds the name as it is"
     for f in (tmp_path / "x-view").iterdir():
         assert "<script>alert" not in f.read_text(encoding="utf-8")
 

@@ -118,36 +118,59 @@
   }
 
   // ── search: groups by name, and every node by its names ───────────────────────────
-  // The index, a data block of its own parsed at the first search, is in columns: each name
-  // column one string, a row's value ended by "\n", rows in group order (so a row's group and
-  // its place in the page follow from the groups' sizes). Each column is normalised in one
-  // pass and searched with indexOf, a hit mapped to its row by the row starts: no object per
-  // node, which at 780,000 nodes took 7.6 s and 750 MB to build.
+  // The index is in script files beside the group pages (DATA.search), loaded and normalised
+  // after the first draw (or at the first search, if that comes sooner): each calls
+  // redchainIndexShard with the names of a range of rows, in columns (each name column one
+  // string, a row's value ended by "\n"; rows in group order, so a row's group and its place
+  // in the page follow from the groups' sizes). Each column is normalised in one pass and searched with indexOf, a hit
+  // mapped to its row by the row starts: no object per node, which at 780,000 nodes took 7.6 s
+  // and 750 MB to build.
   var norm = redchainNorm;
-  var ROW_END = "\u0002", NAME_END = "\u0001", INDEX = null;
+  var ROW_END = "\u0002", NAME_END = "\u0001";
   var groupStart = new Int32Array(GROUPS.length + 1);
   GROUPS.forEach(function (g, k) { groupStart[k + 1] = groupStart[k] + g.n; });
   var N = groupStart[GROUPS.length];
-  function index() {
-    return INDEX || (INDEX = JSON.parse(document.getElementById("redchain-index").textContent));
+  var shards = [], shardStart = null, shardRows = [], shardKeys = [], loading = null, indexError = null;
+  window.redchainIndexShard = function (k, columns) { shards[k] = columns; };
+  function loadIndex() {  // a Promise that the index files are in (rejected when one is missing)
+    if (loading) return loading;
+    loading = Promise.all(DATA.search.map(function (href, k) {
+      return new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.onload = function () { if (shards[k]) resolve(); else reject(new Error(href)); };
+        script.onerror = function () { reject(new Error(href)); };
+        script.src = href;
+        document.body.appendChild(script);
+      });
+    })).then(function () {
+      var at = new Int32Array(shards.length + 1);
+      shards.forEach(function (shard, k) { at[k + 1] = at[k] + shard.cls.length; shardRows.push({}); });
+      if (at[shards.length] !== N) throw new Error("the search index holds " + at[shards.length] + " rows, the groups " + N);
+      shardStart = at;
+    }).catch(function (error) { indexError = error; throw error; });
+    return loading;
   }
-  function starts(text, end) {  // where each row of a column begins: row r is text[s[r], s[r + 1] - 1)
-    var s = new Int32Array(N + 1), at = 0;
-    for (var r = 0; r < N; r++) { s[r] = at; at = text.indexOf(end, at) + 1; }
-    s[N] = at;
+  function starts(text, end, n) {  // where each of n rows of a column begins: row r is text[s[r], s[r + 1] - 1)
+    var s = new Int32Array(n + 1), at = 0;
+    for (var r = 0; r < n; r++) { s[r] = at; at = text.indexOf(end, at) + 1; }
+    s[n] = at;
     return s;
   }
-  function rowAt(s, pos) {  // the row whose text holds the position pos
-    var lo = 0, hi = N - 1;
+  function rowAt(s, pos) {  // the row whose text holds the position pos, of the starts s
+    var lo = 0, hi = s.length - 2;
     while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (s[mid] <= pos) lo = mid; else hi = mid - 1; }
     return lo;
   }
-  var rowStarts = {};  // of the zh, py and en columns, found when first read
-  function fieldStarts(c) { return rowStarts[c] || (rowStarts[c] = starts(index()[c], "\n")); }
-  function field(c, r) { var s = fieldStarts(c); return index()[c].slice(s[r], s[r + 1] - 1); }
+  function fieldStarts(k, c) {  // of shard k's zh, py and en columns, found when first read
+    return shardRows[k][c] || (shardRows[k][c] = starts(shards[k][c], "\n", shards[k].cls.length));
+  }
+  function field(c, r) {
+    var k = rowAt(shardStart, r), s = fieldStarts(k, c), i = r - shardStart[k];
+    return shards[k][c].slice(s[i], s[i + 1] - 1);
+  }
   function row(r) {  // [Chinese, pinyin, English, class, group, index in its page]
-    var g = rowAt(groupStart, r);
-    return [field("zh", r), field("py", r), field("en", r), index().cls[r], g, r - groupStart[g]];
+    var g = rowAt(groupStart, r), k = rowAt(shardStart, r);
+    return [field("zh", r), field("py", r), field("en", r), shards[k].cls[r - shardStart[k]], g, r - groupStart[g]];
   }
   // norm of a whole column in one loop, from a table of what norm makes of each UTF-16 unit
   // alone (the same as norm of the text, which is in NFC: view_overview.py): line breaks become
@@ -192,42 +215,58 @@
     }
     return fromUnits(out, n);
   }
-  var keys = null;  // built at the first search: the normalised name columns, and pinyin initials
-  function searchKeys() {
-    if (keys) return keys;
+  function searchKeys(k) {  // built at the first search: shard k's normalised name columns, and pinyin initials
+    if (shardKeys[k]) return shardKeys[k];
+    var shard = shards[k], n = shard.cls.length;
     var columns = ["zh", "py", "en", "alts"].map(function (c) {  // "|" parts one name each
-      var text = normColumn(index()[c], false);
-      return { text: text, at: starts(text, ROW_END) };
+      var text = normColumn(shard[c], false);
+      return { text: text, at: starts(text, ROW_END, n) };
     });
-    var initials = normColumn(index().py, true);
-    keys = { columns: columns, initials: { text: ROW_END + initials, at: starts(initials, ROW_END) } };
-    return keys;
+    var initials = normColumn(shard.py, true);
+    return (shardKeys[k] = { columns: columns, initials: { text: ROW_END + initials, at: starts(initials, ROW_END, n) } });
+  }
+  var preparing = null;
+  function prepareIndex() {  // a Promise that the index is loaded and normalised, a file at a time between other work
+    return preparing || (preparing = loadIndex().then(function () {
+      return new Promise(function (resolve) {
+        (function next(k) {
+          if (k === shards.length) return resolve();
+          searchKeys(k);
+          setTimeout(function () { next(k + 1); }, 0);
+        })(0);
+      });
+    }));
   }
   function isEnd(ch) { return ch === undefined || ch === ROW_END || ch === NAME_END; }
-  function search(query) {
+  function search(query) {  // the groups, and the nodes once the index is loaded (loadIndex)
     var q = norm(query).replace(/[\u0001\u0002]/g, ""), hits = [];
     if (!q) return hits;
     GROUPS.forEach(function (g, k) {
       var name = norm(g.label), at = name.indexOf(q);
       if (at >= 0) hits.push([name === q ? 0 : at === 0 ? 1 : 2, -1, g.label.length, k]);
     });
-    var normed = searchKeys(), best = new Int8Array(N).fill(9), found = [];
-    normed.columns.forEach(function (col) {  // 0: a whole name, 1: its start, 2: inside it
-      for (var pos = col.text.indexOf(q); pos >= 0; pos = col.text.indexOf(q, pos + 1)) {
-        var r = rowAt(col.at, pos), rank = isEnd(col.text[pos - 1]) ? (isEnd(col.text[pos + q.length]) ? 0 : 1) : 2;
-        if (best[r] === 9) found.push(r);
-        if (rank < best[r]) best[r] = rank;
-      }
-    });
-    if (q.length > 1) {  // 3: the start of the pinyin's initials (bjs for 北京市)
-      var ini = normed.initials.text;
-      for (var at = ini.indexOf(ROW_END + q); at >= 0; at = ini.indexOf(ROW_END + q, at + 1)) {
-        var r = rowAt(normed.initials.at, at);
-        if (best[r] === 9) { found.push(r); best[r] = 3; }
+    var best = new Int8Array(shardStart ? N : 0).fill(9), found = [];
+    for (var k = 0; shardStart && k < shards.length; k++) {
+      var normed = searchKeys(k), base = shardStart[k];
+      normed.columns.forEach(function (col) {  // 0: a whole name, 1: its start, 2: inside it
+        for (var pos = col.text.indexOf(q); pos >= 0; pos = col.text.indexOf(q, pos + 1)) {
+          var r = base + rowAt(col.at, pos), rank = isEnd(col.text[pos - 1]) ? (isEnd(col.text[pos + q.length]) ? 0 : 1) : 2;
+          if (best[r] === 9) found.push(r);
+          if (rank < best[r]) best[r] = rank;
+        }
+      });
+      if (q.length > 1) {  // 3: the start of the pinyin's initials (bjs for 北京市)
+        var ini = normed.initials.text;
+        for (var at = ini.indexOf(ROW_END + q); at >= 0; at = ini.indexOf(ROW_END + q, at + 1)) {
+          var r = base + rowAt(normed.initials.at, at);
+          if (best[r] === 9) { found.push(r); best[r] = 3; }
+        }
       }
     }
-    var zhAt = fieldStarts("zh");
-    found.forEach(function (r) { hits.push([best[r], 0, zhAt[r + 1] - zhAt[r] - 1, r]); });
+    found.forEach(function (r) {
+      var k = rowAt(shardStart, r), zhAt = fieldStarts(k, "zh"), i = r - shardStart[k];
+      hits.push([best[r], 0, zhAt[i + 1] - zhAt[i] - 1, r]);
+    });
     hits.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1] || a[2] - b[2] || a[3] - b[3]; });
     return hits.map(function (h) {
       if (h[1] < 0) return { group: h[3], node: -1 };
@@ -235,6 +274,7 @@
       return { group: g, node: h[3] - groupStart[g], row: h[3] };
     });
   }
+  function withIndex(then) { loadIndex().then(then, then); }  // groups alone if the index is missing
   var input = document.getElementById("search"), results = document.getElementById("search-results");
   function resultButton(hit, i) {
     var b;
@@ -251,17 +291,28 @@
     b.addEventListener("click", function () { open(hit.group, hit.node); });
     return el("li", { role: "option" }, b);
   }
+  var redrawWhenLoaded = false;
   function renderResults() {
-    var hits = search(input.value).slice(0, 15);
     clear(results);
     if (!input.value.trim()) { results.hidden = true; return; }
-    if (!hits.length) results.appendChild(el("li", { class: "empty", text: "没有结果 no match" }));
+    var hits = search(input.value).slice(0, 15), waiting = !shardStart && !indexError;
+    if (waiting && !redrawWhenLoaded) {  // the groups now, the nodes when the index is in
+      redrawWhenLoaded = true;
+      withIndex(renderResults);
+    }
+    if (!hits.length && !waiting) results.appendChild(el("li", { class: "empty", text: "没有结果 no match" }));
     hits.forEach(function (hit, i) { results.appendChild(resultButton(hit, i)); });
+    if (waiting) results.appendChild(el("li", { class: "empty", text: "正在载入搜索索引… loading the search index…" }));
+    if (indexError) {
+      var folder = decodeURIComponent(GROUPS[0].href.split("/")[0]);
+      results.appendChild(el("li", { class: "empty", text: "找不到节点的搜索索引：请把文件夹 " + folder + "/ 放在本页旁边 · " +
+        "the nodes' search index is missing: keep the folder " + folder + "/ beside this page" }));
+    }
     results.hidden = false;
   }
   redchainSearchKeys(input, results, renderResults, function (active) {
     if (active) active.click();
-    else { var hits = search(input.value); if (hits.length) open(hits[0].group, hits[0].node); }
+    else withIndex(function () { var hits = search(input.value); if (hits.length) open(hits[0].group, hits[0].node); });
   });
   document.addEventListener("mousedown", function (event) {
     if (!document.getElementById("search-box").contains(event.target)) results.hidden = true;
@@ -277,11 +328,13 @@
   document.getElementById("fit").addEventListener("click", function () { network.fit(); });
   buildSidebar();
   showCounts();
-  window.redchain = { network: network, nodes: nodes, edges: edges, data: DATA, search: search, index: index, row: row, open: open,
-    visibleCounts: visibleCounts };
+  window.redchain = { network: network, nodes: nodes, edges: edges, data: DATA, search: search, loadIndex: loadIndex, prepareIndex: prepareIndex,
+    shards: function () { return shards; }, row: row, open: open, visibleCounts: visibleCounts };
   network.once("afterDrawing", function () {
     window.redchainFirstDraw = performance.now();
     window.redchainReady = true;
     document.body.setAttribute("data-ready", "1");
+    // the index is loaded and normalised once the groups are drawn, for the first search to find it ready
+    setTimeout(function () { prepareIndex().catch(function () {}); }, 0);  // (the search says when it is missing)
   });
 })();
