@@ -15,8 +15,9 @@ figures do not mix:
 3. ``jieba.cut`` over the same text as a reference (``pip install jieba``, or the
    ``bench`` extra; skipped when jieba is missing or with ``--no-jieba``);
 4. whole builds, ``python -m graph build --no-cache`` with each ``--workers`` value,
-   the speed-up over the first, whether their outputs are byte-identical, and a
-   rebuild from a warm cache.
+   the speed-up over the first, whether their outputs are byte-identical, a
+   rebuild from a warm cache into another folder, and the same build again, which has
+   nothing to do (up to date: the manifest of the last build).
 
 MB are 10^6 bytes of UTF-8 input text. No figure is asserted anywhere: the machine
 may be shared, so the report records the load average before and after.
@@ -179,8 +180,10 @@ def measure_build(folder: Path, output: Path, workers: int, cache: Path | None) 
         code = main(argv)
     seconds = time.perf_counter() - start
     counts = re.search(r"(\d+) extracted, (\d+) cached", err.getvalue())
+    extracted, cached = ((int(counts.group(1)), int(counts.group(2))) if counts
+                         else (0, 0) if "up to date" in err.getvalue() else (-1, -1))
     return {"seconds": seconds, "exit": code, "summary": err.getvalue().strip().splitlines()[-1:],
-            "extracted": int(counts.group(1)) if counts else -1, "cached": int(counts.group(2)) if counts else -1,
+            "extracted": extracted, "cached": cached,
             "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
             "workers_rss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024}
 
@@ -270,10 +273,11 @@ def _builds(folder: Path, workers: list[int], log: Callable[[str], None], size_m
             rows.append(result)
             log(f"{size_mb:g} MB: build --workers {n}: {result['wall']:.0f} s")
         n = workers[-1]
-        for label in ("cold", "warm") if cache_builds else ():
-            result = _child("build", str(folder), f"{tmp}/c-{label}", str(n), f"{tmp}/cache")
+        for label in ("cold", "warm", "unchanged") if cache_builds else ():
+            into = "c-warm" if label == "unchanged" else f"c-{label}"
+            result = _child("build", str(folder), f"{tmp}/{into}", str(n), f"{tmp}/cache")
             result.update(workers=n, cache=label)
-            result["identical"] = _same_outputs(Path(tmp) / f"w{workers[0]}", Path(tmp) / f"c-{label}")
+            result["identical"] = _same_outputs(Path(tmp) / f"w{workers[0]}", Path(tmp) / into)
             rows.append(result)
             log(f"{size_mb:g} MB: build --workers {n}, {label} cache: {result['wall']:.0f} s")
     return rows
@@ -328,7 +332,7 @@ def format_builds(result: dict[str, Any]) -> list[str]:
              "| outputs identical to first |",
              "|---|---:|---:|---:|---:|---|"]
     for row in rows:
-        cache = "--no-cache" if row["cache"] == "none" else f"{row['cache']} cache"
+        cache = {"none": "--no-cache", "unchanged": "nothing changed (up to date)"}.get(row["cache"], f"{row['cache']} cache")
         workers_rss = _mb(row["workers_rss"]) if row["workers"] > 1 else "–"
         lines.append(f"| `--workers {row['workers']}` {cache} | {row['wall']:.1f} | {base / row['wall']:.2f}× | "
                      f"{row.get('extracted', '?')} / {row.get('cached', '?')} | {_mb(row['rss'])} / {workers_rss} | "

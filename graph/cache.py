@@ -59,14 +59,15 @@ def fingerprint() -> str:
     digest = hashlib.sha256()
     digest.update(f"redchain {__version__}\npython {sys.version_info[:2]}\n".encode())
     for name in _LIBRARIES:
-        digest.update(f"{name} {_version(name)}\n".encode())
+        digest.update(f"{name} {library_version(name)}\n".encode())
     for path in _fingerprint_files():
         digest.update(Path(os.path.relpath(path, PACKAGE.parent)).as_posix().encode("utf-8") + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 
-def _version(name: str) -> str:
+def library_version(name: str) -> str:
+    """The installed version of the distribution ``name``, or "-"."""
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
@@ -163,7 +164,7 @@ def names_fingerprint() -> str:
 
     digest = hashlib.sha256(fingerprint().encode())
     for name in _NAME_LIBRARIES:
-        digest.update(f"{name} {_version(name)}\n".encode())
+        digest.update(f"{name} {library_version(name)}\n".encode())
     digest.update(hashlib.sha256(glossary_path().read_bytes()).digest())
     return digest.hexdigest()[:16]
 

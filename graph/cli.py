@@ -40,7 +40,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         report = build(args.input or ["seeds"], args.output, strict=args.strict, fail_fast=args.fail_fast,
                        workers=args.workers or default_workers(), cache=cache, progress=progress,
                        view_max_nodes=args.view_max_nodes, max_bytes=round(args.max_document_mb * 1024 * 1024),
-                       validation_chunk=args.validation_chunk, sort_buffer=args.sort_buffer, exports=args.exports)
+                       validation_chunk=args.validation_chunk, sort_buffer=args.sort_buffer, exports=args.exports,
+                       force=args.force)
     finally:
         if progress is not None:
             progress.close()
@@ -172,6 +173,9 @@ def _add_build(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    help="processes that extract documents in parallel (default: all cores; 1: no pool)")
     p.add_argument("--cache", metavar="DIR", help="folder of the per-document cache (default OUTPUT/.redchain-cache)")
     p.add_argument("--no-cache", action="store_true", help="extract every document again; the cache is neither read nor written")
+    p.add_argument("--force", action="store_true",
+                   help="build even when no document, option or code changed since the last build into OUTPUT "
+                        "and its outputs are as it left them (otherwise it says 'up to date' and writes nothing)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress line and no summary line")
     p.add_argument("--verbose", "-v", action="store_true", help="print warnings too")
     p.add_argument("--max-document-mb", type=_positive_float, default=MAX_BYTES / 1024 / 1024, metavar="MB",

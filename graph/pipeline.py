@@ -78,12 +78,16 @@ class BuildReport:
     diagnostics: tuple[Diagnostic, ...] = field(default=())
     extracted: int = 0  # documents extracted in this build
     cached: int = 0  # documents whose extraction came from the cache
+    up_to_date: bool = False  # nothing to do: the report of the last build (manifest.py)
 
     def summary(self) -> str:
+        graph = (f"{self.sentences} sentences → {self.facts} facts, {self.entities} entities, {self.triples} triples, "
+                 f"{self.violations} violations → {self.output}")
+        if self.up_to_date:
+            return (f"up to date: no document, option or code changed since the last build, and its outputs are as "
+                    f"it left them ({self.documents} documents, {self.skipped} skipped, {graph}; --force builds again)")
         return (f"read {self.documents} documents ({self.skipped} skipped, {self.extracted} extracted, "
-                f"{self.cached} cached), {self.sentences} sentences → "
-                f"{self.facts} facts, {self.entities} entities, {self.triples} triples, "
-                f"{self.violations} violations → {self.output}")
+                f"{self.cached} cached), {graph}")
 
 
 def default_workers() -> int:
@@ -150,11 +154,15 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
           view: bool = True, workers: int = 1, cache: Path | str | None = None,
           progress: ProgressFn | None = None, view_max_nodes: int | None = None,
           max_bytes: int = MAX_BYTES, validation_chunk: int = CHUNK_TRIPLES,
-          sort_buffer: int = SORT_BUFFER_LINES, exports: Collection[str] | None = None) -> BuildReport:
+          sort_buffer: int = SORT_BUFFER_LINES, exports: Collection[str] | None = None,
+          force: bool = False) -> BuildReport:
     """Build the graph from every document under ``inputs`` into ``output``.
 
     ``workers``: processes for extraction (1: in this process). ``cache``: folder of the
-    per-document extraction cache, or None for no cache. ``progress``: called with a
+    per-document extraction cache, or None for no cache; with a cache, a build whose documents,
+    options and code are those of the last build into ``output``, whose outputs are still as
+    it left them, returns that build's report at once (``manifest.py``; ``force``: build all
+    the same). ``progress``: called with a
     ``progress.Step`` as the build advances. ``view_max_nodes``: above it, the view is an
     overview with a page per group (view.py; None: its default). ``max_bytes``: larger
     files are refused (D006). ``validation_chunk`` and ``sort_buffer``: see memory.py. ``exports``:
@@ -169,6 +177,17 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
     output = Path(output)
     if exports is not None:
         check_exports(exports)  # before the work, not when the exports are written
+    manifest = None
+    if cache is not None:
+        from .manifest import Manifest
+
+        options = {"strict": strict, "fail_fast": fail_fast, "view": view, "view_max_nodes": view_max_nodes,
+                   "max_bytes": max_bytes, "validation_chunk": validation_chunk, "sort_buffer": sort_buffer,
+                   "exports": None if exports is None else sorted(exports)}
+        manifest = Manifest(Path(cache), output, [str(p) for p in inputs], options, max_bytes=max_bytes)
+        if not force and (last := manifest.last_report()) is not None:
+            return last
+        manifest.forget()  # until this build has written all it writes
     tell = progress or _silent
     remove_stale_temporaries(output)  # what a killed build left, before this one adds its own
     with ExitStack() as spools:
@@ -188,9 +207,12 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
         findings = attach_evidence(pending(), records)  # each with the sentence behind its node
     diagnostics += [finding_diagnostic(f, strict=strict) for f in findings]
     documents, sentences, extracted, cached = counts
-    return BuildReport(str(output), documents, sum(1 for d in diagnostics if d.code.startswith("D")),
-                       sentences, len(records), entity_count, lines.count or 0,
-                       len(findings), tuple(diagnostics), extracted, cached)
+    report = BuildReport(str(output), documents, sum(1 for d in diagnostics if d.code.startswith("D")),
+                         sentences, len(records), entity_count, lines.count or 0,
+                         len(findings), tuple(diagnostics), extracted, cached)
+    if manifest is not None:
+        manifest.save(report)
+    return report
 
 
 def _extract_and_resolve(inputs: Sequence[Path | str], output: Path, spools: ExitStack, *, fail_fast: bool,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import os
 import pickle
 import sys
 from pathlib import Path
@@ -336,7 +337,7 @@ def test_cache_warm_build_is_byte_identical(archive, plain_build, tmp_path):
     first = build([archive], tmp_path, cache=cache, workers=2)
     assert (first.extracted, first.cached) == (first.documents, 0)
     assert outputs(tmp_path) == outputs(plain_build)
-    warm = build([archive], tmp_path, cache=cache)
+    warm = build([archive], tmp_path, cache=cache, force=True)  # (without force: up to date, nothing built)
     assert (warm.extracted, warm.cached) == (0, warm.documents)
     assert outputs(tmp_path) == outputs(plain_build)
     assert warm.summary().startswith(f"read {warm.documents} documents (0 skipped, 0 extracted, {warm.documents} cached)")
@@ -379,7 +380,7 @@ def test_cache_names_file_unreadable_is_rebuilt(archive, plain_build, tmp_path):
     build([archive], tmp_path / "out", cache=cache, view=False)
     [names_file] = cache.glob("*/names-*.pickle")
     names_file.write_bytes(names_file.read_bytes()[:50])  # truncated
-    build([archive], tmp_path / "out", cache=cache, view=False)
+    build([archive], tmp_path / "out", cache=cache, view=False, force=True)
     assert outputs(tmp_path / "out", OUTPUTS[:3]) == outputs(plain_build, OUTPUTS[:3])
     assert len(pickle.loads(names_file.read_bytes())) > 0  # written whole again
     assert not list(cache.rglob("*.tmp"))
@@ -392,7 +393,7 @@ def test_cache_corrupt_entry_is_rebuilt(archive, plain_build, tmp_path):
     assert len(entries) >= 15
     entries[0].write_bytes(b"not a pickle")
     entries[1].write_bytes(entries[1].read_bytes()[:100])  # truncated
-    report = build([archive], tmp_path / "out", cache=cache, view=False)
+    report = build([archive], tmp_path / "out", cache=cache, view=False, force=True)
     assert (report.extracted, report.cached) == (2, report.documents - 2)
     assert outputs(tmp_path / "out", OUTPUTS[:3]) == outputs(plain_build, OUTPUTS[:3])
     assert pickle.loads(entries[0].read_bytes()).doc.path.endswith(".txt")  # rewritten whole
@@ -448,10 +449,96 @@ def test_cache_cli_default_location_and_no_cache(small, tmp_path, capsys):
     assert main(["build", "--input", str(small), "--output", str(out), "--workers", "1"]) == 0
     assert "0 cached)" in capsys.readouterr().err
     assert (out / CACHE_DIRNAME / ".gitignore").exists()
-    assert main(["build", "--input", str(small), "--output", str(out), "--workers", "1"]) == 0
+    assert main(["build", "--input", str(small), "--output", str(out), "--workers", "1", "--force"]) == 0
     assert " 0 extracted, " in capsys.readouterr().err
     assert main(["build", "--input", str(small), "--output", str(out), "--no-cache", "-q"]) == 0
     assert capsys.readouterr().err == ""
+
+
+# ── up to date: the manifest of the last build ───────────────────────────────────────
+
+def stamps(folder: Path) -> dict[str, int]:
+    """Every file of a build's output folder but the cache, and when it was last written."""
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in sorted(folder.rglob("*"))
+            if p.is_file() and CACHE_DIRNAME not in p.parts}
+
+
+def test_build_with_nothing_changed_is_up_to_date_and_writes_nothing(small, tmp_path, capsys):
+    inputs = copy_archive(small, tmp_path / "in")
+    (inputs / "empty.txt").write_text("", encoding="utf-8")  # D002: skipped, exit 1
+    out = tmp_path / "out"
+    assert main(["build", "--input", str(inputs), "--output", str(out), "--workers", "1"]) == 1
+    first = capsys.readouterr().err
+    written = stamps(out)
+    assert "graph.ttl" in written and "D002" in first and "3 extracted" in first
+    assert main(["build", "--input", str(inputs), "--output", str(out), "--workers", "2"]) == 1  # workers change no byte
+    again = capsys.readouterr().err
+    assert stamps(out) == written, "nothing written"
+    assert "up to date" in again and "--force builds again" in again
+    assert [line for line in again.splitlines() if "D002" in line] == [line for line in first.splitlines() if "D002" in line]
+    report = build([inputs], out, cache=default_cache_dir(out))
+    assert report.up_to_date and (report.extracted, report.cached, report.skipped) == (0, 0, 1)
+    assert report.triples > 0 and stamps(out) == written
+    assert main(["build", "--input", str(inputs), "--output", str(out), "--force", "-q"]) == 1
+    assert stamps(out) != written and capsys.readouterr().err.count("D002") == 1
+
+
+def _changes(inputs: Path, out: Path):
+    """Each a change after which a build into ``out`` from ``inputs`` has something to do."""
+    def same_size_same_time():  # only the bytes tell: the hash, not the file's size or time
+        path = sorted(inputs.glob("*.txt"))[1]
+        info, text = path.stat(), path.read_text(encoding="utf-8")
+        path.write_text(text.replace("党", "党" if "党" not in text else "团", 1), encoding="utf-8")
+        os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+        assert path.stat().st_size == info.st_size and path.read_text(encoding="utf-8") != text
+    return [
+        ("an input's bytes", same_size_same_time, {}),
+        ("a new input", lambda: (inputs / "new.txt").write_text("江西省九江市成立新材料产业链党委。\n", encoding="utf-8"), {}),
+        ("an option", lambda: None, {"view_max_nodes": 5}),
+        ("an output edited", lambda: (out / "graph.ttl").write_text("# mine\n", encoding="utf-8"), {}),
+        ("an output removed", lambda: (out / "merges.tsv").unlink(), {}),
+        ("the code", lambda: None, {"code": "another"}),
+        ("force", lambda: None, {"force": True}),
+    ]
+
+
+def test_build_has_something_to_do_when_an_input_an_option_an_output_or_the_code_changed(small, tmp_path, monkeypatch):
+    import graph.manifest
+
+    inputs, out = copy_archive(small, tmp_path / "in"), tmp_path / "out"
+    cache = default_cache_dir(out)
+    options: dict = {}
+    assert not build([inputs], out, cache=cache).up_to_date
+    for name, change, new in _changes(inputs, out):
+        change()
+        if "code" in new:
+            monkeypatch.setattr(graph.manifest, "code_key", lambda code=new["code"]: code)
+        options.update((k, v) for k, v in new.items() if k != "code")
+        report = build([inputs], out, cache=cache, **options)
+        assert not report.up_to_date and report.triples > 0, name
+        options.pop("force", None)
+        assert build([inputs], out, cache=cache, **options).up_to_date, f"after {name}, up to date again"
+    fresh = build([inputs], tmp_path / "fresh", **options)
+    assert outputs(out) == outputs(tmp_path / "fresh") and not fresh.up_to_date
+    assert not build([inputs], tmp_path / "fresh", **options).up_to_date, "without a cache, never up to date"
+
+
+def test_build_that_fails_leaves_no_manifest(small, tmp_path, monkeypatch):
+    import graph.pipeline
+
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build([small], out, cache=cache, view=False)
+    [manifest] = (cache / "builds").glob("*.json")
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(graph.pipeline, "write_outputs", broken)
+    with pytest.raises(OSError):
+        build([small], out, cache=cache, view=False, force=True)
+    assert not manifest.exists(), "a failed build may have replaced some outputs"
+    monkeypatch.undo()
+    assert not build([small], out, cache=cache, view=False).up_to_date and manifest.exists()
 
 
 # ── progress ──────────────────────────────────────────────────────────────────────
