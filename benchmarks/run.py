@@ -333,7 +333,7 @@ def format_builds(result: dict[str, Any]) -> list[str]:
              "|---|---:|---:|---:|---:|---|"]
     for row in rows:
         cache = {"none": "--no-cache", "unchanged": "nothing changed (up to date)"}.get(row["cache"], f"{row['cache']} cache")
-        workers_rss = _mb(row["workers_rss"]) if row["workers"] > 1 else "–"
+        workers_rss = _mb(row["workers_rss"]) if row["workers"] > 1 and row["workers_rss"] else "–"
         lines.append(f"| `--workers {row['workers']}` {cache} | {row['wall']:.1f} | {base / row['wall']:.2f}× | "
                      f"{row.get('extracted', '?')} / {row.get('cached', '?')} | {_mb(row['rss'])} / {workers_rss} | "
                      f"{'yes' if row['identical'] else '**no**'} |")

@@ -8,13 +8,14 @@ graph gives the same coordinates and the same bytes.
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
 from collections import defaultdict
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
 from .layout_start import adjacency, tree_start
 
-__all__ = ["LAYOUT_SEED", "UNIT_PX", "compute_layout"]
+__all__ = ["KnownLayouts", "LAYOUT_SEED", "UNIT_PX", "compute_layout"]
 
 UNIT_PX = 130  # one layout unit (the ideal edge length) in canvas pixels
 LAYOUT_SEED = 20240601
@@ -32,9 +33,19 @@ START_SCALE, MOMENTUM = 0.6, 0.5
 Pairs = Sequence[tuple[int, int, float]]
 
 
-def compute_layout(n: int, pairs: Pairs) -> list[tuple[int, int]]:
+class KnownLayouts(Protocol):
+    """Layouts computed before (cache.LayoutCache), by a hash of the component's input."""
+
+    def get(self, key: bytes) -> Any | None: ...
+
+    def add(self, key: bytes, result: Any) -> None: ...
+
+
+def compute_layout(n: int, pairs: Pairs, known: KnownLayouts | None = None) -> list[tuple[int, int]]:
     """Pixel positions of ``n`` nodes: each connected component laid out on its own, then
-    packed in rows, largest first."""
+    packed in rows, largest first. ``known``: the layouts of components of over ``CACHED``
+    nodes are looked up there, and those computed added (the same positions: a layout is
+    a pure function of its component)."""
     comps = _components(n, pairs)
     where = {v: (k, i) for k, comp in enumerate(comps) for i, v in enumerate(comp)}
     local: list[list[tuple[int, int, float]]] = [[] for _ in comps]
@@ -48,13 +59,22 @@ def compute_layout(n: int, pairs: Pairs) -> list[tuple[int, int]]:
         elif len(comp) <= CACHED:
             xy = list(_cached_layout(len(comp), tuple(local[k])))
         else:
-            xy = _layout_of(len(comp), local[k])
+            xy = _layout_of(len(comp), local[k]) if known is None else _known_layout(len(comp), local[k], known)
         boxes.append(xy)
     return _pack(comps, boxes, n)
 
 
 def _layout_of(n: int, pairs: Pairs) -> list[tuple[float, float]]:
     return [(float(x), float(y)) for x, y in _force_layout(n, pairs, LAYOUT_SEED + n)]
+
+
+def _known_layout(n: int, pairs: Pairs, known: KnownLayouts) -> list[tuple[float, float]]:
+    key = hashlib.sha256(repr((n, list(pairs))).encode()).digest()  # repr: the exact floats
+    xy: tuple[tuple[float, float], ...] | None = known.get(key)
+    if xy is None:
+        xy = tuple(_layout_of(n, pairs))
+        known.add(key, xy)
+    return list(xy)
 
 
 @functools.lru_cache(maxsize=1024)

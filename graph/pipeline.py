@@ -35,6 +35,7 @@ from .resources import gazetteer_dir, rule_dirs
 from .rules import RuleSet, load_rules
 
 if TYPE_CHECKING:
+    from .cache import LayoutCache
     from .record_file import RecordFile
     from .validation import Finding
 
@@ -168,6 +169,7 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
     files are refused (D006). ``validation_chunk`` and ``sort_buffer``: see memory.py. ``exports``:
     the names of exports.EXPORTS to write (None: all); the files of the others are removed.
     """
+    from .cache import DocumentCache
     from .export import remove_stale_temporaries
     from .exports import check_exports
     from .rdf import graph_lines
@@ -202,8 +204,12 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
         del table, triples  # freed before the exports and the view grow
         tell(Step("validate"))
         pending = start_validation(lines, background=workers > 1, chunk=validation_chunk)  # beside the writing
+        layouts = DocumentCache(cache).layouts() if cache is not None else None
         write_outputs(lines, merges, records, output, view=view, progress=tell, background=workers > 1,
-                      view_max_nodes=view_max_nodes, view_workers=workers, sort_buffer=sort_buffer, exports=exports)
+                      view_max_nodes=view_max_nodes, view_workers=workers, sort_buffer=sort_buffer, exports=exports,
+                      layouts=layouts)
+        if layouts is not None:
+            layouts.save()
         findings = attach_evidence(pending(), records)  # each with the sentence behind its node
     diagnostics += [finding_diagnostic(f, strict=strict) for f in findings]
     documents, sentences, extracted, cached = counts
@@ -265,12 +271,14 @@ def start_validation(lines: Iterable[str], *, background: bool, chunk: int = CHU
 def write_outputs(lines: Iterable[str], merges: Iterable[Merge], records: list[dict[str, Any]] | RecordFile,
                   output: Path, *, view: bool = True, progress: ProgressFn | None = None, background: bool = False,
                   view_max_nodes: int | None = None, view_workers: int = 1,
-                  sort_buffer: int = SORT_BUFFER_LINES, exports: Collection[str] | None = None) -> None:
+                  sort_buffer: int = SORT_BUFFER_LINES, exports: Collection[str] | None = None,
+                  layouts: LayoutCache | None = None) -> None:
     """graph.ttl, provenance.jsonl, merges.tsv (entity resolution's ``merges``), the ``exports``
     (exports.py; None: all) and (``view``) graph.html of the graph whose sorted N-Triples ``lines`` are given
     (a ``rdf_text.LineFile``: read once by each), each written atomically. With ``background``, the
     exports are written by a forked child while this process writes the rest; ``view_workers``
-    processes write the view's group pages. ``sort_buffer``: see memory.py."""
+    processes write the view's group pages, with the ``layouts`` of earlier builds (view.render_html).
+    ``sort_buffer``: see memory.py."""
     from .export import write_merges, write_provenance, write_turtle
     from .exports import EXPORTS, write_exports
     from .record_file import RecordFile
@@ -293,7 +301,8 @@ def write_outputs(lines: Iterable[str], merges: Iterable[Merge], records: list[d
         from .view import render_html
 
         tell(Step("view"))
-        render_html(lines, records, output / "graph.html", max_nodes=view_max_nodes, workers=view_workers)
+        render_html(lines, records, output / "graph.html", max_nodes=view_max_nodes, workers=view_workers,
+                    layouts=layouts)
     if pending is not None:
         pending()
 

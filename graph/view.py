@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from .record_file import RecordFile
 from .view_data import ViewError, read_view_graph, select_subgraph
@@ -24,6 +24,9 @@ from .view_facts import FactIndex
 from .view_overview import remove_group_pages, write_overview
 from .view_page import page_html, write_atomic
 from .view_payload import page_payload
+
+if TYPE_CHECKING:
+    from .cache import LayoutCache
 
 __all__ = ["DEFAULT_MAX_NODES", "ViewError", "ViewStats", "render_html"]
 
@@ -40,12 +43,14 @@ class ViewStats:
 
 def render_html(lines: Iterable[str], provenance: Iterable[Mapping[str, Any]] | RecordFile, path: Path | str, *,
                 focus: str | None = None, depth: int = 1, chain: str | None = None,
-                title: str = "redchain", max_nodes: int | None = None, workers: int = 1) -> ViewStats:
+                title: str = "redchain", max_nodes: int | None = None, workers: int = 1,
+                layouts: LayoutCache | None = None) -> ViewStats:
     """Write the interactive view of the graph whose N-Triples ``lines`` are given (or of the subgraph
     ``focus``/``depth``, ``chain``) to ``path``: one self-contained page, or, over ``max_nodes`` nodes (default
     ``DEFAULT_MAX_NODES``), an overview with one page per group. ``provenance``: the records,
     as a list or a ``RecordFile`` (kept on disk). ``workers``: processes that write the group pages
-    (view_overview.py). The same input gives the same bytes."""
+    (view_overview.py). ``layouts``: the layouts of earlier builds, and where this one's go (the
+    build cache's; the caller saves it). The same input gives the same bytes."""
     budget = DEFAULT_MAX_NODES if max_nodes is None else max_nodes
     if budget < 1:
         raise ValueError(f"the node budget must be at least 1, not {budget}")
@@ -54,8 +59,9 @@ def render_html(lines: Iterable[str], provenance: Iterable[Mapping[str, Any]] | 
     order, edges = select_subgraph(nodes, edges, focus, depth, chain)
     facts = FactIndex(provenance)
     if len(order) > budget:
-        pages = write_overview(order, nodes, edges, facts, path, title=title, budget=budget, workers=workers)
+        pages = write_overview(order, nodes, edges, facts, path, title=title, budget=budget, workers=workers,
+                               layouts=layouts)
         return ViewStats(nodes=len(order), edges=len(edges), pages=pages + 1)
-    write_atomic(path, page_html(page_payload(order, nodes, edges, facts, title), title))
+    write_atomic(path, page_html(page_payload(order, nodes, edges, facts, title, layouts=layouts), title))
     remove_group_pages(path)
     return ViewStats(nodes=len(order), edges=len(edges))

@@ -17,7 +17,7 @@ import re
 import unicodedata
 from collections import Counter
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 from urllib.parse import quote
 
 from .layout import compute_layout
@@ -28,6 +28,9 @@ from .view_groups import KINDS, Group, group_of, partition
 from .view_page import VIS_NETWORK_FILE, json_for_html, page_html, write_atomic, write_vis_network
 from .view_payload import FONT, page_payload
 from .vocab import ID
+
+if TYPE_CHECKING:
+    from .cache import LayoutCache
 
 __all__ = ["INDEX_ROWS", "pages_folder", "remove_group_pages", "write_overview", "write_search_index"]
 
@@ -44,9 +47,11 @@ def pages_folder(path: Path) -> Path:
 
 
 def write_overview(order: Sequence[str], nodes: Mapping[str, ViewNode], edges: Sequence[ViewEdge],
-                   facts: FactIndex, path: Path, *, title: str, budget: int, workers: int = 1) -> int:
+                   facts: FactIndex, path: Path, *, title: str, budget: int, workers: int = 1,
+                   layouts: LayoutCache | None = None) -> int:
     """Write one page per group and the overview at ``path``; return the number of groups. With
-    ``workers`` > 1, forked children write shares of the group pages beside this process."""
+    ``workers`` > 1, forked children write shares of the group pages beside this process (and
+    hand back the ``layouts`` they used)."""
     groups = partition({iri: nodes[iri] for iri in order}, edges, budget)
     member = group_of(groups)
     inner: list[list[ViewEdge]] = [[] for _ in groups]
@@ -65,23 +70,28 @@ def write_overview(order: Sequence[str], nodes: Mapping[str, ViewNode], edges: S
 
     vis_src = write_vis_network(folder)
 
-    def write_pages(share: Sequence[int]) -> None:
+    def write_pages(share: Sequence[int]) -> dict[Any, Any]:
         for k in share:
             group = groups[k]
-            payload = page_payload(list(group.members), nodes, inner[k], facts, f"{title} · {group.label}", link=link)
+            payload = page_payload(list(group.members), nodes, inner[k], facts, f"{title} · {group.label}", link=link,
+                                   layouts=layouts)
             payload["nav"] = {"overview": "../" + quote(path.name), "overviewTitle": title, "note": group.note}
             write_atomic(folder / names[k], page_html(payload, payload["title"], app=("search_keys.js", "view.js",
                                                       "drill.js"), css=("view.css", "drill.css"), vis_src=vis_src))
+        return layouts.used if layouts is not None else {}
 
     first, *rest = _shares([len(g.members) for g in groups], workers)
     children = [in_background(write_pages, share) for share in rest]
     write_pages(first)
     for wait in children:
-        wait()  # a child that failed has its share written here instead (in_background)
+        used = wait()  # a child that failed has its share written here instead (in_background)
+        if layouts is not None:
+            layouts.used.update(used)
     hrefs = [f"{quote(folder.name)}/{name}" for name in names]
     members = [nodes[iri] for group in groups for iri in group.members]
     index = write_search_index(folder, members, rows=INDEX_ROWS)  # the module's value now (tests lower it)
-    overview = _overview_payload(groups, nodes, links, hrefs, title=title, budget=budget, n_edges=len(edges))
+    overview = _overview_payload(groups, nodes, links, hrefs, title=title, budget=budget, n_edges=len(edges),
+                                 layouts=layouts)
     overview["search"] = [f"{quote(folder.name)}/{name}" for name in index]
     write_atomic(path, page_html(overview, title, template="overview.html", app=("search_keys.js", "overview.js"),
                                  css=("view.css", "overview.css"), script_files=True))
@@ -148,11 +158,12 @@ def _slug(part: str) -> str:
 # ── the overview page's data ──────────────────────────────────────────────────────────
 
 def _overview_payload(groups: Sequence[Group], nodes: Mapping[str, ViewNode], links: Counter[tuple[int, int]],
-                      hrefs: Sequence[str], *, title: str, budget: int, n_edges: int) -> dict[str, Any]:
+                      hrefs: Sequence[str], *, title: str, budget: int, n_edges: int,
+                      layouts: LayoutCache | None) -> dict[str, Any]:
     kept = _strongest(links, len(groups))
     top = max((w for _, w in kept), default=1)
     pairs = [(a, b, 0.3 + 0.7 * math.log1p(w) / math.log1p(top)) for (a, b), w in kept]
-    xy = compute_layout(len(groups), pairs)
+    xy = compute_layout(len(groups), pairs, layouts)
     vis_nodes = [{"id": k, "label": g.label.replace(" · ", "\n", 1), "group": g.kind, "x": x * 2, "y": y * 2,
                   "value": len(g.members)} for k, (g, (x, y)) in enumerate(zip(groups, xy))]
     vis_edges = [{"id": i, "from": a, "to": b, "value": w} for i, ((a, b), w) in enumerate(kept)]

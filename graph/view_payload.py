@@ -8,7 +8,7 @@ import math
 from collections import defaultdict
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from .layout import compute_layout
+from .layout import KnownLayouts, compute_layout
 from .view_data import CLASSES, DETAILS, RELATIONS, SYMMETRIC, ViewEdge, ViewNode
 from .view_facts import FactIndex, Strings, page_facts
 from .vocab import ID
@@ -24,10 +24,10 @@ FONT = ("'Segoe UI','Helvetica Neue',Arial,'Noto Sans','DejaVu Sans','Noto Sans 
 
 def page_payload(order: list[str], nodes: Mapping[str, ViewNode], edges: Sequence[ViewEdge],
                  facts_index: FactIndex, title: str, *,
-                 link: Callable[[str], str | None] | None = None) -> dict[str, Any]:
+                 link: Callable[[str], str | None] | None = None, layouts: KnownLayouts | None = None) -> dict[str, Any]:
     """Everything ``view.js`` needs to draw the nodes ``order`` (IRIs) and ``edges``. With
     ``link`` (IRI → the address of the page that draws it), ``outside`` maps each fact with
-    an end on another page to that address."""
+    an end on another page to that address. ``layouts``: see ``layout.compute_layout``."""
     index = {iri: i for i, iri in enumerate(order)}
     strings = Strings()
     facts = page_facts(index, nodes, edges, facts_index.touching(order), strings)
@@ -36,7 +36,7 @@ def page_payload(order: list[str], nodes: Mapping[str, ViewNode], edges: Sequenc
         for end in {fact[0], fact[3]} - {-1}:
             node_facts[end].add(f)
     classes, relations = _legend((nodes[i] for i in order), edges)
-    vis_nodes, vis_edges, options = _network(order, nodes, edges)
+    vis_nodes, vis_edges, options = _network(order, nodes, edges, layouts)
     payload = {
         "version": 1, "title": title, "base": str(ID), "legend": classes,
         "relations": relations, "nodes": vis_nodes, "edges": vis_edges, "options": options,
@@ -114,12 +114,12 @@ def vis_options(n_nodes: int) -> dict[str, Any]:
     }
 
 
-def _network(order: list[str], nodes: Mapping[str, ViewNode],
-             edges: Sequence[ViewEdge]) -> tuple[list[Any], list[Any], Any]:
+def _network(order: list[str], nodes: Mapping[str, ViewNode], edges: Sequence[ViewEdge],
+             layouts: KnownLayouts | None) -> tuple[list[Any], list[Any], Any]:
     index = {iri: i for i, iri in enumerate(order)}
     # where a thing is located pulls less than what it belongs to: clusters follow the chains
     pairs = [(index[e.s], index[e.o], 0.3 if e.rel == "locatedIn" else 1.0) for e in edges if e.s != e.o]
-    xy = compute_layout(len(order), pairs)
+    xy = compute_layout(len(order), pairs, layouts)
     degree = [0] * len(order)
     for a, b, _ in pairs:
         degree[a] += 1

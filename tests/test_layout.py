@@ -47,6 +47,23 @@ def test_layout_hubs_keep_nodes_apart_and_repeat_exactly(n: int) -> None:
     assert _closest(first) > 0.4
 
 
+def test_layout_known_layouts_give_the_same_positions_without_laying_out_again(tmp_path, monkeypatch) -> None:
+    from graph.cache import LayoutCache
+
+    pairs = _tree(61, seed=3) + [(61 + a, 61 + b, w) for a, b, w in _tree(40, seed=4)] + SMALL_PAIRS[-2:]
+    plain = compute_layout(101 + 18, pairs)  # two components of over CACHED nodes, and small ones
+    known = LayoutCache(tmp_path)
+    assert compute_layout(101 + 18, pairs, known) == plain and len(known.used) == 2
+    assert known.save()
+    calls: list[int] = []
+    monkeypatch.setattr(layout, "_force_layout", lambda n, pairs, seed: (calls.append(n), np.zeros((n, 2)))[1])
+    again = LayoutCache(tmp_path)  # read back from its file
+    assert compute_layout(101 + 18, pairs, again) == plain and calls == [], "laid out from what is known"
+    assert pairs[0] == (1, 0, 1.0)
+    compute_layout(101 + 18, [(1, 0, 0.3), *pairs[1:]], again)  # one pull of the 61-node component changed
+    assert calls == [61], "only that component is laid out again"
+
+
 def test_layout_all_pairs_and_near_pairs_give_the_same_forces() -> None:
     n, pairs = 60, _tree(60, seed=1)
     links = np.asarray([(a, b) for a, b, _ in pairs])

@@ -375,6 +375,36 @@ def test_cache_keeps_entity_names_a_warm_build_romanises_none(archive, plain_bui
     assert outputs(tmp_path / "out", OUTPUTS[:3]) == outputs(plain_build, OUTPUTS[:3])
 
 
+def test_cache_keeps_the_views_layouts_a_warm_build_lays_out_only_what_changed(archive, tmp_path, monkeypatch):
+    import graph.layout
+
+    inputs, cache = copy_archive(archive, tmp_path / "in"), tmp_path / "cache"
+    build([inputs], tmp_path / "out", cache=cache, workers=2, view_max_nodes=60)  # pages written by two processes
+    [layouts_file] = cache.glob("*/layouts-*.pickle")
+    kept = pickle.loads(layouts_file.read_bytes())
+    calls: list[int] = []
+    real = graph.layout._force_layout
+    monkeypatch.setattr(graph.layout, "_force_layout", lambda n, pairs, seed: (calls.append(n), real(n, pairs, seed))[1])
+    build([inputs], tmp_path / "out", cache=cache, workers=1, view_max_nodes=60, force=True)
+    assert not [n for n in calls if n > graph.layout.CACHED], "every larger component's layout was kept"
+    assert len(kept) >= 5 and pickle.loads(layouts_file.read_bytes()) == kept
+    build([inputs], tmp_path / "fresh", workers=1, view_max_nodes=60)
+    assert outputs(tmp_path / "out") == outputs(tmp_path / "fresh")
+    assert group_page_bytes(tmp_path / "out") == group_page_bytes(tmp_path / "fresh"), "the same group pages"
+
+    changed = sorted(inputs.glob("*.txt"))[3]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n江西省九江市成立新材料产业链党委。\n", encoding="utf-8")
+    calls.clear()
+    build([inputs], tmp_path / "out", cache=cache, workers=1, view_max_nodes=60)
+    laid_out = [n for n in calls if n > graph.layout.CACHED]
+    assert len(laid_out) < len(kept) / 2, "a new sentence changes few components"
+
+
+def group_page_bytes(out: Path) -> dict[str, bytes]:
+    """Each file of the view's folder (group pages, search index, vis-network) by name."""
+    return {p.name: p.read_bytes() for p in sorted((out / "graph-view").iterdir())}
+
+
 def test_cache_names_file_unreadable_is_rebuilt(archive, plain_build, tmp_path):
     cache = tmp_path / "cache"
     build([archive], tmp_path / "out", cache=cache, view=False)

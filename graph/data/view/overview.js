@@ -122,9 +122,9 @@
   // after the first draw (or at the first search, if that comes sooner): each calls
   // redchainIndexShard with the names of a range of rows, in columns (each name column one
   // string, a row's value ended by "\n"; rows in group order, so a row's group and its place
-  // in the page follow from the groups' sizes). Each column is normalised in one pass and searched with indexOf, a hit
-  // mapped to its row by the row starts: no object per node, which at 780,000 nodes took 7.6 s
-  // and 750 MB to build.
+  // in the page follow from the groups' sizes). Each column is normalised in one pass and
+  // searched with indexOf, a hit mapped to its row by the row starts: no object per node,
+  // which at 780,000 nodes took 7.6 s and 750 MB to build.
   var norm = redchainNorm;
   var ROW_END = "\u0002", NAME_END = "\u0001";
   var groupStart = new Int32Array(GROUPS.length + 1);
@@ -215,7 +215,7 @@
     }
     return fromUnits(out, n);
   }
-  function searchKeys(k) {  // built at the first search: shard k's normalised name columns, and pinyin initials
+  function searchKeys(k) {  // shard k's normalised name columns, and pinyin initials (prepareIndex, or the first search)
     if (shardKeys[k]) return shardKeys[k];
     var shard = shards[k], n = shard.cls.length;
     var columns = ["zh", "py", "en", "alts"].map(function (c) {  // "|" parts one name each
@@ -328,8 +328,8 @@
   document.getElementById("fit").addEventListener("click", function () { network.fit(); });
   buildSidebar();
   showCounts();
-  window.redchain = { network: network, nodes: nodes, edges: edges, data: DATA, search: search, loadIndex: loadIndex, prepareIndex: prepareIndex,
-    shards: function () { return shards; }, row: row, open: open, visibleCounts: visibleCounts };
+  window.redchain = { network: network, nodes: nodes, edges: edges, data: DATA, search: search, loadIndex: loadIndex,
+    prepareIndex: prepareIndex, shards: function () { return shards; }, row: row, open: open, visibleCounts: visibleCounts };
   network.once("afterDrawing", function () {
     window.redchainFirstDraw = performance.now();
     window.redchainReady = true;
