@@ -88,7 +88,7 @@ def child(tree: Path, build: Path, layouts: Path, out: Path, record: bool) -> No
     assert Path(graph.layout.__file__).is_relative_to(tree), graph.layout.__file__
     recorded: dict[str, Any] = {} if record else pickle.loads(layouts.read_bytes())
 
-    def layout(n: int, pairs: Any) -> Any:
+    def layout(n: int, pairs: Any, known: Any = None) -> Any:  # (the build cache's layouts: none here)
         if record:
             recorded[_layout_key(n, pairs)] = graph.layout.compute_layout(n, pairs)
         return recorded[_layout_key(n, pairs)]
