@@ -51,7 +51,7 @@ def record(build_dirs: list[Path], out: Path) -> None:
 
     calls: list[tuple[int, list[tuple[int, int, float]]]] = []
 
-    def recording(n: int, pairs: Any) -> Any:
+    def recording(n: int, pairs: Any, known: Any = None) -> Any:  # (render_html is given no known layouts)
         calls.append((n, [tuple(p) for p in pairs]))
         return compute_layout(n, pairs)
 
