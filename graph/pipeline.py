@@ -183,6 +183,7 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
     if cache is not None:
         from .manifest import Manifest
 
+        # every option but workers, progress and the cache (which change no byte of the outputs)
         options = {"strict": strict, "fail_fast": fail_fast, "view": view, "view_max_nodes": view_max_nodes,
                    "max_bytes": max_bytes, "validation_chunk": validation_chunk, "sort_buffer": sort_buffer,
                    "exports": None if exports is None else sorted(exports)}

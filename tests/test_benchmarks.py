@@ -142,12 +142,15 @@ def test_memory_benchmark_growth_exponent():
     assert last.startswith("| 100 |") and last.endswith("| 800 | 0 | 0.60 |")  # log(4) / log(10) = 0.602
 
 
+# a search index of three nodes, as the overview's files hold it (view_overview._search_index)
+INDEX = {"zh": "北京\n上海\n广州\n", "py": "běi jīng\nshàng hǎi\nguǎng zhōu\n", "en": "Beijing\n\nGuangzhou\n",
+         "alts": "京|燕京\n\n\n", "cls": [0, 1, 2]}
+
+
 def test_overview_search_benchmark_grows_the_index_and_keeps_the_groups_whole():
     bench = load("overview_search")
     data = {"title": "t", "groups": [{"label": "甲", "n": 2}, {"label": "乙", "n": 1}]}
-    index = {"zh": "北京\n上海\n广州\n", "py": "běi jīng\nshàng hǎi\nguǎng zhōu\n", "en": "Beijing\n\nGuangzhou\n",
-             "alts": "京\n\n\n", "cls": [0, 1, 2]}
-    copy, grown = bench.inflated(data, index, 3)
+    copy, grown = bench.inflated(data, INDEX, 3)
     assert grown["zh"].split("\n")[:-1] == ["北京", "上海", "广州", "北京1", "上海1", "广州1", "北京2", "上海2", "广州2"]
     assert all(grown[c].count("\n") == 9 for c in ("zh", "py", "en", "alts")) and grown["cls"] == [0, 1, 2] * 3
     assert sum(g["n"] for g in copy["groups"]) == 9 and [g["n"] for g in data["groups"]] == [2, 1], "the input is kept"
@@ -155,8 +158,6 @@ def test_overview_search_benchmark_grows_the_index_and_keeps_the_groups_whole():
 
 def test_overview_search_benchmark_writes_the_index_it_read(tmp_path):
     bench = load("overview_search")
-    index = {"zh": "北京\n上海\n广州\n", "py": "běi jīng\nshàng hǎi\nguǎng zhōu\n", "en": "Beijing\n\nGuangzhou\n",
-             "alts": "京|燕京\n\n\n", "cls": [0, 1, 2]}
-    names = write_search_index(tmp_path / "graph-view", bench.index_nodes(index), rows=2)
+    names = write_search_index(tmp_path / "graph-view", bench.index_nodes(INDEX), rows=2)
     assert len(names) == 2
-    assert bench.read_index(tmp_path / "graph.html", [f"graph-view/{name}" for name in names]) == index
+    assert bench.read_index(tmp_path / "graph.html", [f"graph-view/{name}" for name in names]) == INDEX

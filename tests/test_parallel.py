@@ -518,7 +518,7 @@ def _changes(inputs: Path, out: Path):
     def same_size_same_time():  # only the bytes tell: the hash, not the file's size or time
         path = sorted(inputs.glob("*.txt"))[1]
         info, text = path.stat(), path.read_text(encoding="utf-8")
-        path.write_text(text.replace("党", "党" if "党" not in text else "团", 1), encoding="utf-8")
+        path.write_text(text.replace("党", "团", 1), encoding="utf-8")  # three bytes for three
         os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
         assert path.stat().st_size == info.st_size and path.read_text(encoding="utf-8") != text
     return [

@@ -8,8 +8,8 @@ edge, and that search, click, filters and escaping work through the real page.
 from __future__ import annotations
 
 import os
-import shutil
 import re
+import shutil
 import time
 import unicodedata
 from pathlib import Path
