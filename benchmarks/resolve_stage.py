@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from tree_runs import add_tree_arguments, alternate, trees_of  # benchmarks/tree_runs.py
 
@@ -81,12 +81,17 @@ def _resolve(saved: str, workers: str, tmp: str) -> dict[str, Any]:
     from graph.resolution import provenance_records, resolve_table
     from graph.result_file import spooled_results
 
+    try:
+        from graph.result_file import PackedResult
+        _packed: Callable[[Any], Any] = PackedResult.of
+    except ImportError:  # a tree from before the results were handed on packed
+        _packed = _as_it_is
     load_resources()  # loaded by extraction before a build resolves
     results = pickle.loads(Path(saved).read_bytes())
     with tempfile.TemporaryDirectory(dir=tmp) as folder, cyclic_gc_paused(), spooled_results(Path(folder)) as spool:
         start = time.process_time()
         for index, result in enumerate(results):
-            spool.put(index, result)
+            spool.put(index, _packed(result))
         put = time.process_time() - start
         del results
         cpu, wall, children = time.process_time(), time.perf_counter(), _children_cpu()
@@ -100,6 +105,10 @@ def _resolve(saved: str, workers: str, tmp: str) -> dict[str, Any]:
                      sorted(triples), sorted(records.by_node.items())):
             digest.update(repr(part).encode())
     return {**times, "digest": digest.hexdigest()}
+
+
+def _as_it_is(result: Any) -> Any:
+    return result
 
 
 def _children_cpu() -> float:

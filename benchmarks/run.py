@@ -117,7 +117,7 @@ def _stages(folder: Path, *, memory: bool) -> dict[str, Any]:
     from graph.rdf import graph_lines
     from graph.rdf_text import spooled_ntriples
     from graph.record_file import spooled_records
-    from graph.result_file import spooled_results
+    from graph.result_file import PackedResult, spooled_results
     from graph.validation import load_ontology, validate_lines
     from graph.view import render_html
 
@@ -135,7 +135,7 @@ def _stages(folder: Path, *, memory: bool) -> dict[str, Any]:
             mentions = st.run("mentions", lambda: find_document_mentions(sentences, lexicon, rules))
             facts = st.run("relations", lambda: relate_sentences(sentences, mentions, rules))
             result = DocumentResult(doc, tuple(articles), tuple(sentences), mentions, tuple(facts), len(sentences))
-            st.run("resolve", lambda: results.put(index, result.for_build()))  # written as each is extracted
+            st.run("resolve", lambda: results.put(index, PackedResult.of(result.for_build())))  # as each is extracted
             counts["sentences"] += len(sentences)
         del docs, result
         table = st.run("resolve", lambda: resolve_table(results))

