@@ -20,8 +20,9 @@ The view's force layouts are kept the same way, by the component each was comput
 in ``layouts-<hash>.pickle`` (the hash over the numpy and SciPy versions).
 
 Entries are written to a temporary file and renamed into place, so a killed build
-leaves no half-written entry. An entry that cannot be read, does not unpickle or
-holds another document is ignored (and overwritten by the fresh result). The cache
+leaves no half-written entry. An entry that cannot be read, does not unpickle, fails
+its CRC-32 (a build unpickles the result inside only later, in resolution) or holds
+another document is ignored (and overwritten by the fresh result). The cache
 folder gets a ``.gitignore`` and a ``CACHEDIR.TAG`` so that neither git nor backup
 tools pick it up. Entries are pickles: point ``--cache`` only at folders you trust.
 """

@@ -43,7 +43,7 @@ def test_batch_pool_reads_a_bounded_number_of_documents_ahead(archive, resources
 
     class Into:  # a ResultFile's put: notes how far the reading ran ahead of each result
         def put(self, index, result):
-            assert result.doc.path == docs[index].path  # in the documents' order
+            assert result.path == docs[index].path  # in the documents' order
             ahead.append(pulled - (index + 1))
 
     rules, lexicon = resources
