@@ -451,7 +451,7 @@ def test_cache_entry_for_another_document_is_not_used(tmp_path):
     mine = PackedResult(doc.path, doc.encoding, 1, b"m", b"r")
     store.put(doc, mine)
     assert store.get(doc) == mine
-    check, packed = pickle.loads(path.read_bytes())
+    check, _ = pickle.loads(path.read_bytes())
     path.write_bytes(pickle.dumps((check, PackedResult(doc.path, doc.encoding, 1, b"m", b"R"))))  # damaged inside
     assert store.get(doc) is None
 
