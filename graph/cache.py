@@ -221,8 +221,11 @@ class _KeptResults:
     def add(self, job: Any, result: Any) -> None:
         self.used[job] = result
 
-    def save(self) -> bool:
-        """Write what this build used; False when the folder cannot be written (the build goes on)."""
+    def save(self, *, keep: bool = False) -> bool:
+        """Write what this build used (with ``keep``, and what the file held before); False when the
+        folder cannot be written (the build goes on)."""
+        if keep:
+            self.used = {**self.known, **self.used}
         if self.used == self.known:
             return True
         try:

@@ -98,6 +98,8 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_view(args: argparse.Namespace) -> int:
+    from .cache import DocumentCache, default_cache_dir
+    from .pipeline import default_workers
     from .rdf_text import file_lines
     from .record_file import RecordFile
     from .view import render_html
@@ -108,8 +110,14 @@ def cmd_view(args: argparse.Namespace) -> int:
         lines = file_lines(graph_path)
     except SyntaxError as exc:
         raise UsageError(f"{graph_path} is not a graph redchain can read: {exc}") from exc
+    # the layouts of the build that wrote the graph, from its cache, unless told otherwise
+    cache = None if args.no_cache else Path(args.cache) if args.cache else default_cache_dir(graph_path.parent)
+    layouts = DocumentCache(cache).layouts() if cache is not None and (args.cache or cache.is_dir()) else None
     stats = render_html(lines, provenance, args.output, focus=args.focus, depth=args.depth,
-                        chain=args.chain, max_nodes=args.view_max_nodes)
+                        chain=args.chain, max_nodes=args.view_max_nodes, workers=args.workers or default_workers(),
+                        layouts=layouts)
+    if layouts is not None:
+        layouts.save(keep=True)  # a view of part of the graph leaves the build's other layouts in place
     pages = f" (an overview of {stats.pages - 1} group pages)" if stats.pages > 1 else ""
     _err(f"wrote {args.output}: {stats.nodes} nodes, {stats.edges} edges{pages}")
     return EXIT_OK
@@ -211,6 +219,11 @@ def _add_query_view(sub: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--depth", type=int, default=1)
     p.add_argument("--chain", help="only this chain, its committees and their members")
     _add_view_max_nodes(p)
+    p.add_argument("--workers", "-j", type=_positive, metavar="N",
+                   help="processes that write the group pages of a large view (default: all cores)")
+    p.add_argument("--cache", metavar="DIR", help="the build cache whose force layouts the view reuses and adds to "
+                                                   "(default: the .redchain-cache beside the graph, when there is one)")
+    p.add_argument("--no-cache", action="store_true", help="lay every component out afresh (the same positions)")
     p.set_defaults(func=cmd_view)
 
 

@@ -400,6 +400,34 @@ def test_cache_keeps_the_views_layouts_a_warm_build_lays_out_only_what_changed(a
     assert len(laid_out) < len(kept) / 2, "a new sentence changes few components"
 
 
+def test_view_command_reuses_and_keeps_the_builds_layouts(archive, tmp_path, monkeypatch):
+    """`redchain view` lays out only what the build's cache does not hold; a view of part of the graph
+    keeps the build's other layouts; --no-cache lays out afresh, to the same bytes."""
+    import graph.layout
+
+    out = tmp_path / "out"
+    build([archive], out, cache=default_cache_dir(out), workers=1, view_max_nodes=60)
+    [layouts_file] = default_cache_dir(out).glob("*/layouts-*.pickle")
+    kept = pickle.loads(layouts_file.read_bytes())
+    calls: list[int] = []
+    real = graph.layout._force_layout
+    monkeypatch.setattr(graph.layout, "_force_layout", lambda n, pairs, seed: (calls.append(n), real(n, pairs, seed))[1])
+    view = ["view", "--graph", str(out / "graph.ttl"), "--view-max-nodes", "60", "--workers", "1"]
+    assert main([*view, "--output", str(tmp_path / "again" / "graph.html")]) == 0
+    assert not [n for n in calls if n > graph.layout.CACHED], "every larger component's layout was the build's"
+    assert (tmp_path / "again" / "graph.html").read_bytes() == (out / "graph.html").read_bytes()
+    assert group_page_bytes(tmp_path / "again") == group_page_bytes(out)
+
+    first = (out / "graph.nt").read_text(encoding="utf-8").split(">", 1)[0].lstrip("<")  # a node's IRI
+    assert main([*view, "--focus", first, "--output", str(tmp_path / "part.html")]) == 0
+    assert pickle.loads(layouts_file.read_bytes()) == kept, "the build's layouts, all of them, still there"
+
+    calls.clear()
+    assert main([*view, "--no-cache", "--output", str(tmp_path / "fresh" / "graph.html")]) == 0
+    assert [n for n in calls if n > graph.layout.CACHED], "laid out afresh"
+    assert (tmp_path / "fresh" / "graph.html").read_bytes() == (out / "graph.html").read_bytes()
+
+
 def group_page_bytes(out: Path) -> dict[str, bytes]:
     """Each file of the view's folder (group pages, search index, vis-network) by name."""
     return {p.name: p.read_bytes() for p in sorted((out / "graph-view").iterdir())}
