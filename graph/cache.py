@@ -15,7 +15,9 @@ Layout: ``<cache>/<fingerprint>/<key[:2]>/<key>.pickle``, where
 Entity names (IRI slug, English and pinyin labels: pypinyin takes most of the time
 of entity resolution) are kept in ``<cache>/<fingerprint>/names-<hash>.pickle``, the
 hash taken over the glossary and the pypinyin version as well; a build reads the
-file once and rewrites it when it named new entities, keeping only the names it used.
+file once and rewrites it when it named new entities, keeping only the names it used
+when the cache is inside its output folder (the default), and the others' too when it
+is not (a cache shared by the builds of several archives: ``_KeptResults.save(keep=)``).
 The view's force layouts are kept the same way, by the component each was computed for,
 in ``layouts-<hash>.pickle`` (the hash over the numpy and SciPy versions).
 

@@ -210,7 +210,7 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
                       view_max_nodes=view_max_nodes, view_workers=workers, sort_buffer=sort_buffer, exports=exports,
                       layouts=layouts)
         if layouts is not None:
-            layouts.save()
+            layouts.save(keep=not _is_inside(layouts.path, output))  # a shared cache: other builds' too
         findings = attach_evidence(pending(), records)  # each with the sentence behind its node
     diagnostics += [finding_diagnostic(f, strict=strict) for f in findings]
     documents, sentences, extracted, cached = counts
@@ -251,7 +251,7 @@ def _extract_and_resolve(inputs: Sequence[Path | str], output: Path, spools: Exi
         table = resolve_table(results, workers, names)
         table.forget_nodes()  # the records pass then grows into the memory the nodes leave
         if names is not None:
-            names.save()
+            names.save(keep=not _is_inside(names.path, output))  # a shared cache: other builds' too
         triples: set[FactTriple] = set()  # filled as the records are made, in the same pass
         records = spools.enter_context(spooled_records(provenance_records(table, results, triples), output))
         counts = (len(results), extraction.sentences, extraction.extracted, extraction.cached)

@@ -400,6 +400,35 @@ def test_cache_keeps_the_views_layouts_a_warm_build_lays_out_only_what_changed(a
     assert len(laid_out) < len(kept) / 2, "a new sentence changes few components"
 
 
+def test_shared_cache_keeps_the_names_and_layouts_of_every_build(archive, tmp_path, monkeypatch):
+    """A cache outside the output folders, shared by two archives: building the second keeps the first's
+    entity names and layouts, so the first builds again without romanising or laying out anything."""
+    import graph.entities
+    import graph.layout
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    for k, path in enumerate(sorted(archive.glob("*.txt"))):
+        folder = first if k % 2 == 0 else second
+        folder.mkdir(exist_ok=True)
+        (folder / path.name).write_bytes(path.read_bytes())
+    named: list[object] = []
+    real_names = graph.entities.entity_names
+    monkeypatch.setattr(graph.entities, "entity_names", lambda job: named.append(job) or real_names(job))
+    calls: list[int] = []
+    real = graph.layout._force_layout
+    monkeypatch.setattr(graph.layout, "_force_layout", lambda n, pairs, seed: (calls.append(n), real(n, pairs, seed))[1])
+    cache = tmp_path / "shared-cache"
+    build([first], tmp_path / "out1", cache=cache, workers=1, view_max_nodes=60)
+    assert named and [n for n in calls if n > graph.layout.CACHED], "names and layouts made the first time"
+    build([second], tmp_path / "out2", cache=cache, workers=1, view_max_nodes=60)
+    named.clear()
+    calls.clear()
+    again = build([first], tmp_path / "out1", cache=cache, workers=1, view_max_nodes=60, force=True)
+    assert again.cached == again.documents
+    assert named == [], "the first archive's names were kept"
+    assert not [n for n in calls if n > graph.layout.CACHED], "and its layouts"
+
+
 def test_view_command_reuses_and_keeps_the_builds_layouts(archive, tmp_path, monkeypatch):
     """`redchain view` lays out only what the build's cache does not hold; a view of part of the graph
     keeps the build's other layouts; --no-cache lays out afresh, to the same bytes."""
