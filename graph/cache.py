@@ -17,7 +17,7 @@ of entity resolution) are kept in ``<cache>/<fingerprint>/names-<hash>.pickle``,
 hash taken over the glossary and the pypinyin version as well; a build reads the
 file once and rewrites it when it named new entities, keeping only the names it used
 when the cache is inside its output folder (the default), and the others' too when it
-is not (a cache shared by the builds of several archives: ``_KeptResults.save(keep=)``).
+is not (a cache shared by the builds of several archives: ``DocumentCache.shared``).
 The view's force layouts are kept the same way, by the component each was computed for,
 in ``layouts-<hash>.pickle`` (the hash over the numpy and SciPy versions).
 
@@ -100,13 +100,17 @@ def document_key(doc: Document) -> str:
 
 
 class DocumentCache:
-    """Pickled per-document results under ``root``, valid for one fingerprint."""
+    """Pickled per-document results under ``root``, valid for one fingerprint. ``owner``: the output
+    folder of the build that uses it. A cache inside its owner belongs to that folder and keeps only
+    what the last build used (``prune``, and the names and layouts it saves); any other cache is
+    ``shared`` (by the builds of several archives, or a view's) and keeps what every build put in it."""
 
-    def __init__(self, root: Path | str, stamp: str | None = None) -> None:
+    def __init__(self, root: Path | str, stamp: str | None = None, *, owner: Path | str | None = None) -> None:
         self.root = Path(root)
         self.stamp = (stamp or fingerprint())[:16]
         self.folder = self.root / self.stamp
         self.used: set[str] = set()
+        self.shared = owner is None or not Path(os.path.abspath(self.root)).is_relative_to(os.path.abspath(owner))
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.pickle"
@@ -141,11 +145,11 @@ class DocumentCache:
 
     def names(self) -> NameCache:
         """The entity-name cache that belongs with this fingerprint."""
-        return NameCache(self.folder, self._prepare)
+        return NameCache(self.folder, self._prepare, keep=self.shared)
 
     def layouts(self) -> LayoutCache:
         """The view's layout cache that belongs with this fingerprint."""
-        return LayoutCache(self.folder, self._prepare)
+        return LayoutCache(self.folder, self._prepare, keep=self.shared)
 
     def _prepare(self, folder: Path) -> None:
         if not folder.is_dir():
@@ -155,8 +159,8 @@ class DocumentCache:
                 if not marker.exists():
                     marker.write_text(text, encoding="utf-8")
 
-    def prune(self, *, unused: bool) -> None:
-        """Remove folders of other fingerprints, stale temporaries, and (``unused``) entries
+    def prune(self) -> None:
+        """Remove folders of other fingerprints, stale temporaries, and (unless ``shared``) entries
         this build did not look up."""
         if not self.root.is_dir():
             return
@@ -164,7 +168,7 @@ class DocumentCache:
             if child.is_dir() and _FINGERPRINT_DIR.match(child.name) and child.name != self.stamp:
                 shutil.rmtree(child, ignore_errors=True)
         for path in self._entries():
-            stale = path.name.startswith(".") or (unused and path.name.removesuffix(".pickle") not in self.used)
+            stale = path.name.startswith(".") or (not self.shared and path.name.removesuffix(".pickle") not in self.used)
             if stale:
                 path.unlink(missing_ok=True)
 
@@ -201,12 +205,15 @@ class _KeptResults:
     """Results computed by key, kept across builds in one pickle file (``<stem>-<hash>.pickle``).
 
     ``get`` what is known, ``add`` what was computed, ``save`` at the end: the file is
-    rewritten (atomically) with what this build used, only when that changes it."""
+    rewritten (atomically) with what this build used (with ``keep``, and what it held before:
+    a shared cache), only when that changes it."""
 
-    def __init__(self, folder: Path, stem: str, stamp: str, prepare: Callable[[Path], None] | None = None) -> None:
+    def __init__(self, folder: Path, stem: str, stamp: str, prepare: Callable[[Path], None] | None = None, *,
+                 keep: bool = False) -> None:
         self.path = folder / f"{stem}-{stamp}.pickle"
         self.stem = stem
         self.prepare = prepare
+        self.keep = keep
         try:
             loaded = pickle.loads(self.path.read_bytes())
             self.known: dict[Any, Any] = loaded if isinstance(loaded, dict) else {}
@@ -223,10 +230,10 @@ class _KeptResults:
     def add(self, job: Any, result: Any) -> None:
         self.used[job] = result
 
-    def save(self, *, keep: bool = False) -> bool:
+    def save(self) -> bool:
         """Write what this build used (with ``keep``, and what the file held before); False when the
         folder cannot be written (the build goes on)."""
-        if keep:
+        if self.keep:
             self.used = {**self.known, **self.used}
         if self.used == self.known:
             return True
@@ -249,8 +256,8 @@ class NameCache(_KeptResults):
     """Results of ``entities.entity_names`` by job (names-<hash>.pickle: the hash taken over the
     glossary and the pypinyin version too)."""
 
-    def __init__(self, folder: Path, prepare: Callable[[Path], None] | None = None) -> None:
-        super().__init__(folder, "names", names_fingerprint(), prepare)
+    def __init__(self, folder: Path, prepare: Callable[[Path], None] | None = None, *, keep: bool = False) -> None:
+        super().__init__(folder, "names", names_fingerprint(), prepare, keep=keep)
 
 
 class LayoutCache(_KeptResults):
@@ -260,8 +267,8 @@ class LayoutCache(_KeptResults):
     seed page was added to the 10 MB benchmark archive, 96 % of the layout time was of components
     laid out before."""
 
-    def __init__(self, folder: Path, prepare: Callable[[Path], None] | None = None) -> None:
-        super().__init__(folder, "layouts", layouts_fingerprint(), prepare)
+    def __init__(self, folder: Path, prepare: Callable[[Path], None] | None = None, *, keep: bool = False) -> None:
+        super().__init__(folder, "layouts", layouts_fingerprint(), prepare, keep=keep)
 
 
 def _checksum(packed: PackedResult) -> int:

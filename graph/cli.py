@@ -116,8 +116,8 @@ def cmd_view(args: argparse.Namespace) -> int:
     stats = render_html(lines, provenance, args.output, focus=args.focus, depth=args.depth,
                         chain=args.chain, max_nodes=args.view_max_nodes, workers=args.workers or default_workers(),
                         layouts=layouts)
-    if layouts is not None:
-        layouts.save(keep=True)  # a view of part of the graph leaves the build's other layouts in place
+    if layouts is not None:  # a view's cache is shared (no owner): a view of part of the graph removes no layout
+        layouts.save()
     pages = f" (an overview of {stats.pages - 1} group pages)" if stats.pages > 1 else ""
     _err(f"wrote {args.output}: {stats.nodes} nodes, {stats.edges} edges{pages}")
     return EXIT_OK

@@ -205,12 +205,12 @@ def build(inputs: Sequence[Path | str], output: Path | str, *, strict: bool = Fa
         del table, triples  # freed before the exports and the view grow
         tell(Step("validate"))
         pending = start_validation(lines, background=workers > 1, chunk=validation_chunk)  # beside the writing
-        layouts = DocumentCache(cache).layouts() if cache is not None else None
+        layouts = DocumentCache(cache, owner=output).layouts() if cache is not None else None
         write_outputs(lines, merges, records, output, view=view, progress=tell, background=workers > 1,
                       view_max_nodes=view_max_nodes, view_workers=workers, sort_buffer=sort_buffer, exports=exports,
                       layouts=layouts)
         if layouts is not None:
-            layouts.save(keep=not _is_inside(layouts.path, output))  # a shared cache: other builds' too
+            layouts.save()
         findings = attach_evidence(pending(), records)  # each with the sentence behind its node
     diagnostics += [finding_diagnostic(f, strict=strict) for f in findings]
     documents, sentences, extracted, cached = counts
@@ -240,18 +240,18 @@ def _extract_and_resolve(inputs: Sequence[Path | str], output: Path, spools: Exi
     expected = Plan.of([p for p in plan if isinstance(p, Path)])
     diagnostics: list[Diagnostic] = []  # filled in the plan's order as extraction reads the documents
     docs = read_each(plan, diagnostics, fail_fast=fail_fast, max_bytes=max_bytes, expected=expected)
-    store = DocumentCache(cache) if cache is not None else None
+    store = DocumentCache(cache, owner=output) if cache is not None else None
     with spooled_results(output) as results:
         extraction = extract_documents(docs, rules, lexicon, workers=workers, cache=store, progress=progress,
                                        into=results, plan=expected)
-        if store is not None:  # a cache inside the output folder belongs to it: keep only what this build used
-            store.prune(unused=_is_inside(store.root, output))
+        if store is not None:  # a cache inside the output folder keeps only what this build used
+            store.prune()
         (progress or _silent)(Step("resolve"))
         names = store.names() if store is not None else None
         table = resolve_table(results, workers, names)
         table.forget_nodes()  # the records pass then grows into the memory the nodes leave
         if names is not None:
-            names.save(keep=not _is_inside(names.path, output))  # a shared cache: other builds' too
+            names.save()
         triples: set[FactTriple] = set()  # filled as the records are made, in the same pass
         records = spools.enter_context(spooled_records(provenance_records(table, results, triples), output))
         counts = (len(results), extraction.sentences, extraction.extracted, extraction.cached)
@@ -310,7 +310,3 @@ def write_outputs(lines: Iterable[str], merges: Iterable[Merge], records: list[d
 
 def _silent(step: Step) -> None:
     pass
-
-
-def _is_inside(folder: Path, parent: Path) -> bool:
-    return Path(os.path.abspath(folder)).is_relative_to(os.path.abspath(parent))

@@ -526,15 +526,15 @@ def test_cache_prune_drops_other_fingerprints_and_marks_the_folder(tmp_path):
     (old / "ab" / "x.pickle").write_bytes(b"")
     keep = tmp_path / "not-a-fingerprint"
     keep.mkdir()
-    store = DocumentCache(tmp_path, stamp="0" * 16)
+    store = DocumentCache(tmp_path, stamp="0" * 16, owner=tmp_path)
     doc = Document("a.txt", "江西省", "utf-8")
     store.put(doc, PackedResult(doc.path, doc.encoding, 0, b"", b""))
-    store.prune(unused=True)
+    store.prune()
     assert not old.exists() and keep.exists()
     assert (tmp_path / ".gitignore").read_text() == "*\n"
     assert (tmp_path / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
     assert store._path(document_key(doc)).exists()  # used by this build
-    DocumentCache(tmp_path, stamp="0" * 16).prune(unused=True)
+    DocumentCache(tmp_path, stamp="0" * 16, owner=tmp_path).prune()
     assert not store._path(document_key(doc)).exists()  # unused by the next one
 
 
