@@ -121,7 +121,7 @@ def evidence_iri(record: Mapping[str, Any]) -> URIRef:
 
 def evidence_counts(records: Iterable[Mapping[str, Any]], lines: Iterable[str]) -> dict[FactText, int]:
     """Distinct evidence nodes (document, sentence, rule) per fact of the graph of N-Triples
-    ``lines``, by the fact's terms in N-Triples form, as in graph.trig (write_exports counts them
+    ``lines``, by the fact's N-Triples line, as in graph.trig (write_exports counts them
     while it writes graph.nq)."""
     counts = EvidenceCounts()
     counts.add_records(records, FactLookup(lines))

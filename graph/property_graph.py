@@ -145,18 +145,18 @@ def _read_literal(found: _Subject, pred: str, literal: ox.Literal) -> None:
             setattr(found, "lat" if pred == _LAT else "long", value)
 
 
-def property_graph(triples: Iterable[ox.Quad], evidence: Mapping[tuple[str, str, str], int]) -> PGraph:
+def property_graph(triples: Iterable[ox.Quad], evidence: Mapping[str, int]) -> PGraph:
     """Entities (IRIs under id:, except posts and place geometries) and the rc: object properties
     between them, of the graph of ``triples``, which must come grouped by subject (read once:
     ``rdf_text.parse_lines`` of the sorted lines); ``evidence``: the number of evidence nodes of
-    each fact by its terms in N-Triples form (0 if absent)."""
+    each fact by its N-Triples line (0 if absent)."""
     read = _Reading(triples)
     entities = sorted(t for t in read.iris if t.startswith(_ID) and t not in read.others)
     classes: dict[tuple[str, ...], tuple[list[str], list[str]]] = {}  # nodes share a few sets of types
     nodes = tuple(_pnode(read, iri, classes) for iri in entities)
     members = set(entities)
     relations = {p: (_local(p), _label(read, p, "zh")) for p in {p for _, p, _ in read.links}}
-    edges = [PEdge(s, o, *relations[p], evidence.get((f"<{s}>", f"<{p}>", f"<{o}>"), 0), _post_titles(read, s, p, o))
+    edges = [PEdge(s, o, *relations[p], evidence.get(f"<{s}> <{p}> <{o}> .\n", 0), _post_titles(read, s, p, o))
              for s, p, o in read.links if s in members and o in members]
     return PGraph(nodes, tuple(sorted(edges, key=lambda e: (e.source, e.relation, e.target))))
 
