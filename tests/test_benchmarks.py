@@ -136,10 +136,20 @@ def test_memory_benchmark_measures_a_build_stage_by_stage(tmp_path):
 
 def test_memory_benchmark_growth_exponent():
     memory = load("memory")
-    rows = [{"bytes": 10e6, "peak": 200, "before": {}, "children": 0, "entities": 1, "triples": 1, "seconds": 1.0},
-            {"bytes": 100e6, "peak": 800, "before": {}, "children": 0, "entities": 1, "triples": 1, "seconds": 1.0}]
+    row = {"before": {}, "children": 0, "entities": 1, "triples": 1, "seconds": 1.0, "written": 5e6}
+    rows = [{**row, "bytes": 10e6, "peak": 200, "whole": 300}, {**row, "bytes": 100e6, "peak": 800, "whole": 3000}]
     last = memory.report(rows, 2).splitlines()[3]
-    assert last.startswith("| 100 |") and last.endswith("| 800 | 0 | 0.60 |")  # log(4) / log(10) = 0.602
+    # log(4) / log(10) = 0.602 for the main process, log(10) / log(10) for the whole build
+    assert last.startswith("| 100 |") and last.endswith("| 800 | 0 | 3,000 | 0.60 | 1.00 | 5 |")
+
+
+def test_memory_benchmark_samples_the_whole_process_tree():
+    """The peak counts what a child of the measured process holds (a grandchild of this one)."""
+    memory = load("memory")
+    child = ("import subprocess, sys; subprocess.run([sys.executable, '-c', "
+             "'import time; b = b\"x\" * (80 << 20); time.sleep(1.5)'], check=True); print('done')")
+    out, peak = memory.run_sampled([sys.executable, "-c", child], every=0.05)
+    assert out.strip() == "done" and peak >= 80
 
 
 # a search index of three nodes, as the overview's files hold it (view_overview._search_index)
