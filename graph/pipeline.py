@@ -278,7 +278,7 @@ def write_outputs(lines: Iterable[str], merges: Iterable[Merge], records: list[d
     (exports.py; None: all) and (``view``) graph.html of the graph whose sorted N-Triples ``lines`` are given
     (a ``rdf_text.LineFile``: read once by each), each written atomically. With ``background``, the
     exports are written by a forked child while this process writes the rest; ``view_workers``
-    processes write the view's group pages (one fewer while that child runs), with the ``layouts``
+    processes write the view's group pages (one fewer until that child is done), with the ``layouts``
     of earlier builds (view.render_html).
     ``sort_buffer``: see memory.py."""
     from .export import write_merges, write_provenance, write_turtle
@@ -303,11 +303,10 @@ def write_outputs(lines: Iterable[str], merges: Iterable[Merge], records: list[d
         from .view import render_html
 
         tell(Step("view"))
-        # the exports' child keeps a core busy meanwhile: one more page writer would only share that
-        # core with it, holding a copy of the view's data beside the exports' own
-        page_writers = view_workers if pending is None else max(1, view_workers - 1)
-        render_html(lines, records, output / "graph.html", max_nodes=view_max_nodes, workers=page_writers,
-                    layouts=layouts)
+        # while the exports' child keeps a core busy, one more page writer would only share that core
+        # with it, holding a copy of the view's data beside the exports' own: it starts when they end
+        render_html(lines, records, output / "graph.html", max_nodes=view_max_nodes, workers=view_workers,
+                    layouts=layouts, busy=pending.running if pending is not None else None)
     if pending is not None:
         pending()
 

@@ -4,16 +4,27 @@ watch that ends a child process when its parent is gone (``exit_with_parent``)."
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Generic, TypeVar
 
-__all__ = ["done", "exit_with_parent", "in_background"]
+__all__ = ["Background", "done", "exit_with_parent", "in_background"]
 
 T = TypeVar("T")
 
 
-def in_background(fn: Callable[..., T], *args: Any) -> Callable[[], T]:
+class Background(Generic[T]):
+    """Work started in a forked child: call it to wait for the result; ``running()`` says whether the
+    child is still at it (a caller may then hold back other work that would share its core)."""
+
+    def __init__(self, wait: Callable[[], T], running: Callable[[], bool]) -> None:
+        self._wait, self.running = wait, running
+
+    def __call__(self) -> T:
+        return self._wait()
+
+
+def in_background(fn: Callable[..., T], *args: Any) -> Background[T]:
     """Start ``fn(*args)`` in a forked child (sharing this process's memory copy-on-write) and
-    return a function that waits for its result. Where processes cannot fork, or when the
+    return a ``Background`` that waits for its result. Where processes cannot fork, or when the
     child dies or fails, ``fn`` runs here instead (so an error is raised here)."""
     import multiprocessing
 
@@ -36,12 +47,12 @@ def in_background(fn: Callable[..., T], *args: Any) -> Callable[[], T]:
         ok, result = outcome
         return result if ok else fn(*args)
 
-    return wait
+    return Background(wait, child.is_alive)
 
 
-def done(result: T) -> Callable[[], T]:
-    """A function that gives ``result``: what in_background returns when the work is done already."""
-    return lambda: result
+def done(result: T) -> Background[T]:
+    """Work done already, which gives ``result``: what in_background returns where it cannot fork."""
+    return Background(lambda: result, lambda: False)
 
 
 def _run_in_child(fn: Callable[..., Any], args: tuple[Any, ...], writer: Any, parent: int) -> None:

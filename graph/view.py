@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from .record_file import RecordFile
 from .view_data import ViewError, read_view_graph, select_subgraph
@@ -44,12 +44,12 @@ class ViewStats:
 def render_html(lines: Iterable[str], provenance: Iterable[Mapping[str, Any]] | RecordFile, path: Path | str, *,
                 focus: str | None = None, depth: int = 1, chain: str | None = None,
                 title: str = "redchain", max_nodes: int | None = None, workers: int = 1,
-                layouts: LayoutCache | None = None) -> ViewStats:
+                layouts: LayoutCache | None = None, busy: Callable[[], bool] | None = None) -> ViewStats:
     """Write the interactive view of the graph whose N-Triples ``lines`` are given (or of the subgraph
     ``focus``/``depth``, ``chain``) to ``path``: one self-contained page, or, over ``max_nodes`` nodes (default
     ``DEFAULT_MAX_NODES``), an overview with one page per group. ``provenance``: the records,
-    as a list or a ``RecordFile`` (kept on disk). ``workers``: processes that write the group pages
-    (view_overview.py). ``layouts``: the layouts of earlier builds, and where this one's go (the
+    as a list or a ``RecordFile`` (kept on disk). ``workers``: processes that write the group pages,
+    one fewer while ``busy`` says another process keeps a core busy (view_overview.py). ``layouts``: the layouts of earlier builds, and where this one's go (the
     build cache's; the caller saves it). The same input gives the same bytes."""
     budget = DEFAULT_MAX_NODES if max_nodes is None else max_nodes
     if budget < 1:
@@ -60,7 +60,7 @@ def render_html(lines: Iterable[str], provenance: Iterable[Mapping[str, Any]] | 
     facts = FactIndex(provenance)
     if len(order) > budget:
         pages = write_overview(order, nodes, edges, facts, path, title=title, budget=budget, workers=workers,
-                               layouts=layouts)
+                               layouts=layouts, busy=busy)
         return ViewStats(nodes=len(order), edges=len(edges), pages=pages + 1)
     write_atomic(path, page_html(page_payload(order, nodes, edges, facts, title, layouts=layouts), title))
     remove_group_pages(path)

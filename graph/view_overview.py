@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Se
 from urllib.parse import quote
 
 from .layout import compute_layout
-from .processes import in_background
+from .processes import Background, in_background
 from .view_data import CLASSES, ViewEdge, ViewNode
 from .view_facts import FactIndex
 from .view_groups import KINDS, Group, group_of, partition
@@ -48,10 +48,12 @@ def pages_folder(path: Path) -> Path:
 
 def write_overview(order: Sequence[str], nodes: Mapping[str, ViewNode], edges: Sequence[ViewEdge],
                    facts: FactIndex, path: Path, *, title: str, budget: int, workers: int = 1,
-                   layouts: LayoutCache | None = None) -> int:
+                   layouts: LayoutCache | None = None, busy: Callable[[], bool] | None = None) -> int:
     """Write one page per group and the overview at ``path``; return the number of groups. With
-    ``workers`` > 1, forked children write shares of the group pages beside this process (and
-    hand back the ``layouts`` they used)."""
+    ``workers`` > 1, forked children write group pages beside this process, taking them one at a
+    time, largest first, from a queue that all share (and hand back the ``layouts`` they used).
+    ``busy``: while it says so, another process keeps a core busy, and one child fewer is started;
+    the last one starts as soon as it says no more (between two pages of this process)."""
     groups = partition({iri: nodes[iri] for iri in order}, edges, budget)
     member = group_of(groups)
     inner: list[list[ViewEdge]] = [[] for _ in groups]
@@ -70,23 +72,43 @@ def write_overview(order: Sequence[str], nodes: Mapping[str, ViewNode], edges: S
 
     vis_src = write_vis_network(folder)
 
-    def write_pages(share: Sequence[int]) -> dict[Any, Any]:
-        for k in share:
-            group = groups[k]
-            payload = page_payload(list(group.members), nodes, inner[k], facts, f"{title} · {group.label}", link=link,
-                                   layouts=layouts)
-            payload["nav"] = {"overview": "../" + quote(path.name), "overviewTitle": title, "note": group.note}
-            write_atomic(folder / names[k], page_html(payload, payload["title"], app=("search_keys.js", "view.js",
-                                                      "drill.js"), css=("view.css", "drill.css"), vis_src=vis_src))
-        return layouts.used if layouts is not None else {}
+    def write_page(k: int) -> None:
+        group = groups[k]
+        payload = page_payload(list(group.members), nodes, inner[k], facts, f"{title} · {group.label}", link=link,
+                               layouts=layouts)
+        payload["nav"] = {"overview": "../" + quote(path.name), "overviewTitle": title, "note": group.note}
+        write_atomic(folder / names[k], page_html(payload, payload["title"], app=("search_keys.js", "view.js",
+                                                  "drill.js"), css=("view.css", "drill.css"), vis_src=vis_src))
 
-    first, *rest = _shares([len(g.members) for g in groups], workers)
-    children = [in_background(write_pages, share) for share in rest]
-    write_pages(first)
-    for wait in children:
-        used = wait()  # a child that failed has its share written here instead (in_background)
+    def write_pages(queue: Iterable[int]) -> tuple[list[int], dict[Any, Any]]:
+        written = []
+        for k in queue:
+            write_page(k)
+            written.append(k)
+        return written, layouts.used if layouts is not None else {}
+
+    sizes = [len(g.members) for g in groups]
+    queue = _PageQueue(sorted(range(len(groups)), key=lambda k: (-sizes[k], k)), shared=workers > 1)
+    helpers: list[Background[tuple[list[int], dict[Any, Any]]]] = []
+
+    def start_helpers() -> None:  # the layout, most of a page's cost, grows with its nodes: largest first
+        wanted = min(workers, len(groups)) - 1 - (1 if busy is not None and busy() else 0)
+        while len(helpers) < wanted and queue.left():
+            helpers.append(in_background(write_pages, queue))
+
+    start_helpers()
+    written = set()
+    for k in queue:
+        write_page(k)
+        written.add(k)
+        start_helpers()
+    for helper in helpers:
+        theirs, used = helper()  # a helper that failed ran again here, on an empty queue (in_background)
+        written.update(theirs)
         if layouts is not None:
             layouts.used.update(used)
+    for k in sorted(set(range(len(groups))) - written):  # taken by a helper that failed before it wrote them
+        write_page(k)
     hrefs = [f"{quote(folder.name)}/{name}" for name in names]
     members = [nodes[iri] for group in groups for iri in group.members]
     index = write_search_index(folder, members, rows=INDEX_ROWS)  # the module's value now (tests lower it)
@@ -99,16 +121,36 @@ def write_overview(order: Sequence[str], nodes: Mapping[str, ViewNode], edges: S
     return len(groups)
 
 
-def _shares(sizes: Sequence[int], workers: int) -> list[list[int]]:
-    """The pages (by index) dealt to ``workers`` processes, largest first to whichever has the
-    fewest nodes so far: the layout, most of a page's cost, grows with its nodes."""
-    shares: list[list[int]] = [[] for _ in range(max(1, min(workers, len(sizes))))]
-    load = [0] * len(shares)
-    for k in sorted(range(len(sizes)), key=lambda k: (-sizes[k], k)):
-        least = min(range(len(shares)), key=lambda i: (load[i], i))
-        shares[least].append(k)
-        load[least] += sizes[k]
-    return shares
+class _PageQueue:
+    """The group pages (by index) in the order they are to be written, handed out one at a time to
+    whichever writer asks next. ``shared``: the position is a counter in shared memory, which the
+    writers forked from this process take pages from, however late they start."""
+
+    def __init__(self, pages: Sequence[int], *, shared: bool) -> None:
+        self.pages = list(pages)
+        self._position: Any = None
+        self._local = 0
+        if shared:
+            import multiprocessing
+
+            self._position = multiprocessing.Value("q", 0)  # with a lock, which forked writers share
+
+    def _take(self) -> int:
+        if self._position is None:
+            self._local += 1
+            return self._local - 1
+        with self._position.get_lock():
+            taken: int = self._position.value
+            self._position.value = taken + 1
+        return taken
+
+    def left(self) -> bool:
+        position = self._local if self._position is None else self._position.value
+        return bool(position < len(self.pages))
+
+    def __iter__(self) -> Iterator[int]:
+        while (i := self._take()) < len(self.pages):
+            yield self.pages[i]
 
 
 def remove_group_pages(path: Path, *, keep: set[str] | None = None) -> None:

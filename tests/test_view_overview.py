@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import random
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterable
 from urllib.parse import unquote
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
@@ -28,8 +27,9 @@ from graph import view_overview
 from graph.rdf_text import ntriples_lines
 from graph.view import ViewStats, render_html
 from graph.view_data import CLASSES, ViewNode, read_view_graph
+from graph.view_facts import FactIndex
 from graph.view_groups import partition
-from graph.view_overview import _column, _shares, write_search_index
+from graph.view_overview import _column, _PageQueue, pages_folder, write_overview, write_search_index
 from graph.view_page import vis_network_js
 from graph.vocab import ID, RC
 
@@ -321,15 +321,87 @@ def test_view_overview_pages_written_by_several_processes_are_the_same_bytes(tmp
         assert (one.parent / name).read_bytes() == (three.parent / name).read_bytes(), name
 
 
-@settings(max_examples=100, deadline=None)
-@given(st.lists(st.integers(1, 500), max_size=40), st.integers(1, 6))
-def test_view_overview_shares_deal_every_page_once_and_evenly(sizes: list[int], workers: int) -> None:
-    shares = _shares(sizes, workers)
-    assert sorted(k for share in shares for k in share) == list(range(len(sizes)))
-    assert 1 <= len(shares) <= max(1, min(workers, len(sizes)))
-    loads = [sum(sizes[k] for k in share) for share in shares]
-    if sizes:  # dealt largest first to the lightest: no share exceeds another by more than one page
-        assert max(loads) - min(loads) <= max(sizes)
+def test_view_overview_page_queue_hands_each_page_once_to_a_forked_writer_and_this_one(tmp_path: Path) -> None:
+    queue = _PageQueue([5, 3, 9, 0, 7, 1, 2, 8], shared=True)
+    taken = iter(queue)
+    mine = [next(taken)]  # the first page goes before the other writer starts: it starts later
+    theirs = tmp_path / "theirs"
+    pid = os.fork()
+    if pid == 0:  # the child writes down what it takes, then leaves at once
+        try:
+            theirs.write_text(" ".join(str(k) for k in queue))
+        finally:
+            os._exit(0)
+    mine += list(taken)
+    os.waitpid(pid, 0)
+    others = [int(k) for k in theirs.read_text().split()]
+    assert sorted(mine + others) == [0, 1, 2, 3, 5, 7, 8, 9] and mine[0] == 5, (mine, others)
+    assert not queue.left()
+
+
+def _pages_written_by(monkeypatch: pytest.MonkeyPatch, log: Path) -> Callable[[], dict[int, list[str]]]:
+    """Record which process writes each group page (a file appended to by every writer)."""
+    write = view_overview.write_atomic
+
+    def logged(path: Path, data: Any) -> None:
+        write(path, data)
+        if path.parent.name.endswith("-view") and path.suffix == ".html":
+            with open(log, "a", encoding="utf-8") as out:
+                out.write(f"{os.getpid()} {path.name}\n")
+    monkeypatch.setattr(view_overview, "write_atomic", logged)
+
+    def by_process() -> dict[int, list[str]]:
+        found: dict[int, list[str]] = defaultdict(list)
+        for line in log.read_text().splitlines():
+            pid, name = line.split()
+            found[int(pid)].append(name)
+        return dict(found)
+    return by_process
+
+
+def test_view_overview_holds_a_writer_back_while_another_process_is_busy(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``busy`` (the exports' child at work): one writer fewer; the last starts once it is done, and
+    takes its pages from the same queue. The pages are the same bytes whoever writes them."""
+    g, prov = national_graph(200, seed=5, provinces=3)
+    one = tmp_path / "one" / "graph.html"
+    stats = render_html(ntriples_lines(g), prov, one, max_nodes=40)
+    assert stats.pages > 4, "too few pages to share out"
+    runs: dict[str, Callable[[], bool]] = {"always": lambda: True,
+                                           "after two pages": iter([True] * 3 + [False] * 1000).__next__}
+    for name, busy in runs.items():
+        by_process = _pages_written_by(monkeypatch, tmp_path / f"{name}.log")
+        out = tmp_path / name / "graph.html"
+        nodes, edges = read_view_graph(ntriples_lines(g))
+        order = sorted(nodes)
+        pages = write_overview(order, nodes, edges, FactIndex(prov), out, title="redchain", budget=40, workers=2,
+                               busy=busy)
+        assert pages + 1 == stats.pages
+        writers = by_process()
+        assert sorted(n for names in writers.values() for n in names) == sorted(
+            p.name for p in pages_folder(one).glob("*.html")), name
+        assert len(writers) == (1 if name == "always" else 2), (name, {pid: len(n) for pid, n in writers.items()})
+        for file in pages_folder(one).iterdir():
+            assert (pages_folder(out) / file.name).read_bytes() == file.read_bytes(), (name, file.name)
+
+
+def test_view_overview_writes_the_pages_a_failed_writer_took(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from graph.processes import done
+
+    g, prov = national_graph(200, seed=5, provinces=3)
+    one, two = tmp_path / "one" / "graph.html", tmp_path / "two" / "graph.html"
+    render_html(ntriples_lines(g), prov, one, max_nodes=40)
+
+    def dies_after_taking_two(fn: Callable[..., Any], queue: Iterable[int]) -> Any:
+        taken = iter(queue)
+        next(taken), next(taken)  # taken from the queue, never written
+        return done(fn(iter(())))  # as in_background gives it when the child failed: fn run here, on nothing left
+    monkeypatch.setattr(view_overview, "in_background", dies_after_taking_two)
+    render_html(ntriples_lines(g), prov, two, max_nodes=40, workers=2)
+    files = sorted(p.name for p in pages_folder(one).iterdir())
+    assert files == sorted(p.name for p in pages_folder(two).iterdir())
+    for name in files:
+        assert (pages_folder(two) / name).read_bytes() == (pages_folder(one) / name).read_bytes(), name
 
 
 def test_view_overview_pages_are_self_contained_and_escaped(big: tuple[Path, ViewStats, Graph], tmp_path: Path) -> None:
