@@ -49,8 +49,9 @@ def render_html(lines: Iterable[str], provenance: Iterable[Mapping[str, Any]] | 
     ``focus``/``depth``, ``chain``) to ``path``: one self-contained page, or, over ``max_nodes`` nodes (default
     ``DEFAULT_MAX_NODES``), an overview with one page per group. ``provenance``: the records,
     as a list or a ``RecordFile`` (kept on disk). ``workers``: processes that write the group pages,
-    one fewer while ``busy`` says another process keeps a core busy (view_overview.py). ``layouts``: the layouts of earlier builds, and where this one's go (the
-    build cache's; the caller saves it). The same input gives the same bytes."""
+    one fewer while ``busy`` says another process keeps a core busy (view_overview.py). ``layouts``:
+    the layouts of earlier builds, and where this one's go (the build cache's; the caller saves
+    it). The same input gives the same bytes."""
     budget = DEFAULT_MAX_NODES if max_nodes is None else max_nodes
     if budget < 1:
         raise ValueError(f"the node budget must be at least 1, not {budget}")

@@ -80,28 +80,27 @@ def write_overview(order: Sequence[str], nodes: Mapping[str, ViewNode], edges: S
         write_atomic(folder / names[k], page_html(payload, payload["title"], app=("search_keys.js", "view.js",
                                                   "drill.js"), css=("view.css", "drill.css"), vis_src=vis_src))
 
-    def write_pages(queue: Iterable[int]) -> tuple[list[int], dict[Any, Any]]:
+    def write_pages(queue: Iterable[int], after_each: Callable[[], None] | None = None
+                    ) -> tuple[list[int], dict[Any, Any]]:
         written = []
         for k in queue:
             write_page(k)
             written.append(k)
+            if after_each is not None:
+                after_each()
         return written, layouts.used if layouts is not None else {}
 
-    sizes = [len(g.members) for g in groups]
+    sizes = [len(g.members) for g in groups]  # the layout, most of a page's cost, grows with its nodes
     queue = _PageQueue(sorted(range(len(groups)), key=lambda k: (-sizes[k], k)), shared=workers > 1)
     helpers: list[Background[tuple[list[int], dict[Any, Any]]]] = []
 
-    def start_helpers() -> None:  # the layout, most of a page's cost, grows with its nodes: largest first
+    def start_helpers() -> None:
         wanted = min(workers, len(groups)) - 1 - (1 if busy is not None and busy() else 0)
         while len(helpers) < wanted and queue.left():
             helpers.append(in_background(write_pages, queue))
 
     start_helpers()
-    written = set()
-    for k in queue:
-        write_page(k)
-        written.add(k)
-        start_helpers()
+    written = set(write_pages(queue, after_each=start_helpers)[0])
     for helper in helpers:
         theirs, used = helper()  # a helper that failed ran again here, on an empty queue (in_background)
         written.update(theirs)
