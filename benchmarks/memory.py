@@ -125,8 +125,9 @@ def report(rows: list[dict[str, Any]], workers: int) -> str:
                  *(f"{row['before'].get(s, 0):,}" for s in STAGES), f"{row['peak']:,}", f"{row['children']:,}",
                  f"{row['whole']:,}", growth, whole, f"{row['written'] / 1e6:,.0f}"]
         lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + (f"\n\n(MB of resident memory, each process's own peak; the whole build: the peak of the summed Pss"
-                                f" of its processes; `--workers {workers}`, `--no-cache`)\n")
+    note = ("MB of resident memory, each process's own peak; the whole build: the peak of the summed Pss of its"
+            f" processes; `--workers {workers}`, `--no-cache`")
+    return "\n".join(lines) + f"\n\n({note})\n"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
