@@ -360,15 +360,11 @@ def test_cache_reextracts_only_the_changed_file(archive, tmp_path):
 
 def test_cache_keeps_entity_names_a_warm_build_romanises_none(archive, plain_build, tmp_path, monkeypatch):
     """pypinyin takes most of resolution: a warm build takes every entity's names from the cache."""
-    import graph.entities
-
     cache = tmp_path / "cache"
     build([archive], tmp_path / "out", cache=cache, view=False)
     [names_file] = cache.glob("*/names-*.pickle")
     stored = pickle.loads(names_file.read_bytes())
-    named: list[object] = []
-    real = graph.entities.entity_names
-    monkeypatch.setattr(graph.entities, "entity_names", lambda job: named.append(job) or real(job))
+    named = spy_names(monkeypatch)
     report = build([archive], tmp_path / "out", cache=cache, view=False)
     assert named == []
     assert report.entities == len(stored)
@@ -382,9 +378,7 @@ def test_cache_keeps_the_views_layouts_a_warm_build_lays_out_only_what_changed(a
     build([inputs], tmp_path / "out", cache=cache, workers=2, view_max_nodes=60)  # pages written by two processes
     [layouts_file] = cache.glob("*/layouts-*.pickle")
     kept = pickle.loads(layouts_file.read_bytes())
-    calls: list[int] = []
-    real = graph.layout._force_layout
-    monkeypatch.setattr(graph.layout, "_force_layout", lambda n, pairs, seed: (calls.append(n), real(n, pairs, seed))[1])
+    calls = spy_layouts(monkeypatch)
     build([inputs], tmp_path / "out", cache=cache, workers=1, view_max_nodes=60, force=True)
     assert not [n for n in calls if n > graph.layout.CACHED], "every larger component's layout was kept"
     assert len(kept) >= 5 and pickle.loads(layouts_file.read_bytes()) == kept
@@ -403,7 +397,6 @@ def test_cache_keeps_the_views_layouts_a_warm_build_lays_out_only_what_changed(a
 def test_shared_cache_keeps_the_names_and_layouts_of_every_build(archive, tmp_path, monkeypatch):
     """A cache outside the output folders, shared by two archives: building the second keeps the first's
     entity names and layouts, so the first builds again without romanising or laying out anything."""
-    import graph.entities
     import graph.layout
 
     first, second = tmp_path / "first", tmp_path / "second"
@@ -411,12 +404,8 @@ def test_shared_cache_keeps_the_names_and_layouts_of_every_build(archive, tmp_pa
         folder = first if k % 2 == 0 else second
         folder.mkdir(exist_ok=True)
         (folder / path.name).write_bytes(path.read_bytes())
-    named: list[object] = []
-    real_names = graph.entities.entity_names
-    monkeypatch.setattr(graph.entities, "entity_names", lambda job: named.append(job) or real_names(job))
-    calls: list[int] = []
-    real = graph.layout._force_layout
-    monkeypatch.setattr(graph.layout, "_force_layout", lambda n, pairs, seed: (calls.append(n), real(n, pairs, seed))[1])
+    named = spy_names(monkeypatch)
+    calls = spy_layouts(monkeypatch)
     cache = tmp_path / "shared-cache"
     build([first], tmp_path / "out1", cache=cache, workers=1, view_max_nodes=60)
     assert named and [n for n in calls if n > graph.layout.CACHED], "names and layouts made the first time"
@@ -438,9 +427,7 @@ def test_view_command_reuses_and_keeps_the_builds_layouts(archive, tmp_path, mon
     build([archive], out, cache=default_cache_dir(out), workers=1, view_max_nodes=60)
     [layouts_file] = default_cache_dir(out).glob("*/layouts-*.pickle")
     kept = pickle.loads(layouts_file.read_bytes())
-    calls: list[int] = []
-    real = graph.layout._force_layout
-    monkeypatch.setattr(graph.layout, "_force_layout", lambda n, pairs, seed: (calls.append(n), real(n, pairs, seed))[1])
+    calls = spy_layouts(monkeypatch)
     view = ["view", "--graph", str(out / "graph.ttl"), "--view-max-nodes", "60", "--workers", "1"]
     assert main([*view, "--output", str(tmp_path / "again" / "graph.html")]) == 0
     assert not [n for n in calls if n > graph.layout.CACHED], "every larger component's layout was the build's"
@@ -455,6 +442,26 @@ def test_view_command_reuses_and_keeps_the_builds_layouts(archive, tmp_path, mon
     assert main([*view, "--no-cache", "--output", str(tmp_path / "fresh" / "graph.html")]) == 0
     assert [n for n in calls if n > graph.layout.CACHED], "laid out afresh"
     assert (tmp_path / "fresh" / "graph.html").read_bytes() == (out / "graph.html").read_bytes()
+
+
+def spy_layouts(monkeypatch) -> list[int]:
+    """The size of each component the force layout lays out from now on (none that a cache gives)."""
+    import graph.layout
+
+    calls: list[int] = []
+    real = graph.layout._force_layout
+    monkeypatch.setattr(graph.layout, "_force_layout", lambda n, pairs, seed: (calls.append(n), real(n, pairs, seed))[1])
+    return calls
+
+
+def spy_names(monkeypatch) -> list[object]:
+    """Each job of entity names made from now on (none that a cache gives)."""
+    import graph.entities
+
+    named: list[object] = []
+    real = graph.entities.entity_names
+    monkeypatch.setattr(graph.entities, "entity_names", lambda job: named.append(job) or real(job))
+    return named
 
 
 def group_page_bytes(out: Path) -> dict[str, bytes]:
